@@ -1,0 +1,190 @@
+"""The ASGI app: routers under /api/v1, error rendering, middleware and the platform lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from server_core.config import Settings
+from server_core.features.agents.routes import router as agents_router
+from server_core.features.auth.routes import router as auth_router
+from server_core.kernel import errors
+from server_core.kernel.middleware import AccessLog, BodyLimit
+from server_core.kernel.platform import Platform, open_platform
+from server_core.kernel.wire import ErrorBody, ok
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+VERSION = "0.1.0"
+
+_STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
+    400: errors.BadRequest,
+    401: errors.Unauthorized,
+    403: errors.Forbidden,
+    404: errors.NotFound,
+    405: errors.MethodNotAllowed,
+    409: errors.Conflict,
+    413: errors.PayloadTooLarge,
+    429: errors.RateLimited,
+    503: errors.ServiceUnavailable,
+}
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
+    """Build the app. With `platform` given (tests, embedding) the caller owns its lifetime;
+    otherwise the app opens the store and bus from `settings` at startup."""
+    settings = settings or (platform.settings if platform else Settings())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if platform is not None:
+            app.state.platform = platform
+            yield
+            return
+        async with open_platform(settings) as opened:
+            app.state.platform = opened
+            yield
+
+    app = FastAPI(
+        title="Sesame platform API",
+        version=VERSION,
+        summary="Channels, messages, vault, tasks and more for humans and agents.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    if platform is not None:
+        app.state.platform = platform
+    _install_error_handlers(app)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(agents_router, prefix=API_PREFIX)
+    _install_health(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-Id", "WWW-Authenticate"],
+        )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app
+
+
+def error_response(error: errors.ApiError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    """`("body", "profile", "x")` → `profile.x`; a problem with the whole body → `body`."""
+    if loc and loc[0] in ("body", "query", "path", "header"):
+        return ".".join(str(part) for part in loc[1:]) or str(loc[0])
+    return ".".join(str(part) for part in loc) or "body"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(errors.ApiError)
+    async def _api_error(_: Request, exc: errors.ApiError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = exc.errors()
+        if any(problem.get("type") == "json_invalid" for problem in problems):
+            return error_response(errors.MalformedJson())
+        details = [
+            {"field": _field_name(tuple(p.get("loc", ()))), "message": p.get("msg", "invalid")}
+            for p in problems
+        ]
+        first = details[0] if details else {"field": "body", "message": "invalid"}
+        message = f"{first['field']}: {first['message']}"
+        if len(details) > 1:
+            message += f" (and {len(details) - 1} more)"
+        return error_response(errors.ValidationFailed(message, details=details))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        # Routing (404/405) and body-limit errors raised by the framework, in our shape.
+        kind = _STATUS_ERRORS.get(exc.status_code, errors.ApiError)
+        message = str(exc.detail) if exc.detail else None
+        if exc.status_code in (404, 405) and message in ("Not Found", "Method Not Allowed"):
+            message = f"{message}: {request.method} {request.url.path}"
+        body = {**kind(message).body(), "status": exc.status_code}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        # Uniqueness races that slipped past the services' own checks end up here.
+        log.info("integrity error mapped to 409", extra={"detail": str(exc.orig)})
+        return error_response(errors.Conflict("This conflicts with existing data; retry"))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return error_response(errors.ApiError())
+
+
+def _install_health(app: FastAPI) -> None:
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        responses={503: {"model": ErrorBody, "description": "The database does not answer"}},
+        summary="Liveness and database reachability",
+    )
+    async def healthz(request: Request) -> Any:
+        platform: Platform = request.app.state.platform
+        if not await platform.store.ping():
+            return error_response(errors.ServiceUnavailable("Database is not reachable"))
+        return ok({"status": "ok", "database": platform.store.dialect, "version": VERSION})
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with our error shape in place of its 422 and the auth schemes."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, summary=app.summary, routes=app.routes
+    )
+    components = schema.setdefault("components", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.get("schemas", {}).pop(name, None)
+    components["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An agent API key (sk_live_…) or a human's access token (JWT)",
+        },
+        "signature": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Signature {handle}.{sig}.{timestamp}`: Ed25519 over "
+            "`AUTH:{handle}:{timestamp}`, timestamp in ms within 5 minutes",
+        },
+    }
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.get("responses", {})
+            responses.pop("422", None)
+            if "401" in responses:
+                operation["security"] = [{"bearer": []}, {"signature": []}]
+    app.openapi_schema = schema
+    return schema

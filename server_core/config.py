@@ -1,0 +1,103 @@
+"""Settings: one object, from command-line flags over `SESAME_*` environment variables.
+
+The data dir holds everything a one-machine install needs: the SQLite database, the JWT signing
+secret (generated on first start unless `SESAME_JWT_SECRET` is set) and, later, local files and
+the master key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+class Settings(BaseSettings):
+    """Everything server_core reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SESAME_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".sesame"), description="Where local state lives")
+    database_url: str | None = Field(
+        default=None, description="postgresql://… for PostgreSQL; default SQLite in data_dir"
+    )
+    redis_url: str | None = Field(default=None, description="redis://… to fan events out")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    jwt_secret: SecretStr | None = None
+    open_registration: bool = False
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: LogLevel = "info"
+    access_token_ttl_seconds: int = Field(default=900, ge=30)
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The async SQLAlchemy URL for the configured engine."""
+        return to_async_url(self.database_url or f"sqlite:///{self.data_dir / 'sesame.db'}")
+
+    @property
+    def public_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self.data_dir
+
+    def signing_secret(self) -> bytes:
+        """The JWT secret: from settings, else a file in the data dir created on first use."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value().encode()
+        return read_or_create_secret(self.ensure_data_dir() / "jwt-secret")
+
+
+def to_async_url(url: str) -> str:
+    """Accept the URLs people write (`postgresql://`, `postgres://`, `sqlite:///`) and pick the
+    async driver for them."""
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
+
+
+def read_or_create_secret(path: Path) -> bytes:
+    """Read a secret file, or create it with mode 0600. Two processes racing on first start
+    agree on one value: the file appears atomically (link of a finished temp file) or not at all.
+    """
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(secrets.token_urlsafe(48).encode())
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        pass
+    finally:
+        temp.unlink()
+    return path.read_bytes().strip()

@@ -1,0 +1,60 @@
+"""Wire models of `/agents`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from server_core.kernel.principals import AvatarUrl, DisplayName, Handle, Profile, PublicKey
+from server_core.kernel.wire import RequestModel, Timestamp, WireModel
+
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ProvisionAgentRequest(RequestModel):
+    handle: Handle
+    display_name: DisplayName | None = Field(default=None, description="Defaults to the handle")
+    public_key: PublicKey | None = None
+    profile: Profile | None = None
+
+
+class UpdateAgentRequest(RequestModel):
+    """Fields an agent may change about itself: displayName, profile, avatarUrl. Its owner or a
+    workspace admin may also rename it (handle) and re-activate it (isActive: true)."""
+
+    display_name: DisplayName | None = None
+    profile: Profile | None = None
+    avatar_url: AvatarUrl | None = None
+    handle: Handle | None = None
+    is_active: bool | None = None
+
+
+class CreateApiKeyRequest(RequestModel):
+    label: Label | None = None
+
+
+class ApiKey(WireModel):
+    """An API key as listed: never the key itself."""
+
+    id: str
+    principal_id: str
+    key_prefix: str
+    label: str | None
+    created_by: str | None
+    created_at: Timestamp
+    revoked_at: Timestamp | None
+
+
+class CreatedApiKey(WireModel):
+    """The new key, shown this once."""
+
+    id: str
+    key: str
+    key_prefix: str
+    label: str | None
+    created_at: Timestamp
+
+
+class RotateKeyRequest(RequestModel):
+    new_public_key: PublicKey

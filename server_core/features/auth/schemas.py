@@ -1,0 +1,79 @@
+"""Wire models of `/auth`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from server_core.kernel.principals import AvatarUrl, DisplayName, Handle, Me, Profile
+from server_core.kernel.wire import RequestModel, Timestamp, WireModel
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+
+def _lower(value: str) -> str:
+    return value.lower()
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_PATTERN),
+    AfterValidator(_lower),
+    Field(description="Login email (case-insensitive)", examples=["ada@example.com"]),
+]
+Password = Annotated[
+    str,
+    StringConstraints(min_length=8, max_length=256),
+    Field(description="At least 8 characters"),
+]
+
+
+class RegisterRequest(RequestModel):
+    email: Email
+    password: Password
+    handle: Handle
+    display_name: DisplayName
+    workspace_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = Field(
+        default=None,
+        description="Name of the workspace when this registration creates it (first user only)",
+    )
+
+
+class LoginRequest(RequestModel):
+    email: Email
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class RefreshRequest(RequestModel):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
+class ProfileUpdate(RequestModel):
+    display_name: DisplayName | None = None
+    profile: Profile | None = None
+    avatar_url: AvatarUrl | None = None
+
+
+class WorkspaceSummary(WireModel):
+    id: str
+    name: str
+
+
+class AuthSession(WireModel):
+    """What register, login and refresh answer with."""
+
+    access_token: str
+    refresh_token: str
+    access_token_expires_at: Timestamp
+    principal: Me
+    workspace: WorkspaceSummary
+
+
+def profile_changes(update: ProfileUpdate) -> dict[str, Any]:
+    """Columns to write for the fields the request actually set."""
+    fields = update.model_dump(exclude_unset=True)
+    return {key: value for key, value in fields.items() if value is not None or key == "avatar_url"}

@@ -1,0 +1,154 @@
+"""Who is calling: the three credentials every request may carry.
+
+- `Authorization: Bearer sk_live_…`  an agent's API key (looked up by SHA-256 digest);
+- `Authorization: Bearer <JWT>`       a human's access token (HS256, short-lived);
+- `Authorization: Signature {handle}.{sig}.{timestamp}`  Ed25519 over `AUTH:{handle}:{timestamp}`
+  with the agent's registered public key, timestamp within 5 minutes either way.
+
+Any failure is a 401 with a `WWW-Authenticate` challenge; whether the caller may do what it
+asks is for the feature to decide (403).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+
+from server_core.kernel.crypto import API_KEY_PREFIX, digest, digests_equal, signature_valid
+from server_core.kernel.errors import (
+    AdminOnly,
+    CredentialsExpired,
+    HumanOnly,
+    InvalidCredentials,
+    Unauthorized,
+)
+from server_core.kernel.store import Tx
+from server_core.kernel.store.tables import api_keys, principals
+from server_core.kernel.tokens import verify_access_token
+
+AuthMethod = Literal["api_key", "jwt", "signature"]
+SIGNATURE_WINDOW_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated principal of a request."""
+
+    principal_id: str
+    workspace_id: str
+    kind: str
+    handle: str
+    is_admin: bool
+    method: AuthMethod
+
+    @property
+    def is_human(self) -> bool:
+        return self.kind == "human"
+
+    def require_human(self) -> None:
+        if not self.is_human:
+            raise HumanOnly()
+
+    def require_admin(self) -> None:
+        if not (self.is_human and self.is_admin):
+            raise AdminOnly()
+
+
+def _caller(row: RowMapping, method: AuthMethod) -> Caller:
+    return Caller(
+        principal_id=row["id"],
+        workspace_id=row["workspace_id"],
+        kind=row["kind"],
+        handle=row["handle"],
+        is_admin=bool(row["is_admin"]),
+        method=method,
+    )
+
+
+async def authenticate(tx: Tx, authorization: str | None, signing_secret: bytes) -> Caller:
+    """Resolve the Authorization header to an active principal, or raise a 401."""
+    if not authorization:
+        raise Unauthorized(
+            "Missing Authorization header: send 'Bearer <api key or token>' or "
+            "'Signature <handle>.<signature>.<timestamp>'"
+        )
+    scheme, _, credentials = authorization.strip().partition(" ")
+    credentials = credentials.strip()
+    if not credentials:
+        raise InvalidCredentials("Malformed Authorization header")
+    if scheme.lower() == "bearer":
+        if credentials.startswith(API_KEY_PREFIX):
+            return await _by_api_key(tx, credentials)
+        return await _by_access_token(tx, credentials, signing_secret)
+    if scheme.lower() == "signature":
+        return await _by_signature(tx, credentials)
+    raise InvalidCredentials(f"Unsupported authorization scheme '{scheme}'")
+
+
+async def _by_api_key(tx: Tx, key: str) -> Caller:
+    key_hash = digest(key)
+    row = await tx.one(
+        sa.select(principals, api_keys.c.key_hash, api_keys.c.revoked_at)
+        .join(api_keys, api_keys.c.principal_id == principals.c.id)
+        .where(api_keys.c.key_hash == key_hash)
+    )
+    if row is None or not digests_equal(row["key_hash"], key_hash):
+        raise InvalidCredentials("Invalid API key")
+    if row["revoked_at"] is not None:
+        raise InvalidCredentials("API key has been revoked")
+    if not row["is_active"]:
+        raise InvalidCredentials("This principal has been archived")
+    return _caller(row, "api_key")
+
+
+async def _by_access_token(tx: Tx, token: str, signing_secret: bytes) -> Caller:
+    claims = verify_access_token(signing_secret, token)
+    row = await tx.one(
+        sa.select(principals).where(
+            principals.c.id == claims.principal_id,
+            principals.c.workspace_id == claims.workspace_id,
+        )
+    )
+    if row is None or not row["is_active"]:
+        raise InvalidCredentials("Invalid access token")
+    return _caller(row, "jwt")
+
+
+async def _by_signature(tx: Tx, credentials: str) -> Caller:
+    parts = credentials.split(".")
+    if len(parts) != 3 or not all(parts):
+        raise InvalidCredentials("Malformed signature: expected '<handle>.<signature>.<timestamp>'")
+    handle, signature, timestamp = parts
+    check_freshness(timestamp)
+    message = f"AUTH:{handle}:{timestamp}".encode()
+    # Handles are unique per workspace, not per server: try each active key holder of the
+    # handle; only the one whose key made the signature verifies.
+    rows = await tx.all(
+        sa.select(principals).where(
+            principals.c.handle == handle,
+            principals.c.public_key.is_not(None),
+        )
+    )
+    for row in rows:
+        if signature_valid(row["public_key"], signature, message):
+            if not row["is_active"]:
+                raise InvalidCredentials("This principal has been archived")
+            return _caller(row, "signature")
+    raise InvalidCredentials("Invalid signature")
+
+
+def check_freshness(timestamp: str, now: float | None = None) -> None:
+    """The timestamp (milliseconds since the epoch; seconds are accepted too) must lie within
+    five minutes of now, in either direction."""
+    try:
+        value = int(timestamp)
+    except ValueError as exc:
+        raise InvalidCredentials("Signature timestamp must be an integer") from exc
+    seconds = value / 1000 if value > 100_000_000_000 else float(value)
+    current = time.time() if now is None else now
+    if abs(current - seconds) > SIGNATURE_WINDOW_SECONDS:
+        raise CredentialsExpired("Signature timestamp is outside the 5-minute window")

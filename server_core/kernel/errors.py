@@ -1,0 +1,169 @@
+"""One error hierarchy for the whole API, rendered in one place as the spec's error shape.
+
+    ApiError                         500 internal_error
+    ├── BadRequest                   400 bad_request
+    │   ├── ValidationFailed         400 validation_error   (framework validation included)
+    │   └── MalformedJson            400 invalid_json
+    ├── Unauthorized                 401 unauthorized       (+ WWW-Authenticate)
+    │   ├── InvalidCredentials       401 invalid_credentials
+    │   ├── CredentialsExpired       401 credentials_expired
+    │   └── RefreshTokenReused       401 refresh_token_reused (keeps its writes)
+    ├── Forbidden                    403 forbidden
+    │   ├── HumanOnly                403 human_only
+    │   ├── AdminOnly                403 admin_only
+    │   └── RegistrationClosed       403 registration_closed
+    ├── NotFound                     404 not_found
+    ├── MethodNotAllowed             405 method_not_allowed
+    ├── Conflict                     409 conflict
+    │   ├── HandleTaken              409 handle_taken
+    │   └── EmailTaken               409 email_taken
+    ├── PayloadTooLarge              413 payload_too_large
+    ├── RateLimited                  429 rate_limited
+    └── ServiceUnavailable           503 unavailable
+
+The wire shape is `{"error": "<message>", "status": N, "code": "<code>"}`, plus `details` when
+there is structured information (for validation: a list of `{field, message}`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ApiError(Exception):
+    """Base of every error the API answers with; carries status, stable code and message."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    default_message: ClassVar[str] = "Internal server error"
+    # Most errors roll the request's transaction back. A few record something first (a
+    # detected token reuse revokes the token family) and keep those writes.
+    keeps_writes: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.message, "status": self.status, "code": self.code}
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+
+class BadRequest(ApiError):
+    status = 400
+    code = "bad_request"
+    default_message = "Bad request"
+
+
+class ValidationFailed(BadRequest):
+    code = "validation_error"
+    default_message = "Request validation failed"
+
+
+class MalformedJson(BadRequest):
+    code = "invalid_json"
+    default_message = "Request body is not valid JSON"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "unauthorized"
+    default_message = "Authentication required"
+    # Every accepted scheme is advertised, so a client can tell what to send.
+    challenge = 'Bearer realm="sesame", Signature realm="sesame"'
+
+    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+        super().__init__(message, details=details, headers={"WWW-Authenticate": self.challenge})
+
+
+class InvalidCredentials(Unauthorized):
+    code = "invalid_credentials"
+    default_message = "Invalid credentials"
+
+
+class CredentialsExpired(Unauthorized):
+    code = "credentials_expired"
+    default_message = "Credentials expired"
+
+
+class RefreshTokenReused(InvalidCredentials):
+    code = "refresh_token_reused"
+    default_message = "Refresh token was already used; all sessions from that login are revoked"
+    keeps_writes = True
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+    default_message = "You do not have access to this resource"
+
+
+class HumanOnly(Forbidden):
+    code = "human_only"
+    default_message = "Only human principals may do this"
+
+
+class AdminOnly(Forbidden):
+    code = "admin_only"
+    default_message = "Only workspace admins may do this"
+
+
+class RegistrationClosed(Forbidden):
+    code = "registration_closed"
+    default_message = "Registration is closed on this server; ask an admin for an invitation"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+    default_message = "Not found"
+
+
+class MethodNotAllowed(ApiError):
+    status = 405
+    code = "method_not_allowed"
+    default_message = "Method not allowed"
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+    default_message = "Conflict"
+
+
+class HandleTaken(Conflict):
+    code = "handle_taken"
+    default_message = "That handle is already taken in this workspace"
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    default_message = "An account with that email already exists"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+    default_message = "Request body is too large"
+
+
+class RateLimited(ApiError):
+    status = 429
+    code = "rate_limited"
+    default_message = "Too many requests"
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+    code = "unavailable"
+    default_message = "Service unavailable"

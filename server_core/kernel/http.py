@@ -1,0 +1,53 @@
+"""FastAPI plumbing shared by every route: the platform, the request's transaction, the caller.
+
+Each request runs in one transaction: GET/HEAD read, everything else writes. The transaction
+dependency exits before the response is sent (`scope="function"`), so a response is only sent
+for work that committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from server_core.kernel.auth import Caller, authenticate
+from server_core.kernel.errors import ApiError
+from server_core.kernel.platform import Platform
+from server_core.kernel.store import Tx
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+async def request_tx(request: Request, platform: PlatformDep) -> AsyncIterator[Tx]:
+    kept: ApiError | None = None
+    async with platform.store.transaction(write=request.method not in READ_METHODS) as tx:
+        try:
+            yield tx
+        except ApiError as error:
+            if not error.keeps_writes:
+                raise
+            kept = error
+    if kept is not None:
+        raise kept
+
+
+TxDep = Annotated[Tx, Depends(request_tx, scope="function")]
+
+
+async def current_caller(request: Request, tx: TxDep, platform: PlatformDep) -> Caller:
+    caller = await authenticate(tx, request.headers.get("authorization"), platform.signing_secret)
+    request.state.caller = caller
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]

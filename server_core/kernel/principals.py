@@ -1,0 +1,153 @@
+"""Principals (humans, agents, services): their wire shape, field rules and scoped lookups.
+
+Identity is kernel-level because authentication resolves principals on every request; the
+`auth`, `agents` and `workspaces` features build on these helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from sqlalchemy.engine import RowMapping
+
+from server_core.kernel.auth import Caller
+from server_core.kernel.clock import as_utc
+from server_core.kernel.crypto import load_public_key
+from server_core.kernel.errors import HandleTaken, NotFound
+from server_core.kernel.ids import parse_id
+from server_core.kernel.store import Tx
+from server_core.kernel.store.tables import principals
+from server_core.kernel.wire import Timestamp, WireModel
+
+PrincipalKind = Literal["human", "agent", "service"]
+
+HANDLE_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,38}$"
+MAX_PROFILE_BYTES = 16_384
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _check_profile(value: dict[str, Any]) -> dict[str, Any]:
+    import orjson
+
+    if len(orjson.dumps(value)) > MAX_PROFILE_BYTES:
+        raise ValueError(f"profile must serialize to at most {MAX_PROFILE_BYTES} bytes")
+    return value
+
+
+def _check_public_key(value: str) -> str:
+    try:
+        load_public_key(value)
+    except ValueError as exc:
+        raise ValueError("must be a base64url-encoded SPKI DER Ed25519 public key") from exc
+    return value
+
+
+Handle = Annotated[
+    str,
+    BeforeValidator(_lower),
+    StringConstraints(pattern=HANDLE_PATTERN),
+    Field(
+        description="2 to 39 characters: lowercase letters, digits, '-' and '_', starting with a "
+        "letter or digit; unique in the workspace (input is lowercased)",
+        examples=["my-agent"],
+    ),
+]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Profile = Annotated[dict[str, Any], AfterValidator(_check_profile)]
+PublicKey = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_check_public_key),
+    Field(description="Ed25519 public key, base64url SPKI DER"),
+]
+AvatarUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)]
+
+
+class Principal(WireModel):
+    """A human, agent or service as other principals see it."""
+
+    id: str
+    workspace_id: str
+    kind: PrincipalKind
+    handle: str
+    display_name: str
+    profile: dict[str, Any]
+    avatar_url: str | None
+    public_key: str | None
+    owner_id: str | None
+    is_admin: bool
+    is_active: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Me(Principal):
+    """The caller's own principal: adds the login email (humans)."""
+
+    email: str | None
+
+
+def principal_from_row(row: RowMapping) -> Principal:
+    return Principal.model_validate(_fields(row))
+
+
+def me_from_row(row: RowMapping) -> Me:
+    return Me.model_validate({**_fields(row), "email": row["email"]})
+
+
+def _fields(row: RowMapping) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "workspace_id": row["workspace_id"],
+        "kind": row["kind"],
+        "handle": row["handle"],
+        "display_name": row["display_name"],
+        "profile": row["profile"] or {},
+        "avatar_url": row["avatar_url"],
+        "public_key": row["public_key"],
+        "owner_id": row["owner_id"],
+        "is_admin": bool(row["is_admin"]),
+        "is_active": bool(row["is_active"]),
+        "created_at": as_utc(row["created_at"]),
+        "updated_at": as_utc(row["updated_at"]),
+    }
+
+
+async def access_principal(
+    tx: Tx, caller: Caller, principal_id: str, kinds: tuple[str, ...] | None = None
+) -> RowMapping:
+    """A principal of the caller's workspace, or 404: other workspaces' ids do not exist here."""
+    canonical = parse_id(principal_id)
+    query = sa.select(principals).where(
+        principals.c.id == canonical, principals.c.workspace_id == caller.workspace_id
+    )
+    if kinds:
+        query = query.where(principals.c.kind.in_(kinds))
+    row = await tx.one(query) if canonical else None
+    if row is None:
+        noun = "agent" if kinds and "human" not in kinds else "principal"
+        raise NotFound(f"No {noun} with id '{principal_id}' in this workspace")
+    return row
+
+
+async def check_handle_free(tx: Tx, workspace_id: str, handle: str) -> None:
+    taken = await tx.scalar(
+        sa.select(principals.c.id).where(
+            principals.c.workspace_id == workspace_id, principals.c.handle == handle
+        )
+    )
+    if taken:
+        raise HandleTaken(f"The handle '{handle}' is already taken in this workspace")
+
+
+def handle_from_email(email: str) -> str:
+    """A handle suggestion from an email's local part (for the CLI's admin accounts)."""
+    local = re.sub(r"[^a-z0-9_-]", "-", email.split("@", 1)[0].lower()).strip("-_")
+    local = (local or "admin")[:39]
+    return local if len(local) >= 2 else f"{local}-user"

@@ -1,0 +1,39 @@
+"""Alembic environment. Run from code with a connection (the normal path), or from the alembic
+command line for writing new revisions: `uv run alembic revision --autogenerate -m "..."`, which
+compares against the database named by SESAME_DATABASE_URL (default: ./.sesame/sesame.db)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from server_core.config import Settings
+from server_core.kernel.store.tables import metadata
+
+
+def run_on(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_from_settings() -> None:
+    engine = create_async_engine(Settings().sqlalchemy_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(run_on)
+    await engine.dispose()
+
+
+given = context.config.attributes.get("connection")
+if given is not None:
+    run_on(given)
+else:
+    asyncio.run(run_from_settings())

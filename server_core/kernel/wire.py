@@ -1,0 +1,98 @@
+"""Wire models: camelCase JSON, millisecond UTC timestamps, the response envelope and error body."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+from server_core.kernel.clock import to_wire
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(to_wire, return_type=str, when_used="json"),
+    Field(json_schema_extra={"format": "date-time", "example": "2026-03-14T12:00:00.000Z"}),
+]
+
+
+class WireModel(BaseModel):
+    """A response body model: snake_case in Python, camelCase on the wire."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        from_attributes=True,
+    )
+
+
+class RequestModel(WireModel):
+    """A request body model. Unknown fields are dropped, so they can never reach protected
+    columns (id, workspaceId, kind, isAdmin, ...): only declared fields are ever read."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+T = TypeVar("T")
+
+
+class Envelope(WireModel, Generic[T]):
+    """`{"ok": true, "data": ...}`."""
+
+    ok: Literal[True] = True
+    data: T
+
+
+class Pagination(WireModel):
+    cursor: str | int | None = Field(
+        default=None, description="Pass as `cursor` to fetch the next page; null at the end"
+    )
+    has_more: bool
+
+
+class ListEnvelope(WireModel, Generic[T]):
+    """`{"ok": true, "data": [...], "pagination": {"cursor": ..., "hasMore": ...}}`."""
+
+    ok: Literal[True] = True
+    data: list[T]
+    pagination: Pagination
+
+
+class FieldProblem(WireModel):
+    field: str
+    message: str
+
+
+class ErrorBody(WireModel):
+    """The error shape: `{"error": "...", "status": N, "code": "..."}`."""
+
+    error: str
+    status: int
+    code: str
+    details: list[FieldProblem] | dict[str, Any] | None = None
+
+
+def ok(data: T) -> Envelope[T]:
+    return Envelope[T](data=data)
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON or invalid fields",
+    401: "Missing, invalid, expired or revoked credentials",
+    403: "Authenticated, but not allowed to do this",
+    404: "No such resource in your workspace",
+    409: "Conflicts with existing state",
+    413: "Request body over the size limit",
+    429: "Rate limited",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the error statuses a route can answer with."""
+    return {
+        status: {"model": ErrorBody, "description": _ERROR_DESCRIPTIONS.get(status, "Error")}
+        for status in statuses
+    }
