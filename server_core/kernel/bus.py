@@ -84,10 +84,9 @@ class RedisBus(EventBus):
     what it receives (its own events included) to its local subscribers, so each subscriber sees
     each event exactly once whichever node published it."""
 
-    CHANNEL = "sesame:events"
-
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, channel: str = "sesame:events") -> None:
         super().__init__()
+        self.channel = channel
         import redis.asyncio as redis
 
         self._redis = redis.Redis.from_url(url)
@@ -95,7 +94,7 @@ class RedisBus(EventBus):
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self._pubsub.subscribe(self.CHANNEL)
+        await self._pubsub.subscribe(self.channel)
         self._reader = asyncio.create_task(self._read(), name="redis-bus-reader")
 
     async def _read(self) -> None:
@@ -119,7 +118,7 @@ class RedisBus(EventBus):
 
     async def publish(self, events: Sequence[Event]) -> None:
         for event in events:
-            await self._redis.publish(self.CHANNEL, event.to_json())
+            await self._redis.publish(self.channel, event.to_json())
 
     async def close(self) -> None:
         if self._reader is not None:

@@ -122,7 +122,7 @@ async def do_update_agent(
     tx: Tx, caller: Caller, agent_id: str, request: UpdateAgentRequest
 ) -> Principal:
     agent = await access_agent(tx, caller, agent_id)
-    changes = request.model_dump(exclude_unset=True)
+    changes = request.model_dump(exclude_unset=True, by_alias=False)
     changes = {k: v for k, v in changes.items() if v is not None or k == "avatar_url"}
     if agent["id"] != caller.principal_id or not SELF_EDITABLE.issuperset(changes):
         check_can_manage(caller, agent)

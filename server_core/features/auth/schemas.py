@@ -75,5 +75,5 @@ class AuthSession(WireModel):
 
 def profile_changes(update: ProfileUpdate) -> dict[str, Any]:
     """Columns to write for the fields the request actually set."""
-    fields = update.model_dump(exclude_unset=True)
+    fields = update.model_dump(exclude_unset=True, by_alias=False)
     return {key: value for key, value in fields.items() if value is not None or key == "avatar_url"}
