@@ -264,7 +264,13 @@ def agent_create(
         async with open_platform(settings) as platform, platform.store.transaction() as tx:
             ws = await _resolve_workspace(tx, workspace_ref)
             owner = await workspaces.first_admin_id(tx, ws["id"])
-            row = await do_insert_agent(tx, ws["id"], request, owner_id=owner, kind=kind)
+            row = await do_insert_agent(
+                tx,
+                ws["id"],
+                request,
+                owner_id=owner,
+                kind="service" if kind == "service" else "agent",
+            )
             key = await do_create_api_key(tx, None, row, label)
             return {
                 "id": row["id"],

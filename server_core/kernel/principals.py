@@ -14,10 +14,10 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from sqlalchemy.engine import RowMapping
 
 from server_core.kernel.auth import Caller
-from server_core.kernel.clock import as_utc
+from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.crypto import load_public_key
 from server_core.kernel.errors import HandleTaken, NotFound
-from server_core.kernel.ids import parse_id
+from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals
 from server_core.kernel.wire import Timestamp, WireModel
@@ -151,3 +151,33 @@ def handle_from_email(email: str) -> str:
     local = re.sub(r"[^a-z0-9_-]", "-", email.split("@", 1)[0].lower()).strip("-_")
     local = (local or "admin")[:39]
     return local if len(local) >= 2 else f"{local}-user"
+
+
+async def do_insert_principal(
+    tx: Tx, workspace_id: str, kind: PrincipalKind, handle: str, display_name: str, **columns: Any
+) -> RowMapping:
+    """Add a principal with a free handle; return its row. `columns` sets the optional ones
+    (email, password_hash, profile, public_key, owner_id, is_admin)."""
+    await check_handle_free(tx, workspace_id, handle)
+    now = utcnow()
+    principal_id = new_id()
+    await tx.execute(
+        sa.insert(principals).values(
+            {
+                "profile": {},
+                "is_admin": False,
+                **columns,
+                "id": principal_id,
+                "workspace_id": workspace_id,
+                "kind": kind,
+                "handle": handle,
+                "display_name": display_name,
+                "is_active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    )
+    row = await tx.one(sa.select(principals).where(principals.c.id == principal_id))
+    assert row is not None
+    return row

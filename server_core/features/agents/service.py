@@ -7,6 +7,8 @@ keys, key rotation) is for humans who own the agent or administer the workspace.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 
@@ -24,8 +26,10 @@ from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.pagination import paginate
 from server_core.kernel.principals import (
     Principal,
+    PrincipalKind,
     access_principal,
     check_handle_free,
+    do_insert_principal,
     principal_from_row,
 )
 from server_core.kernel.store import Tx
@@ -48,7 +52,7 @@ def check_can_manage(caller: Caller, agent: RowMapping) -> None:
 
 
 async def do_provision_agent(
-    tx: Tx, caller: Caller, request: ProvisionAgentRequest, *, kind: str = "agent"
+    tx: Tx, caller: Caller, request: ProvisionAgentRequest, *, kind: PrincipalKind = "agent"
 ) -> Principal:
     caller.require_human()
     return principal_from_row(
@@ -68,30 +72,18 @@ async def do_insert_agent(
     request: ProvisionAgentRequest,
     *,
     owner_id: str | None,
-    kind: str = "agent",
+    kind: PrincipalKind = "agent",
 ) -> RowMapping:
-    await check_handle_free(tx, workspace_id, request.handle)
-    now = utcnow()
-    agent_id = new_id()
-    await tx.execute(
-        sa.insert(principals).values(
-            id=agent_id,
-            workspace_id=workspace_id,
-            kind=kind,
-            handle=request.handle,
-            display_name=request.display_name or request.handle,
-            profile=request.profile or {},
-            public_key=request.public_key,
-            owner_id=owner_id,
-            is_admin=False,
-            is_active=True,
-            created_at=now,
-            updated_at=now,
-        )
+    return await do_insert_principal(
+        tx,
+        workspace_id,
+        kind,
+        request.handle,
+        request.display_name or request.handle,
+        profile=request.profile or {},
+        public_key=request.public_key,
+        owner_id=owner_id,
     )
-    row = await tx.one(sa.select(principals).where(principals.c.id == agent_id))
-    assert row is not None
-    return row
 
 
 async def list_agents(
@@ -140,14 +132,7 @@ async def do_update_agent(
 async def do_archive_agent(tx: Tx, caller: Caller, agent_id: str) -> Principal:
     """Archive: the agent stays in history and listings (includeArchived) but its credentials
     stop working until a human re-activates it."""
-    agent = await access_agent(tx, caller, agent_id)
-    check_can_manage(caller, agent)
-    await tx.execute(
-        sa.update(principals)
-        .where(principals.c.id == agent["id"])
-        .values(is_active=False, updated_at=utcnow())
-    )
-    return await get_agent(tx, caller, agent["id"])
+    return await _do_manage_update(tx, caller, agent_id, is_active=False)
 
 
 async def do_create_api_key(
@@ -227,11 +212,15 @@ async def do_rotate_public_key(
     tx: Tx, caller: Caller, agent_id: str, new_public_key: str
 ) -> Principal:
     """Replace the agent's Ed25519 key: signatures made with the old key stop working now."""
+    return await _do_manage_update(tx, caller, agent_id, public_key=new_public_key)
+
+
+async def _do_manage_update(tx: Tx, caller: Caller, agent_id: str, **values: Any) -> Principal:
     agent = await access_agent(tx, caller, agent_id)
     check_can_manage(caller, agent)
     await tx.execute(
         sa.update(principals)
         .where(principals.c.id == agent["id"])
-        .values(public_key=new_public_key, updated_at=utcnow())
+        .values(**values, updated_at=utcnow())
     )
     return await get_agent(tx, caller, agent["id"])

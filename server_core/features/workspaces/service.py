@@ -15,7 +15,7 @@ from server_core.kernel.clock import utcnow
 from server_core.kernel.crypto import hash_password_async
 from server_core.kernel.errors import EmailTaken
 from server_core.kernel.ids import new_id
-from server_core.kernel.principals import check_handle_free
+from server_core.kernel.principals import do_insert_principal
 from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals, server_meta, workspaces
 from server_core.kernel.wire import Timestamp, WireModel
@@ -77,28 +77,16 @@ async def check_email_free(tx: Tx, email: str) -> None:
 async def do_add_human(tx: Tx, workspace_id: str, human: NewHuman, *, admin: bool) -> RowMapping:
     """Add a human who can log in with email and password."""
     await check_email_free(tx, human.email)
-    await check_handle_free(tx, workspace_id, human.handle)
-    now = utcnow()
-    principal_id = new_id()
-    await tx.execute(
-        sa.insert(principals).values(
-            id=principal_id,
-            workspace_id=workspace_id,
-            kind="human",
-            handle=human.handle,
-            display_name=human.display_name,
-            email=human.email,
-            password_hash=await hash_password_async(human.password),
-            profile={},
-            is_admin=admin,
-            is_active=True,
-            created_at=now,
-            updated_at=now,
-        )
+    return await do_insert_principal(
+        tx,
+        workspace_id,
+        "human",
+        human.handle,
+        human.display_name,
+        email=human.email,
+        password_hash=await hash_password_async(human.password),
+        is_admin=admin,
     )
-    row = await tx.one(sa.select(principals).where(principals.c.id == principal_id))
-    assert row is not None
-    return row
 
 
 async def do_create_workspace_with_admin(
