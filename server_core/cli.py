@@ -14,13 +14,16 @@ from typing import Any, TypeVar
 
 import click
 import httpx2
+import sqlalchemy as sa
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy.engine import RowMapping
 
 from server_core.app import VERSION, create_app
 from server_core.config import Settings
 from server_core.features.agents.schemas import ProvisionAgentRequest
 from server_core.features.agents.service import do_create_api_key, do_insert_agent
+from server_core.features.auth.schemas import RegisterRequest
 from server_core.features.workspaces import service as workspaces
 from server_core.kernel.errors import ApiError
 from server_core.kernel.logs import configure_logging
@@ -50,14 +53,39 @@ def storage_options(command: F) -> F:
 
 
 def fail_on_api_errors(command: F) -> F:
+    """Report refused input as one `Error:` line, not a traceback."""
+
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except ApiError as error:
             raise click.ClickException(f"{error.message} ({error.code})") from error
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+                for problem in error.errors()
+            )
+            raise click.ClickException(problems) from error
 
     return wrapper  # type: ignore[return-value]
+
+
+def admin_account(
+    email: str, password: str, handle: str | None = None, name: str | None = None
+) -> workspaces.NewHuman:
+    """An admin held to the same rules as `POST /auth/register`, so it can log in."""
+    request = RegisterRequest.model_validate(
+        {
+            "email": email,
+            "password": password,
+            "handle": handle or handle_from_email(email),
+            "displayName": name or "Admin",
+        }
+    )
+    return workspaces.NewHuman(
+        request.email, request.password, request.handle, request.display_name
+    )
 
 
 @click.group()
@@ -77,6 +105,7 @@ def main() -> None:
     help="On a server without a workspace, create one with this admin before serving",
 )
 @click.option("--admin-password", help="Password for --admin-email (default: generated)")
+@fail_on_api_errors
 def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> None:
     """Run the API and gateway (migrations are applied first)."""
     settings = settings_from(**flags)
@@ -99,31 +128,26 @@ async def _prepare(
     settings: Settings, admin_email: str | None, admin_password: str | None
 ) -> dict[str, str] | None:
     """Migrate; create the first workspace and admin when asked; say how to log in."""
+    admin = None
+    if admin_email is not None:
+        admin = admin_account(admin_email, admin_password or secrets.token_urlsafe(12))
     async with open_platform(settings) as platform, platform.store.transaction() as tx:
         has_workspace = await workspaces.any_workspace(tx) is not None
-        if admin_email is None:
+        if admin is None:
             return None
         saved = settings.data_dir / ADMIN_FILE
         if has_workspace:
             if saved.exists():
-                return {"email": admin_email, "passwordFile": str(saved)}
-            return {"email": admin_email}
-        password = admin_password or secrets.token_urlsafe(12)
-        email = admin_email.strip().lower()
-        await workspaces.do_create_workspace_with_admin(
-            tx,
-            "Local workspace",
-            workspaces.NewHuman(
-                email=email,
-                password=password,
-                handle=handle_from_email(email),
-                display_name="Admin",
-            ),
-        )
+                # The file names the admin it holds the password of.
+                email = json.loads(saved.read_text()).get("email", admin.email)
+                return {"email": email, "passwordFile": str(saved)}
+            return {"email": admin.email}
+        await workspaces.do_bootstrap(tx, "Local workspace", admin)
+        login = {"email": admin.email, "password": admin.password}
         if admin_password is None:
-            _write_private(saved, {"email": email, "password": password})
-            return {"email": email, "password": password, "passwordFile": str(saved)}
-        return {"email": email, "password": password}
+            _write_private(saved, login)
+            return {**login, "passwordFile": str(saved)}
+        return login
 
 
 def _write_private(path: Path, document: dict[str, str]) -> None:
@@ -133,11 +157,18 @@ def _write_private(path: Path, document: dict[str, str]) -> None:
         json.dump(document, handle, indent=2)
 
 
+def _storage_description(url: str) -> str:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"{parsed.database} (SQLite)"
+    return f"PostgreSQL {parsed.render_as_string(hide_password=True)}"
+
+
 def _print_banner(settings: Settings, login: dict[str, str] | None) -> None:
     url = settings.public_url
     lines = [
         f"Sesame server on {url}  (API {url}/api/v1, docs {url}/docs, health {url}/healthz)",
-        f"Storage: {'PostgreSQL' if settings.database_url else settings.data_dir / 'sesame.db'}",
+        f"Storage: {_storage_description(settings.sqlalchemy_url)}",
     ]
     if login is None:
         example = {"email": "you@example.com", "password": "<8+ chars>", "handle": "you"}
@@ -196,30 +227,15 @@ def workspace_create(
     **flags: Any,
 ) -> None:
     """Create a workspace and its first admin (works while the server runs)."""
-    from server_core.features.auth.schemas import RegisterRequest
-
-    request = RegisterRequest.model_validate(
-        {
-            "email": admin_email,
-            "password": admin_password,
-            "handle": admin_handle or handle_from_email(admin_email),
-            "displayName": admin_name or "Admin",
-        }
-    )
+    admin = admin_account(admin_email, admin_password, admin_handle, admin_name)
     settings = settings_from(**flags)
 
     async def run() -> dict[str, Any]:
         async with open_platform(settings) as platform, platform.store.transaction() as tx:
-            ws, admin = await workspaces.do_create_workspace_with_admin(
-                tx,
-                name,
-                workspaces.NewHuman(
-                    request.email, request.password, request.handle, request.display_name
-                ),
-            )
+            ws, admin_row = await workspaces.do_create_workspace_with_admin(tx, name, admin)
             return {
                 "workspace": workspaces.Workspace.model_validate(dict(ws)).model_dump(mode="json"),
-                "admin": principal_from_row(admin).model_dump(mode="json"),
+                "admin": principal_from_row(admin_row).model_dump(mode="json"),
             }
 
     result = asyncio.run(run())

@@ -52,8 +52,7 @@ async def do_register(
     existing = await workspaces.any_workspace(tx)
     if existing is None:
         name = request.workspace_name or f"{request.display_name}'s workspace"
-        workspace, principal = await workspaces.do_create_workspace_with_admin(tx, name, human)
-        await workspaces.claim_bootstrap(tx, workspace["id"])
+        workspace, principal = await workspaces.do_bootstrap(tx, name, human)
     elif settings.open_registration:
         workspace = existing
         principal = await workspaces.do_add_human(tx, workspace["id"], human, admin=False)

@@ -89,6 +89,13 @@ async def do_add_human(tx: Tx, workspace_id: str, human: NewHuman, *, admin: boo
     )
 
 
+async def do_bootstrap(tx: Tx, name: str, admin: NewHuman) -> tuple[RowMapping, RowMapping]:
+    """Create the server's first workspace and admin; fails if another bootstrap won."""
+    workspace, principal = await do_create_workspace_with_admin(tx, name, admin)
+    await claim_bootstrap(tx, workspace["id"])
+    return workspace, principal
+
+
 async def do_create_workspace_with_admin(
     tx: Tx, name: str, admin: NewHuman
 ) -> tuple[RowMapping, RowMapping]:
