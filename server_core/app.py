@@ -11,9 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 
 from server_core.config import Settings
 from server_core.features.agents.routes import router as agents_router
@@ -118,13 +119,24 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        # Routing (404/405) and body-limit errors raised by the framework, in our shape.
+        # Routing (404/405), body parsing and body-limit errors raised by the framework.
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            return error_response(errors.MalformedJson())  # e.g. bytes that are not UTF-8
         kind = _STATUS_ERRORS.get(exc.status_code, errors.ApiError)
         message = str(exc.detail) if exc.detail else None
         if exc.status_code in (404, 405) and message in ("Not Found", "Method Not Allowed"):
             message = f"{message}: {request.method} {request.url.path}"
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         body = {**kind(message).body(), "status": exc.status_code}
-        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        # Values validation let through but the database cannot hold: a client error.
+        log.info("database refused a value", extra={"detail": str(exc.orig)})
+        return error_response(errors.BadRequest("A value in the request cannot be stored"))
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
@@ -136,6 +148,18 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
         return error_response(errors.ApiError())
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (the router reports only its first match)."""
+    return [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 def _install_health(app: FastAPI) -> None:
@@ -182,9 +206,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     }
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
-            responses = operation.get("responses", {})
-            responses.pop("422", None)
-            if "401" in responses:
+            operation.get("responses", {}).pop("422", None)
+            if operation.get("security"):
                 operation["security"] = [{"bearer": []}, {"signature": []}]
     app.openapi_schema = schema
     return schema

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server_core.kernel.auth import Caller, authenticate
 from server_core.kernel.errors import ApiError
@@ -44,7 +45,17 @@ async def request_tx(request: Request, platform: PlatformDep) -> AsyncIterator[T
 TxDep = Annotated[Tx, Depends(request_tx, scope="function")]
 
 
-async def current_caller(request: Request, tx: TxDep, platform: PlatformDep) -> Caller:
+# Declared so the OpenAPI document marks every operation that needs a caller; the header is
+# parsed by `authenticate`, which also accepts the Signature scheme.
+_bearer = HTTPBearer(scheme_name="bearer", auto_error=False)
+
+
+async def current_caller(
+    request: Request,
+    tx: TxDep,
+    platform: PlatformDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> Caller:
     caller = await authenticate(tx, request.headers.get("authorization"), platform.signing_secret)
     request.state.caller = caller
     return caller

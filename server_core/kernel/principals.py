@@ -20,7 +20,7 @@ from server_core.kernel.errors import HandleTaken, NotFound
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals
-from server_core.kernel.wire import Timestamp, WireModel
+from server_core.kernel.wire import Timestamp, WireModel, check_json_object, no_nul
 
 PrincipalKind = Literal["human", "agent", "service"]
 
@@ -33,11 +33,7 @@ def _lower(value: Any) -> Any:
 
 
 def _check_profile(value: dict[str, Any]) -> dict[str, Any]:
-    import orjson
-
-    if len(orjson.dumps(value)) > MAX_PROFILE_BYTES:
-        raise ValueError(f"profile must serialize to at most {MAX_PROFILE_BYTES} bytes")
-    return value
+    return check_json_object(value, MAX_PROFILE_BYTES)
 
 
 def _check_public_key(value: str) -> str:
@@ -50,15 +46,21 @@ def _check_public_key(value: str) -> str:
 
 Handle = Annotated[
     str,
-    BeforeValidator(_lower),
+    # The constraint comes first so the published schema keeps the pattern; the lowercasing
+    # still runs before it is checked.
     StringConstraints(pattern=HANDLE_PATTERN),
+    BeforeValidator(_lower),
     Field(
         description="2 to 39 characters: lowercase letters, digits, '-' and '_', starting with a "
         "letter or digit; unique in the workspace (input is lowercased)",
         examples=["my-agent"],
     ),
 ]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+DisplayName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(no_nul),
+]
 Profile = Annotated[dict[str, Any], AfterValidator(_check_profile)]
 PublicKey = Annotated[
     str,
@@ -66,7 +68,9 @@ PublicKey = Annotated[
     AfterValidator(_check_public_key),
     Field(description="Ed25519 public key, base64url SPKI DER"),
 ]
-AvatarUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)]
+AvatarUrl = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(no_nul)
+]
 
 
 class Principal(WireModel):

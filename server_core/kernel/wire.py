@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -37,6 +39,35 @@ class RequestModel(WireModel):
 
 
 T = TypeVar("T")
+
+
+def no_nul(value: str) -> str:
+    """Refuse NUL characters: PostgreSQL cannot store them, so no engine accepts them."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (\\u0000) characters")
+    return value
+
+
+def check_json_object(value: dict[str, Any], max_bytes: int) -> dict[str, Any]:
+    """A free-form JSON object that both engines store faithfully and every client can read:
+    finite numbers, integers within 64 bits, no NUL characters, at most `max_bytes`."""
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            no_nul(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("numbers must be finite (no NaN or Infinity)")
+        elif isinstance(item, int) and not -(2**63) <= item < 2**64:
+            raise ValueError("integers must fit in 64 bits")
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    if len(json.dumps(value, separators=(",", ":"))) > max_bytes:
+        raise ValueError(f"must serialize to at most {max_bytes} bytes of JSON")
+    return value
 
 
 class Envelope(WireModel, Generic[T]):

@@ -21,6 +21,7 @@ from server_core.kernel.principals import Principal
 from server_core.kernel.wire import Envelope, ListEnvelope, errors, ok
 
 router = APIRouter(prefix="/agents", tags=["agents"])
+CURSOR_PATTERN = r"^[0-9a-f-]{36}$"  # agents page by id
 
 
 @router.post(
@@ -40,7 +41,9 @@ async def list_agents(
     caller: CallerDep,
     tx: TxDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Annotated[
+        str | None, Query(pattern=CURSOR_PATTERN, description="From the previous page")
+    ] = None,
     include_archived: Annotated[bool, Query(alias="includeArchived")] = False,
 ) -> ListEnvelope[Principal]:
     agents, pagination = await service.list_agents(

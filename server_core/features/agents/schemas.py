@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from server_core.kernel.principals import AvatarUrl, DisplayName, Handle, Profile, PublicKey
-from server_core.kernel.wire import RequestModel, Timestamp, WireModel
+from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
 
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(no_nul),
+]
 
 
 class ProvisionAgentRequest(RequestModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StringConstraints
 
 from server_core.kernel.principals import AvatarUrl, DisplayName, Handle, Me, Profile
-from server_core.kernel.wire import RequestModel, Timestamp, WireModel
+from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 
@@ -19,13 +19,22 @@ def _lower(value: str) -> str:
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_PATTERN),
+    AfterValidator(no_nul),
     AfterValidator(_lower),
     Field(description="Login email (case-insensitive)", examples=["ada@example.com"]),
 ]
 Password = Annotated[
     str,
     StringConstraints(min_length=8, max_length=256),
+    AfterValidator(no_nul),
     Field(description="At least 8 characters"),
+]
+
+
+WorkspaceName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(no_nul),
 ]
 
 
@@ -34,10 +43,7 @@ class RegisterRequest(RequestModel):
     password: Password
     handle: Handle
     display_name: DisplayName
-    workspace_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-        | None
-    ) = Field(
+    workspace_name: WorkspaceName | None = Field(
         default=None,
         description="Name of the workspace when this registration creates it (first user only)",
     )
@@ -45,11 +51,15 @@ class RegisterRequest(RequestModel):
 
 class LoginRequest(RequestModel):
     email: Email
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    password: Annotated[
+        str, StringConstraints(min_length=1, max_length=256), AfterValidator(no_nul)
+    ]
 
 
 class RefreshRequest(RequestModel):
-    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+    refresh_token: Annotated[
+        str, StringConstraints(min_length=1, max_length=512), AfterValidator(no_nul)
+    ]
 
 
 class ProfileUpdate(RequestModel):
