@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.helpers import KeyPair  # noqa: E402
+from tests.helpers import KeyPair
 
 PASSWORD = "bench-password-1"
 

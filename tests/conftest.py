@@ -8,7 +8,7 @@ unreachable database fails the run instead, so CI can never pass by skipping the
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -102,7 +102,7 @@ async def client(platform: Platform) -> AsyncIterator[httpx2.AsyncClient]:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
+def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir(exist_ok=True)
-    yield path
+    return path

@@ -32,7 +32,8 @@ def error(response: httpx2.Response, status: int, code: str | None = None) -> di
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
     assert body["status"] == status
-    assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["error"], str)
+    assert body["error"]
     if code is not None:
         assert body["code"] == code, body
     return body

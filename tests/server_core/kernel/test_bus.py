@@ -35,7 +35,8 @@ async def test_in_process_bus_fans_out_to_every_subscriber() -> None:
     await bus.publish([Pinged(route=_route(), n=3)])
     with anyio.fail_after(5):
         third = await first.get()
-    assert isinstance(third, Pinged) and third.n == 3
+    assert isinstance(third, Pinged)
+    assert third.n == 3
     assert await second.get() is None  # closed
     await bus.close()
 

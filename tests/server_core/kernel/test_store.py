@@ -41,11 +41,14 @@ async def test_events_are_published_only_after_commit(platform: Platform) -> Non
     subscription = platform.bus.subscribe()
     route = EventRoute(workspace_id=new_id())
 
-    with pytest.raises(RuntimeError):
+    async def fail_after_writing() -> None:
         async with platform.store.transaction() as tx:
             await tx.execute(_insert("rolled back"))
             tx.emit(WorkspaceRenamed(route=route, name="rolled back"))
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await fail_after_writing()
     assert await _count(platform) == 0
 
     async with platform.store.transaction() as tx:
