@@ -52,8 +52,8 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
-        """The async SQLAlchemy URL for the configured engine."""
-        return to_async_url(self.database_url or f"sqlite:///{self.data_dir / 'sesame.db'}")
+        """The SQLAlchemy URL of the configured database."""
+        return to_engine_url(self.database_url or f"sqlite:///{self.data_dir / 'sesame.db'}")
 
     @property
     def public_url(self) -> str:
@@ -71,15 +71,10 @@ class Settings(BaseSettings):
         return read_or_create_secret(self.ensure_data_dir() / "jwt-secret")
 
 
-def to_async_url(url: str) -> str:
-    """Accept the URLs people write (`postgresql://`, `postgres://`, `sqlite:///`) and pick the
-    async driver for them."""
-    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg://"):
-        if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
-    if url.startswith("sqlite://"):
-        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
-    return url
+def to_engine_url(url: str) -> str:
+    """Accept `postgres://` as people write it (the store picks the drivers: asyncpg for
+    PostgreSQL, the standard library for SQLite)."""
+    return "postgresql://" + url[len("postgres://") :] if url.startswith("postgres://") else url
 
 
 def read_or_create_secret(path: Path) -> bytes:

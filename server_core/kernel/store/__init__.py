@@ -1,104 +1,94 @@
-"""The store façade: one async SQLAlchemy Core store shared by both engines.
+"""The store façade: one async store over SQLAlchemy Core, on SQLite or PostgreSQL.
 
-Features never open connections: they run inside `Store.transaction()`, which yields a `Tx`.
-On SQLite, writes go through a single writer connection (`BEGIN IMMEDIATE`, one at a time per
-process; WAL lets readers proceed meanwhile and `busy_timeout` queues writers from other
-processes such as the CLI). On PostgreSQL, reads and writes share a pool. Events a transaction
-emits are handed to the bus only after it commits, so a rolled-back write never announces itself.
+Features never open connections: they run inside `Store.transaction()`, which yields a `Tx`
+whose statements run on the engine's connection. Events a transaction emits are handed to the
+bus only after it commits, so a rolled-back write never announces itself.
+
+- PostgreSQL: asyncpg through SQLAlchemy's async engine, one pool for reads and writes.
+- SQLite: the standard library driver, each statement run on a worker thread (see `sqlite.py`
+  for why); writes go through a single writer connection, one transaction at a time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Result, RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.kernel.events import Event
 from server_core.kernel.store import tables
 from server_core.kernel.store.migrate import upgrade_to_head
 
+T = TypeVar("T")
 Publish = Callable[[Sequence[Event]], Awaitable[None]]
+Call = Callable[[Callable[[Connection], Any]], Awaitable[Any]]
 
 
 class Tx:
     """One transaction: run statements, and emit events to publish once it commits."""
 
-    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
-        self.conn = conn
+    def __init__(self, dialect: str, call: Call) -> None:
         self.dialect = dialect
         self.events: list[Event] = []
+        self._call = call
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
 
-    async def execute(self, statement: sa.Executable) -> Result[Any]:
-        return await self.conn.execute(statement)
+    async def execute(self, statement: sa.Executable) -> None:
+        await self._call(lambda conn: conn.execute(statement).close())
 
     async def affected(self, statement: sa.Executable) -> int:
         """Run an UPDATE or DELETE; return how many rows it touched."""
-        result = await self.conn.execute(statement)
-        return int(getattr(result, "rowcount", 0))
+        count: int = await self._call(lambda conn: conn.execute(statement).rowcount)
+        return count
 
     async def one(self, statement: sa.Executable) -> RowMapping | None:
         """The first row as a mapping, or None."""
-        return (await self.conn.execute(statement)).mappings().first()
+        row: RowMapping | None = await self._call(
+            lambda conn: conn.execute(statement).mappings().first()
+        )
+        return row
 
     async def all(self, statement: sa.Executable) -> Sequence[RowMapping]:
-        return (await self.conn.execute(statement)).mappings().all()
+        rows: Sequence[RowMapping] = await self._call(
+            lambda conn: conn.execute(statement).mappings().all()
+        )
+        return rows
 
     async def scalar(self, statement: sa.Executable) -> Any:
-        return (await self.conn.execute(statement)).scalar()
+        return await self._call(lambda conn: conn.execute(statement).scalar())
 
 
-def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
-    engine = create_async_engine(
-        url,
-        pool_size=1 if writer else 4,
-        max_overflow=0 if writer else 4,
-        connect_args={"timeout": 30},
-    )
+class Backend(Protocol):
+    def transaction(self, write: bool) -> contextlib.AbstractAsyncContextManager[Call]: ...
 
-    @event.listens_for(engine.sync_engine, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control from the driver so BEGIN IMMEDIATE reaches SQLite.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        if not writer:
-            cursor.execute("PRAGMA query_only=ON")
-        cursor.close()
+    async def run_sync(self, work: Callable[[Connection], T]) -> T: ...
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
-
-    return engine
+    async def close(self) -> None: ...
 
 
 class Store:
     """Storage for server_core on SQLite or PostgreSQL."""
 
     def __init__(self, url: str, publish: Publish | None = None) -> None:
-        self.url = url
-        self.dialect = sa.make_url(url).get_backend_name()
+        parsed = sa.make_url(url)
+        self.dialect = parsed.get_backend_name()
         self._publish = publish
+        self._backend: Backend
         if self.dialect == "sqlite":
-            self._writer = _sqlite_engine(url, writer=True)
-            self._reader = _sqlite_engine(url, writer=False)
+            from server_core.kernel.store.sqlite import SqliteBackend
+
+            self._backend = SqliteBackend(parsed)
+        elif self.dialect == "postgresql":
+            from server_core.kernel.store.postgres import PostgresBackend
+
+            self._backend = PostgresBackend(parsed)
         else:
-            self._writer = self._reader = create_async_engine(
-                url, pool_size=10, max_overflow=10, pool_pre_ping=True
-            )
-        self._write_lock = asyncio.Lock()
+            raise ValueError(f"unsupported database: {parsed.render_as_string()}")
 
     @property
     def is_sqlite(self) -> bool:
@@ -107,35 +97,32 @@ class Store:
     @contextlib.asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[Tx]:
         """Run a unit of work; commit on success, roll back on error, then publish its events."""
-        engine = self._writer if write else self._reader
-        serialize = self._write_lock if write and self.is_sqlite else contextlib.nullcontext()
-        async with serialize, engine.begin() as conn:
-            tx = Tx(conn, self.dialect)
+        async with self._backend.transaction(write) as call:
+            tx = Tx(self.dialect, call)
             yield tx
         if tx.events and self._publish is not None:
             await self._publish(tx.events)
 
+    async def run_sync(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` with a plain SQLAlchemy connection inside one write transaction (for
+        migrations and schema inspection)."""
+        return await self._backend.run_sync(work)
+
     async def ping(self) -> bool:
         """True when the database answers."""
         try:
-            async with self._reader.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
+            async with self.transaction(write=False) as tx:
+                await tx.scalar(sa.text("SELECT 1"))
         except Exception:
             return False
         return True
 
     async def migrate(self) -> None:
         """Apply pending migrations (several processes may call this at once)."""
-        async with self._write_lock, self._writer.begin() as conn:
-            if self.dialect == "postgresql":
-                # Serialize concurrent starts on one database.
-                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(7380421)"))
-            await conn.run_sync(upgrade_to_head)
+        await self.run_sync(upgrade_to_head)
 
     async def close(self) -> None:
-        await self._writer.dispose()
-        if self._reader is not self._writer:
-            await self._reader.dispose()
+        await self._backend.close()
 
 
 __all__ = ["Store", "Tx", "tables"]

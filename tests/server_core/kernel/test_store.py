@@ -98,7 +98,7 @@ async def test_reads_run_while_a_write_is_open(platform: Platform) -> None:
 
 
 async def test_read_transactions_cannot_write_on_sqlite(tmp_path: Path) -> None:
-    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'ro.db'}")
+    store = Store(f"sqlite:///{tmp_path / 'ro.db'}")
     try:
         await store.migrate()
         with pytest.raises(sa.exc.OperationalError, match="readonly"):
@@ -111,13 +111,10 @@ async def test_read_transactions_cannot_write_on_sqlite(tmp_path: Path) -> None:
 async def test_migrations_go_down_and_up(platform: Platform, database_url: str) -> None:
     store = Store(platform.settings.sqlalchemy_url)
     try:
-        async with store._writer.begin() as conn:
-            await conn.run_sync(downgrade_to_base)
-        async with store._writer.begin() as conn:
-            tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+        await store.run_sync(downgrade_to_base)
+        tables = await store.run_sync(lambda conn: sa.inspect(conn).get_table_names())
         assert "principals" not in tables
-        async with store._writer.begin() as conn:
-            await conn.run_sync(upgrade_to_head)
+        await store.run_sync(upgrade_to_head)
         await store.migrate()  # idempotent
         assert await store.ping()
     finally:
@@ -131,3 +128,27 @@ async def test_ping_reports_an_unreachable_database() -> None:
         assert await store.ping() is False
     finally:
         await store.close()
+
+
+async def test_many_concurrent_transactions_do_not_starve_each_other(platform: Platform) -> None:
+    """More open transactions than connections or worker threads: each waits its turn and all
+    finish (none holds a thread while waiting for a connection)."""
+
+    async def read_twice() -> None:
+        async with platform.store.transaction(write=False) as tx:
+            await tx.scalar(sa.select(sa.func.count()).select_from(workspaces))
+            await anyio.sleep(0.01)  # hold the transaction open between statements
+            await tx.scalar(sa.select(sa.func.count()).select_from(workspaces))
+
+    async def write_twice(n: int) -> None:
+        async with platform.store.transaction() as tx:
+            await tx.execute(_insert(f"a-{n}"))
+            await anyio.sleep(0.01)
+            await tx.execute(_insert(f"b-{n}"))
+
+    with anyio.fail_after(20):
+        async with anyio.create_task_group() as group:
+            for n in range(30):
+                group.start_soon(read_twice)
+                group.start_soon(write_twice, n)
+    assert await _count(platform) == 60

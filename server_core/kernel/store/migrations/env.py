@@ -8,9 +8,9 @@ import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from server_core.config import Settings
+from server_core.kernel.store import Store
 from server_core.kernel.store.tables import metadata
 
 
@@ -26,10 +26,11 @@ def run_on(connection: Connection) -> None:
 
 
 async def run_from_settings() -> None:
-    engine = create_async_engine(Settings().sqlalchemy_url)
-    async with engine.begin() as connection:
-        await connection.run_sync(run_on)
-    await engine.dispose()
+    store = Store(Settings().sqlalchemy_url)
+    try:
+        await store.run_sync(run_on)
+    finally:
+        await store.close()
 
 
 given = context.config.attributes.get("connection")
