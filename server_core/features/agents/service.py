@@ -51,19 +51,10 @@ def check_can_manage(caller: Caller, agent: RowMapping) -> None:
         raise Forbidden("Only the agent's owner or a workspace admin may do this")
 
 
-async def do_provision_agent(
-    tx: Tx, caller: Caller, request: ProvisionAgentRequest, *, kind: PrincipalKind = "agent"
-) -> Principal:
+async def do_provision_agent(tx: Tx, caller: Caller, request: ProvisionAgentRequest) -> Principal:
     caller.require_human()
-    return principal_from_row(
-        await do_insert_agent(
-            tx,
-            caller.workspace_id,
-            request,
-            owner_id=caller.principal_id,
-            kind=kind,
-        )
-    )
+    row = await do_insert_agent(tx, caller.workspace_id, request, owner_id=caller.principal_id)
+    return principal_from_row(row)
 
 
 async def do_insert_agent(

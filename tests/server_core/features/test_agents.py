@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx2
 import pytest
 
+from server_core.features.workspaces.service import NewHuman, do_create_workspace_with_admin
 from server_core.kernel.platform import Platform
 from tests.helpers import (
     PASSWORD,
@@ -275,17 +277,23 @@ async def test_signature_over_another_handle_is_refused(client: httpx2.AsyncClie
     error(await client.get("/auth/me", headers=forged), 401, "invalid_credentials")
 
 
-async def test_workspaces_are_isolated(client: httpx2.AsyncClient, platform: Platform) -> None:
-    from server_core.features.workspaces.service import NewHuman, do_create_workspace_with_admin
-
-    first = await register(client)
+async def second_workspace(
+    client: httpx2.AsyncClient, platform: Platform, admin_handle: str
+) -> dict[str, Any]:
+    """Create another workspace (as the CLI does) and log its admin in."""
     async with platform.store.transaction() as tx:
         await do_create_workspace_with_admin(
-            tx, "Other", NewHuman("zed@example.com", PASSWORD, "ada", "Zed")
+            tx, "Other", NewHuman("zed@example.com", PASSWORD, admin_handle, "Zed")
         )
-    other = data(
+    session: dict[str, Any] = data(
         await client.post("/auth/login", json={"email": "zed@example.com", "password": PASSWORD})
     )
+    return session
+
+
+async def test_workspaces_are_isolated(client: httpx2.AsyncClient, platform: Platform) -> None:
+    first = await register(client)
+    other = await second_workspace(client, platform, admin_handle="ada")
     # The same handle lives in both workspaces.
     assert other["principal"]["handle"] == "ada"
     mine = await provision_agent(client, first["accessToken"], handle="shared-name")
@@ -308,16 +316,8 @@ async def test_workspaces_are_isolated(client: httpx2.AsyncClient, platform: Pla
 async def test_same_handle_in_two_workspaces_signs_as_the_right_agent(
     client: httpx2.AsyncClient, platform: Platform
 ) -> None:
-    from server_core.features.workspaces.service import NewHuman, do_create_workspace_with_admin
-
     first = await register(client)
-    async with platform.store.transaction() as tx:
-        await do_create_workspace_with_admin(
-            tx, "Other", NewHuman("zed@example.com", PASSWORD, "zed", "Zed")
-        )
-    other = data(
-        await client.post("/auth/login", json={"email": "zed@example.com", "password": PASSWORD})
-    )
+    other = await second_workspace(client, platform, admin_handle="zed")
     a, b = KeyPair.generate(), KeyPair.generate()
     mine = await provision_agent(
         client, first["accessToken"], handle="twin", publicKey=a.public_b64
