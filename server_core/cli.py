@@ -234,6 +234,8 @@ def workspace_create(
         async with open_platform(settings) as platform, platform.store.transaction() as tx:
             ws, admin_row = await workspaces.do_create_workspace_with_admin(tx, name, admin)
             return {
+                "workspaceId": ws["id"],
+                "adminId": admin_row["id"],
                 "workspace": workspaces.Workspace.model_validate(dict(ws)).model_dump(mode="json"),
                 "admin": principal_from_row(admin_row).model_dump(mode="json"),
             }
