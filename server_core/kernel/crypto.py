@@ -7,13 +7,16 @@ store them and lets the database look them up by hash.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
 import hmac
 import secrets
+import weakref
 from functools import lru_cache
 
+import anyio
 import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -40,12 +43,29 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+# Each argon2 run takes ~64 MiB and a core for tens of milliseconds: a burst of logins queues
+# here instead of taking all memory and every thread.
+# One limiter per event loop: synchronization primitives belong to the loop that made them.
+_password_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    if loop not in _password_slots:
+        _password_slots[loop] = anyio.CapacityLimiter(2)
+    return _password_slots[loop]
+
+
 async def hash_password_async(password: str) -> str:
-    return await anyio.to_thread.run_sync(hash_password, password)
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=_slots())
 
 
 async def verify_password_async(password_hash: str | None, password: str) -> bool:
-    return await anyio.to_thread.run_sync(verify_password, password_hash, password)
+    return await anyio.to_thread.run_sync(
+        verify_password, password_hash, password, limiter=_slots()
+    )
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 import httpx2
 import pytest
 
@@ -184,3 +185,21 @@ async def test_register_names_the_bad_field(
     assert any(detail["field"] == field for detail in problem["details"])
     # Nothing was created: the server is still empty, so a valid registration bootstraps.
     assert (await register(client))["principal"]["isAdmin"] is True
+
+
+async def test_a_burst_of_logins_all_succeed(client: httpx2.AsyncClient) -> None:
+    """Password checks queue for a few hashing slots; none is lost or refused."""
+    await register(client)
+    results: list[int] = []
+
+    async def login() -> None:
+        response = await client.post(
+            "/auth/login", json={"email": "ada@example.com", "password": PASSWORD}
+        )
+        results.append(response.status_code)
+
+    with anyio.fail_after(30):
+        async with anyio.create_task_group() as group:
+            for _ in range(8):
+                group.start_soon(login)
+    assert results == [200] * 8
