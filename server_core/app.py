@@ -50,7 +50,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if platform is not None:
-            app.state.platform = platform
             yield
             return
         async with open_platform(settings) as opened:
