@@ -13,6 +13,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,6 +34,16 @@ def two_reads() -> tuple[sa.Select[tuple[int, str]], sa.Select[tuple[int, str]]]
     return sa.select(items).where(items.c.id == 5), sa.select(items).where(items.c.id == 6)
 
 
+async def milliseconds_each(once: Callable[[], Awaitable[None]], count: int) -> float:
+    """Warm up, then the mean wall time of `count` sequential runs."""
+    for _ in range(50):
+        await once()
+    started = time.perf_counter()
+    for _ in range(count):
+        await once()
+    return (time.perf_counter() - started) / count * 1000
+
+
 async def measure_store(path: Path, count: int) -> float:
     store = Store(f"sqlite:///{path}")
     await store.run_sync(metadata.create_all)
@@ -46,14 +57,10 @@ async def measure_store(path: Path, count: int) -> float:
             await tx.one(first)
             await tx.one(second)
 
-    for _ in range(50):
-        await once()
-    started = time.perf_counter()
-    for _ in range(count):
-        await once()
-    elapsed = time.perf_counter() - started
-    await store.close()
-    return elapsed / count * 1000
+    try:
+        return await milliseconds_each(once, count)
+    finally:
+        await store.close()
 
 
 async def measure_aiosqlite(path: Path, count: int) -> float | None:
@@ -71,14 +78,10 @@ async def measure_aiosqlite(path: Path, count: int) -> float | None:
             (await conn.execute(first)).mappings().first()
             (await conn.execute(second)).mappings().first()
 
-    for _ in range(50):
-        await once()
-    started = time.perf_counter()
-    for _ in range(count):
-        await once()
-    elapsed = time.perf_counter() - started
-    await engine.dispose()
-    return elapsed / count * 1000
+    try:
+        return await milliseconds_each(once, count)
+    finally:
+        await engine.dispose()
 
 
 async def main() -> None:

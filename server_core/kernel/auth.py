@@ -20,7 +20,6 @@ from sqlalchemy.engine import RowMapping
 
 from server_core.kernel.crypto import API_KEY_PREFIX, digest, digests_equal, signature_valid
 from server_core.kernel.errors import (
-    AdminOnly,
     CredentialsExpired,
     HumanOnly,
     InvalidCredentials,
@@ -52,10 +51,6 @@ class Caller:
     def require_human(self) -> None:
         if not self.is_human:
             raise HumanOnly()
-
-    def require_admin(self) -> None:
-        if not (self.is_human and self.is_admin):
-            raise AdminOnly()
 
 
 def _caller(row: RowMapping, method: AuthMethod) -> Caller:

@@ -10,7 +10,6 @@
     │   └── RefreshTokenReused       401 refresh_token_reused (keeps its writes)
     ├── Forbidden                    403 forbidden
     │   ├── HumanOnly                403 human_only
-    │   ├── AdminOnly                403 admin_only
     │   └── RegistrationClosed       403 registration_closed
     ├── NotFound                     404 not_found
     ├── MethodNotAllowed             405 method_not_allowed
@@ -111,11 +110,6 @@ class Forbidden(ApiError):
 class HumanOnly(Forbidden):
     code = "human_only"
     default_message = "Only human principals may do this"
-
-
-class AdminOnly(Forbidden):
-    code = "admin_only"
-    default_message = "Only workspace admins may do this"
 
 
 class RegistrationClosed(Forbidden):

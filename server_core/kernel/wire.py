@@ -35,7 +35,7 @@ class RequestModel(WireModel):
     """A request body model. Unknown fields are dropped, so they can never reach protected
     columns (id, workspaceId, kind, isAdmin, ...): only declared fields are ever read."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="ignore")
 
 
 T = TypeVar("T")
