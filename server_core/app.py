@@ -19,10 +19,14 @@ from starlette.routing import Match
 from server_core.config import Settings
 from server_core.features.agents.routes import router as agents_router
 from server_core.features.auth.routes import router as auth_router
+from server_core.features.channels.routes import router as channels_router
+from server_core.features.messages.routes import router as messages_router
+from server_core.gateway import gateway_hub, install_gateway
 from server_core.kernel import errors
 from server_core.kernel.middleware import AccessLog, BodyLimit
 from server_core.kernel.platform import Platform, open_platform
 from server_core.kernel.wire import ErrorBody, ok
+from server_core.workers import run_workers
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +53,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if platform is not None:
-            yield
-            return
-        async with open_platform(settings) as opened:
+        async with contextlib.AsyncExitStack() as stack:
+            opened: Platform = platform or await stack.enter_async_context(open_platform(settings))
             app.state.platform = opened
+            await stack.enter_async_context(run_workers(opened))
+            await stack.enter_async_context(gateway_hub(app, opened))
             yield
 
     app = FastAPI(
@@ -69,7 +73,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     _install_error_handlers(app)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(agents_router, prefix=API_PREFIX)
+    app.include_router(channels_router, prefix=API_PREFIX)
+    app.include_router(messages_router, prefix=API_PREFIX)
     _install_health(app)
+    install_gateway(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     if settings.cors_origins:

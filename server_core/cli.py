@@ -142,7 +142,7 @@ async def _prepare(
                 email = json.loads(saved.read_text()).get("email", admin.email)
                 return {"email": email, "passwordFile": str(saved)}
             return {"email": admin.email}
-        await workspaces.do_bootstrap(tx, "Local workspace", admin)
+        await workspaces.do_bootstrap(tx, platform.keyring, "Local workspace", admin)
         login = {"email": admin.email, "password": admin.password}
         if admin_password is None:
             _write_private(saved, login)
@@ -232,7 +232,9 @@ def workspace_create(
 
     async def run() -> dict[str, Any]:
         async with open_platform(settings) as platform, platform.store.transaction() as tx:
-            ws, admin_row = await workspaces.do_create_workspace_with_admin(tx, name, admin)
+            ws, admin_row = await workspaces.do_create_workspace_with_admin(
+                tx, platform.keyring, name, admin
+            )
             return {
                 "workspaceId": ws["id"],
                 "adminId": admin_row["id"],

@@ -31,12 +31,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     jwt_secret: SecretStr | None = None
+    master_key: SecretStr | None = Field(
+        default=None,
+        description="Master key(s) for encryption at rest: base64 of 32 bytes, or "
+        "'id:base64,id:base64' with the current key first; default: a key file in data_dir",
+    )
     open_registration: bool = False
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: LogLevel = "info"
     access_token_ttl_seconds: int = Field(default=900, ge=30)
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    auto_archive_interval_seconds: float = Field(default=60.0, gt=0)
+    heartbeat_interval_ms: int = Field(default=30_000, ge=1000)
+    ws_auth_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

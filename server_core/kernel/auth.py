@@ -41,6 +41,7 @@ class Caller:
     workspace_id: str
     kind: str
     handle: str
+    display_name: str
     is_admin: bool
     method: AuthMethod
 
@@ -53,12 +54,13 @@ class Caller:
             raise HumanOnly()
 
 
-def _caller(row: RowMapping, method: AuthMethod) -> Caller:
+def caller_from_row(row: RowMapping, method: AuthMethod) -> Caller:
     return Caller(
         principal_id=row["id"],
         workspace_id=row["workspace_id"],
         kind=row["kind"],
         handle=row["handle"],
+        display_name=row["display_name"],
         is_admin=bool(row["is_admin"]),
         method=method,
     )
@@ -97,7 +99,7 @@ async def _by_api_key(tx: Tx, key: str) -> Caller:
         raise InvalidCredentials("API key has been revoked")
     if not row["is_active"]:
         raise InvalidCredentials("This principal has been archived")
-    return _caller(row, "api_key")
+    return caller_from_row(row, "api_key")
 
 
 async def _by_access_token(tx: Tx, token: str, signing_secret: bytes) -> Caller:
@@ -110,7 +112,7 @@ async def _by_access_token(tx: Tx, token: str, signing_secret: bytes) -> Caller:
     )
     if row is None or not row["is_active"]:
         raise InvalidCredentials("Invalid access token")
-    return _caller(row, "jwt")
+    return caller_from_row(row, "jwt")
 
 
 async def _by_signature(tx: Tx, credentials: str) -> Caller:
@@ -132,7 +134,7 @@ async def _by_signature(tx: Tx, credentials: str) -> Caller:
         if signature_valid(row["public_key"], signature, message):
             if not row["is_active"]:
                 raise InvalidCredentials("This principal has been archived")
-            return _caller(row, "signature")
+            return caller_from_row(row, "signature")
     raise InvalidCredentials("Invalid signature")
 
 

@@ -3,21 +3,28 @@
     ApiError                         500 internal_error
     ├── BadRequest                   400 bad_request
     │   ├── ValidationFailed         400 validation_error   (framework validation included)
-    │   └── MalformedJson            400 invalid_json
+    │   ├── MalformedJson            400 invalid_json
+    │   └── AttachmentsUnavailable   400 attachments_unavailable
     ├── Unauthorized                 401 unauthorized       (+ WWW-Authenticate)
     │   ├── InvalidCredentials       401 invalid_credentials
     │   ├── CredentialsExpired       401 credentials_expired
     │   └── RefreshTokenReused       401 refresh_token_reused (keeps its writes)
     ├── Forbidden                    403 forbidden
     │   ├── HumanOnly                403 human_only
-    │   └── RegistrationClosed       403 registration_closed
+    │   ├── RegistrationClosed       403 registration_closed
+    │   ├── NotChannelMember         403 not_channel_member
+    │   └── ChannelReadOnly          403 channel_read_only  (readonly role, visibility rules)
     ├── NotFound                     404 not_found
     ├── MethodNotAllowed             405 method_not_allowed
     ├── Conflict                     409 conflict
     │   ├── HandleTaken              409 handle_taken
-    │   └── EmailTaken               409 email_taken
+    │   ├── EmailTaken               409 email_taken
+    │   ├── ChannelArchived          409 channel_archived
+    │   ├── NotYourTurn              409 not_your_turn      (coordination modes)
+    │   └── MessageDeleted           409 message_deleted
     ├── PayloadTooLarge              413 payload_too_large
     ├── RateLimited                  429 rate_limited
+    │   └── LoopPrevention           429 loop_prevention    (+ Retry-After)
     └── ServiceUnavailable           503 unavailable
 
 The wire shape is `{"error": "<message>", "status": N, "code": "<code>"}`, plus `details` when
@@ -74,6 +81,11 @@ class MalformedJson(BadRequest):
     default_message = "Request body is not valid JSON"
 
 
+class AttachmentsUnavailable(BadRequest):
+    code = "attachments_unavailable"
+    default_message = "Attachments need the drive, which this server does not offer yet"
+
+
 class Unauthorized(ApiError):
     status = 401
     code = "unauthorized"
@@ -117,6 +129,16 @@ class RegistrationClosed(Forbidden):
     default_message = "Registration is closed on this server; ask an admin for an invitation"
 
 
+class NotChannelMember(Forbidden):
+    code = "not_channel_member"
+    default_message = "You are not a member of this channel"
+
+
+class ChannelReadOnly(Forbidden):
+    code = "channel_read_only"
+    default_message = "You can read this channel but not send to it"
+
+
 class NotFound(ApiError):
     status = 404
     code = "not_found"
@@ -145,6 +167,21 @@ class EmailTaken(Conflict):
     default_message = "An account with that email already exists"
 
 
+class ChannelArchived(Conflict):
+    code = "channel_archived"
+    default_message = "This channel is archived: its history is readable, nothing can be added"
+
+
+class NotYourTurn(Conflict):
+    code = "not_your_turn"
+    default_message = "The channel's coordination mode does not give you the turn"
+
+
+class MessageDeleted(Conflict):
+    code = "message_deleted"
+    default_message = "This message was deleted"
+
+
 class PayloadTooLarge(ApiError):
     status = 413
     code = "payload_too_large"
@@ -155,6 +192,19 @@ class RateLimited(ApiError):
     status = 429
     code = "rate_limited"
     default_message = "Too many requests"
+
+
+class LoopPrevention(RateLimited):
+    """A channel's loop prevention refused a send; the message starts "Loop prevention:"."""
+
+    code = "loop_prevention"
+    default_message = "Loop prevention: too many messages"
+
+    def __init__(self, message: str, *, retry_after_ms: int) -> None:
+        seconds = max(1, -(-retry_after_ms // 1000))
+        super().__init__(
+            message, details={"retryAfterMs": retry_after_ms}, headers={"Retry-After": str(seconds)}
+        )
 
 
 class ServiceUnavailable(ApiError):

@@ -62,3 +62,21 @@ async def current_caller(
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+async def caller_outside_transaction(
+    request: Request,
+    platform: PlatformDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> Caller:
+    """Authenticate in a short read transaction of its own, for routes that write through
+    `Store.combined` and must not hold a transaction while they wait for their batch."""
+    async with platform.store.transaction(write=False) as tx:
+        caller = await authenticate(
+            tx, request.headers.get("authorization"), platform.signing_secret
+        )
+    request.state.caller = caller
+    return caller
+
+
+StandaloneCallerDep = Annotated[Caller, Depends(caller_outside_transaction)]

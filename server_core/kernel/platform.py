@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from server_core.config import Settings
 from server_core.kernel.bus import EventBus, bus_for
+from server_core.kernel.keyring import Keyring, load_master_keys
 from server_core.kernel.store import Store
 
 
@@ -17,21 +18,25 @@ class Platform:
     store: Store
     bus: EventBus
     signing_secret: bytes
+    keyring: Keyring
 
 
 @contextlib.asynccontextmanager
 async def open_platform(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Platform]:
-    """Open the store (migrating it) and the bus; close both on exit."""
+    """Open the store (migrating it), the keyring and the bus; close them on exit."""
     bus = bus_for(settings.redis_url)
     store = Store(settings.sqlalchemy_url, publish=bus.publish)
     if store.is_sqlite:
         settings.ensure_data_dir()
+    master_key = settings.master_key.get_secret_value() if settings.master_key else None
+    keyring = Keyring(load_master_keys(master_key, settings.data_dir))
     try:
         if migrate:
             await store.migrate()
+            await keyring.backfill(store)
         await bus.start()
         try:
-            yield Platform(settings, store, bus, settings.signing_secret())
+            yield Platform(settings, store, bus, settings.signing_secret(), keyring)
         finally:
             await bus.close()
     finally:

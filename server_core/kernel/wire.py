@@ -127,3 +127,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": ErrorBody, "description": _ERROR_DESCRIPTIONS.get(status, "Error")}
         for status in statuses
     }
+
+
+def also(status: int, model: Any, description: str) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI `responses=` entry for a second success status (e.g. 200 beside a 201)."""
+    return {status: {"model": model, "description": description}}

@@ -15,6 +15,7 @@ from server_core.features.agents.schemas import (
     RotateKeyRequest,
     UpdateAgentRequest,
 )
+from server_core.features.agents.status import AgentStatus, StatusRequest
 from server_core.kernel.http import CallerDep, TxDep
 from server_core.kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT, paged
 from server_core.kernel.principals import Principal
@@ -75,6 +76,17 @@ async def update_agent(
 )
 async def archive_agent(id: str, caller: CallerDep, tx: TxDep) -> Envelope[Principal]:
     return ok(await service.do_archive_agent(tx, caller, id))
+
+
+@router.put(
+    "/{id}/status",
+    responses=errors(400, 401, 403, 404, 413),
+    summary="Set an agent's status (the agent, its owner or an admin); broadcast as presence",
+)
+async def set_status(
+    id: str, body: StatusRequest, caller: CallerDep, tx: TxDep
+) -> Envelope[AgentStatus]:
+    return ok(await service.do_set_status(tx, caller, id, body))
 
 
 @router.post(

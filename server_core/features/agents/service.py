@@ -7,6 +7,7 @@ keys, key rotation) is for humans who own the agent or administer the workspace.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,8 @@ from server_core.features.agents.schemas import (
     ProvisionAgentRequest,
     UpdateAgentRequest,
 )
-from server_core.kernel.auth import Caller
+from server_core.features.agents.status import AgentStatus, StatusRequest, set_status
+from server_core.kernel.auth import Caller, caller_from_row
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.crypto import digest, new_api_key
 from server_core.kernel.errors import Conflict, Forbidden, NotFound
@@ -49,6 +51,17 @@ def check_can_manage(caller: Caller, agent: RowMapping) -> None:
     caller.require_human()
     if not (caller.is_admin or agent["owner_id"] == caller.principal_id):
         raise Forbidden("Only the agent's owner or a workspace admin may do this")
+
+
+async def do_set_status(
+    tx: Tx, caller: Caller, agent_id: str, request: StatusRequest
+) -> AgentStatus:
+    """The agent itself, its owner or a workspace admin sets its status."""
+    agent = await access_agent(tx, caller, agent_id)
+    if agent["id"] != caller.principal_id:
+        check_can_manage(caller, agent)
+    subject = caller_from_row(agent, caller.method)
+    return await tx.unit(partial(set_status, subject=subject, request=request))
 
 
 async def do_provision_agent(tx: Tx, caller: Caller, request: ProvisionAgentRequest) -> Principal:

@@ -28,7 +28,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 async def register(
     body: RegisterRequest, tx: TxDep, platform: PlatformDep
 ) -> Envelope[AuthSession]:
-    return ok(await service.do_register(tx, platform.settings, platform.signing_secret, body))
+    return ok(await service.do_register(tx, platform, body))
 
 
 @router.post("/login", responses=errors(400, 401, 413), summary="Log in with email and password")

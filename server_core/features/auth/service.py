@@ -32,15 +32,14 @@ from server_core.kernel.errors import (
     RegistrationClosed,
 )
 from server_core.kernel.ids import new_id
+from server_core.kernel.platform import Platform
 from server_core.kernel.principals import Me, me_from_row
 from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals, refresh_tokens
 from server_core.kernel.tokens import issue_access_token
 
 
-async def do_register(
-    tx: Tx, settings: Settings, secret: bytes, request: RegisterRequest
-) -> AuthSession:
+async def do_register(tx: Tx, platform: Platform, request: RegisterRequest) -> AuthSession:
     """First registration creates the workspace and its admin; later ones need open
     registration and join the oldest workspace as members."""
     human = workspaces.NewHuman(
@@ -52,13 +51,15 @@ async def do_register(
     existing = await workspaces.any_workspace(tx)
     if existing is None:
         name = request.workspace_name or f"{request.display_name}'s workspace"
-        workspace, principal = await workspaces.do_bootstrap(tx, name, human)
-    elif settings.open_registration:
+        workspace, principal = await workspaces.do_bootstrap(tx, platform.keyring, name, human)
+    elif platform.settings.open_registration:
         workspace = existing
         principal = await workspaces.do_add_human(tx, workspace["id"], human, admin=False)
     else:
         raise RegistrationClosed()
-    return await do_issue_session(tx, settings, secret, principal, workspace)
+    return await do_issue_session(
+        tx, platform.settings, platform.signing_secret, principal, workspace
+    )
 
 
 async def do_login(tx: Tx, settings: Settings, secret: bytes, request: LoginRequest) -> AuthSession:

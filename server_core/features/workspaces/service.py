@@ -15,6 +15,7 @@ from server_core.kernel.clock import utcnow
 from server_core.kernel.crypto import hash_password_async
 from server_core.kernel.errors import EmailTaken
 from server_core.kernel.ids import new_id
+from server_core.kernel.keyring import Keyring
 from server_core.kernel.principals import do_insert_principal
 from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals, server_meta, workspaces
@@ -61,9 +62,11 @@ async def claim_bootstrap(tx: Tx, workspace_id: str) -> None:
     await tx.execute(sa.insert(server_meta).values(key=BOOTSTRAP_KEY, value=workspace_id))
 
 
-async def do_create_workspace(tx: Tx, name: str) -> RowMapping:
+async def do_create_workspace(tx: Tx, keyring: Keyring, name: str) -> RowMapping:
+    """A workspace with its data key (which encrypts its messages at rest)."""
     workspace_id = new_id()
     await tx.execute(sa.insert(workspaces).values(id=workspace_id, name=name, created_at=utcnow()))
+    await tx.run(lambda conn: keyring.create_data_key(conn, workspace_id))
     row = await get_workspace(tx, workspace_id)
     assert row is not None
     return row
@@ -89,18 +92,20 @@ async def do_add_human(tx: Tx, workspace_id: str, human: NewHuman, *, admin: boo
     )
 
 
-async def do_bootstrap(tx: Tx, name: str, admin: NewHuman) -> tuple[RowMapping, RowMapping]:
+async def do_bootstrap(
+    tx: Tx, keyring: Keyring, name: str, admin: NewHuman
+) -> tuple[RowMapping, RowMapping]:
     """Create the server's first workspace and admin; fails if another bootstrap won."""
-    workspace, principal = await do_create_workspace_with_admin(tx, name, admin)
+    workspace, principal = await do_create_workspace_with_admin(tx, keyring, name, admin)
     await claim_bootstrap(tx, workspace["id"])
     return workspace, principal
 
 
 async def do_create_workspace_with_admin(
-    tx: Tx, name: str, admin: NewHuman
+    tx: Tx, keyring: Keyring, name: str, admin: NewHuman
 ) -> tuple[RowMapping, RowMapping]:
     await check_email_free(tx, admin.email)
-    workspace = await do_create_workspace(tx, name)
+    workspace = await do_create_workspace(tx, keyring, name)
     return workspace, await do_add_human(tx, workspace["id"], admin, admin=True)
 
 

@@ -7,6 +7,9 @@ bus only after it commits, so a rolled-back write never announces itself.
 - PostgreSQL: asyncpg through SQLAlchemy's async engine, one pool for reads and writes.
 - SQLite: the standard library driver, each statement run on a worker thread (see `sqlite.py`
   for why); writes go through a single writer connection, one transaction at a time.
+
+Hot write paths submit synchronous units to `Store.combined()`, which commits many of them in
+one transaction (`combined.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.kernel.events import Event
 from server_core.kernel.store import tables
+from server_core.kernel.store.combined import Unit, WriteCombiner
 from server_core.kernel.store.migrate import upgrade_to_head
 
 T = TypeVar("T")
@@ -62,6 +66,17 @@ class Tx:
     async def scalar(self, statement: sa.Executable) -> Any:
         return await self._call(lambda conn: conn.execute(statement).scalar())
 
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """Run synchronous code against the connection in one hop (several statements, or
+        work that must see the connection, such as opening ciphertexts)."""
+        result: T = await self._call(work)
+        return result
+
+    async def unit(self, unit: Unit[T]) -> T:
+        """Run a unit of work (as `Store.combined` takes them) in this transaction; its
+        events are published with the transaction's."""
+        return await self.run(lambda conn: unit(conn, self.events))
+
 
 class Backend(Protocol):
     def transaction(self, write: bool) -> contextlib.AbstractAsyncContextManager[Call]: ...
@@ -89,6 +104,7 @@ class Store:
             self._backend = PostgresBackend(parsed)
         else:
             raise ValueError(f"unsupported database: {parsed.render_as_string()}")
+        self._combiner = WriteCombiner(self._backend.run_sync, publish)
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,9 +120,14 @@ class Store:
             await self._publish(tx.events)
 
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` with a plain SQLAlchemy connection inside one write transaction (for
-        migrations and schema inspection)."""
+        """Run `work` with a plain SQLAlchemy connection inside one write transaction, in one
+        hop (migrations, schema inspection, small self-contained writes)."""
         return await self._backend.run_sync(work)
+
+    async def combined(self, unit: Unit[T], order_key: str = "") -> T:
+        """Run a synchronous unit of work in a transaction shared with other concurrent units
+        (group commit, see `combined.py`); its events are published after the commit."""
+        return await self._combiner.submit(unit, order_key)
 
     async def ping(self) -> bool:
         """True when the database answers."""
@@ -119,9 +140,18 @@ class Store:
 
     async def migrate(self) -> None:
         """Apply pending migrations (several processes may call this at once)."""
-        await self.run_sync(upgrade_to_head)
+
+        def migrate(conn: Connection) -> None:
+            if self.dialect == "postgresql":
+                from server_core.kernel.store.postgres import lock_for_migration
+
+                lock_for_migration(conn)
+            upgrade_to_head(conn)
+
+        await self.run_sync(migrate)
 
     async def close(self) -> None:
+        await self._combiner.close()
         await self._backend.close()
 
 

@@ -16,6 +16,11 @@ T = TypeVar("T")
 MIGRATION_LOCK = 7380421
 
 
+def lock_for_migration(conn: Connection) -> None:
+    """Hold the migration lock until the transaction ends."""
+    conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+
+
 class PostgresBackend:
     def __init__(self, url: URL) -> None:
         self._engine = create_async_engine(
@@ -34,7 +39,6 @@ class PostgresBackend:
 
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
         async with self._engine.begin() as conn:
-            await conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             return await conn.run_sync(work)
 
     async def close(self) -> None:

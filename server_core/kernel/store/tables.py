@@ -101,3 +101,152 @@ refresh_tokens = sa.Table(
     _when("revoked_at", nullable=True),
     sa.Index(None, "family_id"),
 )
+
+# --- encryption at rest -------------------------------------------------------------------
+
+data_keys = sa.Table(
+    "data_keys",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    # The master key that wraps this data key; `keys rotate` rewraps and updates it.
+    sa.Column("master_key_id", sa.String(64), nullable=False),
+    sa.Column("wrapped_key", sa.LargeBinary, nullable=False),
+    _when("created_at"),
+    sa.Index(None, "workspace_id"),
+)
+
+# --- channels -----------------------------------------------------------------------------
+
+channels = sa.Table(
+    "channels",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(100), nullable=True),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("context", sa.Text, nullable=True),
+    sa.Column("context_version", sa.Integer, nullable=False),
+    sa.Column("visibility", sa.String(16), nullable=False),
+    sa.Column("coordination_mode", sa.String(16), nullable=False),
+    sa.Column("loop_prevention", Json, nullable=False),
+    # Both principal ids of a DM, sorted and joined: one DM per pair.
+    sa.Column("dm_pair_key", sa.String(80), nullable=True),
+    sa.Column("is_archived", sa.Boolean, nullable=False),
+    _when("archived_at", nullable=True),
+    _when("auto_archive_at", nullable=True),
+    _id("created_by", sa.ForeignKey("principals.id"), nullable=False),
+    # Sequencing and turn-taking state, changed only with the channel row locked.
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    _when("last_message_at", nullable=True),
+    _id("last_sender_id", nullable=True),
+    sa.Column("consecutive_count", sa.Integer, nullable=False),
+    _id("turn_principal_id", nullable=True),
+    sa.Column("floor_ids", Json, nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.UniqueConstraint("workspace_id", "dm_pair_key"),
+    sa.CheckConstraint("kind in ('dm', 'group', 'topic')", name="kind"),
+    sa.Index(None, "auto_archive_at"),
+)
+
+channel_members = sa.Table(
+    "channel_members",
+    metadata,
+    _id(primary_key=True),
+    _id("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    _id("principal_id", sa.ForeignKey("principals.id"), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("participation_mode", sa.String(16), nullable=False),
+    sa.Column("muted", sa.Boolean, nullable=False),
+    sa.Column("last_read_seq", sa.BigInteger, nullable=False),
+    _when("last_read_at", nullable=True),
+    _when("joined_at"),
+    # Loop prevention per sender: last send and a one-minute window count.
+    _when("last_sent_at", nullable=True),
+    _when("rate_window_start", nullable=True),
+    sa.Column("rate_window_count", sa.Integer, nullable=False),
+    sa.UniqueConstraint("channel_id", "principal_id"),
+    sa.Index(None, "principal_id"),
+)
+
+channel_context_history = sa.Table(
+    "channel_context_history",
+    metadata,
+    _id(primary_key=True),
+    _id("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("context", sa.Text, nullable=True),
+    _id("replaced_by", sa.ForeignKey("principals.id"), nullable=False),
+    _when("created_at"),
+    sa.UniqueConstraint("channel_id", "version"),
+)
+
+# --- messages -----------------------------------------------------------------------------
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    _id("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    _id("sender_id", sa.ForeignKey("principals.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("intent", sa.String(16), nullable=False),
+    # The text exists only as AES-256-GCM ciphertext under the data key `key_id`.
+    sa.Column("ciphertext", sa.LargeBinary, nullable=True),
+    _id("key_id", nullable=True),
+    _id("thread_root_id", nullable=True),
+    _id("thread_owner_id", nullable=True),
+    sa.Column("reply_count", sa.Integer, nullable=False),
+    sa.Column("mentions", Json, nullable=False),
+    sa.Column("meta", Json, nullable=False),
+    sa.Column("attachment_ids", Json, nullable=False),
+    sa.Column("client_generated_id", sa.String(64), nullable=True),
+    sa.Column("is_edited", sa.Boolean, nullable=False),
+    sa.Column("is_deleted", sa.Boolean, nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    _when("edited_at", nullable=True),
+    sa.UniqueConstraint("channel_id", "seq"),
+    sa.UniqueConstraint("channel_id", "client_generated_id"),
+    sa.Index(None, "channel_id", "thread_root_id", "seq"),
+)
+
+message_revisions = sa.Table(
+    "message_revisions",
+    metadata,
+    _id(primary_key=True),
+    _id("message_id", sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("ciphertext", sa.LargeBinary, nullable=True),
+    _id("key_id", nullable=True),
+    _id("edited_by", sa.ForeignKey("principals.id"), nullable=False),
+    _when("created_at"),
+    sa.Index(None, "message_id"),
+)
+
+message_reactions = sa.Table(
+    "message_reactions",
+    metadata,
+    _id("message_id", sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    _id("principal_id", sa.ForeignKey("principals.id"), nullable=False),
+    sa.Column("emoji", sa.String(128), nullable=False),
+    _when("created_at"),
+    sa.PrimaryKeyConstraint("message_id", "principal_id", "emoji"),
+)
+
+# --- presence -----------------------------------------------------------------------------
+
+principal_status = sa.Table(
+    "principal_status",
+    metadata,
+    _id("principal_id", sa.ForeignKey("principals.id"), primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("status", sa.String(64), nullable=False),
+    sa.Column("detail", sa.String(500), nullable=True),
+    sa.Column("progress", sa.Integer, nullable=True),
+    sa.Column("emoji", sa.String(32), nullable=True),
+    _when("updated_at"),
+)

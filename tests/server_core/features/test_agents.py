@@ -283,7 +283,10 @@ async def second_workspace(
     """Create another workspace (as the CLI does) and log its admin in."""
     async with platform.store.transaction() as tx:
         await do_create_workspace_with_admin(
-            tx, "Other", NewHuman("zed@example.com", PASSWORD, admin_handle, "Zed")
+            tx,
+            platform.keyring,
+            "Other",
+            NewHuman("zed@example.com", PASSWORD, admin_handle, "Zed"),
         )
     session: dict[str, Any] = data(
         await client.post("/auth/login", json={"email": "zed@example.com", "password": PASSWORD})
