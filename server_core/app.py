@@ -50,11 +50,16 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     """Build the app. With `platform` given (tests, embedding) the caller owns its lifetime;
     otherwise the app opens the store and bus from `settings` at startup."""
     settings = settings or (platform.settings if platform else Settings())
+    given = platform
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
-            opened: Platform = platform or await stack.enter_async_context(open_platform(settings))
+            opened = (
+                given
+                if given is not None
+                else await stack.enter_async_context(open_platform(settings))
+            )
             app.state.platform = opened
             await stack.enter_async_context(run_workers(opened))
             await stack.enter_async_context(gateway_hub(app, opened))
