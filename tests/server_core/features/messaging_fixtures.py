@@ -1,0 +1,102 @@
+"""A small team for messaging tests: an admin, a second human and two agents with API keys.
+
+Test modules import `settings` (open registration, so a second human can sign up) and `team`
+from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from server_core.config import Settings
+from tests.helpers import api_key_for, bearer, data, provision_agent, register
+
+OPEN_LIMITS = {"cooldownMs": 0, "maxConsecutive": 100_000, "rateLimit": 100_000}
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    handle: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Team:
+    admin: Member
+    human: Member
+    bot: Member
+    other_bot: Member
+
+    @property
+    def everyone(self) -> tuple[Member, ...]:
+        return (self.admin, self.human, self.bot, self.other_bot)
+
+    async def channel(
+        self,
+        client: httpx2.AsyncClient,
+        owner: Member | None = None,
+        members: tuple[Member, ...] | None = None,
+        **body: Any,
+    ) -> dict[str, Any]:
+        """A group channel owned by `owner` (default: the admin) with `members` (default: the
+        whole team)."""
+        owner = owner or self.admin
+        others = [m.id for m in (members or self.everyone) if m != owner]
+        payload = {"kind": "group", "name": "general", "memberIds": others, **body}
+        channel: dict[str, Any] = data(
+            await client.post("/channels", json=payload, headers=owner.headers), 201
+        )
+        return channel
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        redis_url=None,
+        open_registration=True,
+        cors_origins=[],
+        log_level="warning",
+    )
+
+
+@pytest.fixture
+async def team(client: httpx2.AsyncClient) -> Team:
+    admin = await register(client)
+    token = admin["accessToken"]
+    human = await register(client, "grace@example.com", "grace", "Grace")
+    bot = await provision_agent(client, token, "bot")
+    other = await provision_agent(client, token, "other-bot")
+    return Team(
+        admin=Member(admin["principal"]["id"], "ada", bearer(token)),
+        human=Member(human["principal"]["id"], "grace", bearer(human["accessToken"])),
+        bot=Member(bot["id"], "bot", bearer(await api_key_for(client, token, bot["id"]))),
+        other_bot=Member(
+            other["id"], "other-bot", bearer(await api_key_for(client, token, other["id"]))
+        ),
+    )
+
+
+async def send(
+    client: httpx2.AsyncClient, channel_id: str, who: Member, content: str = "hi", **body: Any
+) -> httpx2.Response:
+    return await client.post(
+        f"/channels/{channel_id}/messages", json={"content": content, **body}, headers=who.headers
+    )
+
+
+async def open_limits(client: httpx2.AsyncClient, channel_id: str, owner: Member) -> None:
+    data(
+        await client.put(
+            f"/channels/{channel_id}/coordination",
+            json={"mode": "free", "loopPrevention": OPEN_LIMITS},
+            headers=owner.headers,
+        )
+    )
