@@ -16,13 +16,7 @@ from server_core.features.messages.events import MessageCreated
 from server_core.kernel.platform import Platform
 from server_core.kernel.store.tables import message_revisions, messages
 from tests.helpers import data, error
-from tests.server_core.features.messaging_fixtures import (  # noqa: F401 - fixtures
-    Team,
-    open_limits,
-    send,
-    settings,
-    team,
-)
+from tests.server_core.features.messaging.team import Team, open_limits, send
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +34,8 @@ async def test_send_returns_the_message_with_read_time_metadata(
     assert message["senderId"] == team.bot.id
     assert message["kind"] == "text"
     assert message["intent"] == "notification"
-    assert message["isEdited"] is False and message["isDeleted"] is False
+    assert message["isEdited"] is False
+    assert message["isDeleted"] is False
     assert message["metadata"]["senderHandle"] == "bot"
     assert message["metadata"]["senderKind"] == "agent"
     assert message["metadata"]["reactions"] == []
@@ -332,7 +327,9 @@ async def test_delete_erases_the_text_and_keeps_the_shell(
     assert deleted["seq"] == message["seq"]
     async with platform.store.transaction(write=False) as tx:
         row = await tx.one(sa.select(messages).where(messages.c.id == message["id"]))
-        assert row is not None and row["ciphertext"] is None and row["key_id"] is None
+        assert row is not None
+        assert row["ciphertext"] is None
+        assert row["key_id"] is None
         assert not await tx.all(
             sa.select(message_revisions).where(message_revisions.c.message_id == message["id"])
         )
@@ -561,7 +558,8 @@ async def test_archived_channels_keep_history_and_refuse_new_messages(
             f"/channels/{cid}", json={"isArchived": True}, headers=team.admin.headers
         )
     )
-    assert archived["isArchived"] is True and archived["archivedAt"]
+    assert archived["isArchived"] is True
+    assert archived["archivedAt"]
     error(await send(client, cid, team.admin, "after"), 409, "channel_archived")
     react = f"/channels/{cid}/messages/{message['id']}/reactions"
     error(await client.post(react, json={"emoji": "👍"}, headers=team.admin.headers), 409)
@@ -586,7 +584,8 @@ async def test_message_text_is_stored_only_as_ciphertext(
     )
     async with platform.store.transaction(write=False) as tx:
         rows = await tx.all(sa.select(messages))
-    assert rows and all(row["ciphertext"] and row["key_id"] for row in rows)
+    assert rows
+    assert all(row["ciphertext"] and row["key_id"] for row in rows)
     assert all(b"swordfish" not in bytes(row["ciphertext"]) for row in rows)
     if platform.store.is_sqlite:
         database = Path(settings.sqlalchemy_url.removeprefix("sqlite:///"))
@@ -609,7 +608,8 @@ async def test_events_are_published_once_after_commit_and_never_for_refused_send
         with anyio.fail_after(5):
             first = await subscription.get()
             second = await subscription.get()
-        assert isinstance(first, MessageCreated) and isinstance(second, MessageCreated)
+        assert isinstance(first, MessageCreated)
+        assert isinstance(second, MessageCreated)
         assert (first.message.seq, second.message.seq) == (1, 2)
         frame = first.frame()
         assert frame["type"] == "message"

@@ -1,20 +1,13 @@
-"""A small team for messaging tests: an admin, a second human and two agents with API keys.
-
-Test modules import `settings` (open registration, so a second human can sign up) and `team`
-from here.
-"""
+"""A small team for messaging tests: an admin, a second human and two agents with API keys."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx2
-import pytest
 
-from server_core.config import Settings
-from tests.helpers import api_key_for, bearer, data, provision_agent, register
+from tests.helpers import data
 
 OPEN_LIMITS = {"cooldownMs": 0, "maxConsecutive": 100_000, "rateLimit": 100_000}
 
@@ -53,35 +46,6 @@ class Team:
             await client.post("/channels", json=payload, headers=owner.headers), 201
         )
         return channel
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        redis_url=None,
-        open_registration=True,
-        cors_origins=[],
-        log_level="warning",
-    )
-
-
-@pytest.fixture
-async def team(client: httpx2.AsyncClient) -> Team:
-    admin = await register(client)
-    token = admin["accessToken"]
-    human = await register(client, "grace@example.com", "grace", "Grace")
-    bot = await provision_agent(client, token, "bot")
-    other = await provision_agent(client, token, "other-bot")
-    return Team(
-        admin=Member(admin["principal"]["id"], "ada", bearer(token)),
-        human=Member(human["principal"]["id"], "grace", bearer(human["accessToken"])),
-        bot=Member(bot["id"], "bot", bearer(await api_key_for(client, token, bot["id"]))),
-        other_bot=Member(
-            other["id"], "other-bot", bearer(await api_key_for(client, token, other["id"]))
-        ),
-    )
 
 
 async def send(
