@@ -25,7 +25,9 @@ from server_core.features.agents.schemas import ProvisionAgentRequest
 from server_core.features.agents.service import do_create_api_key, do_insert_agent
 from server_core.features.auth.schemas import RegisterRequest
 from server_core.features.workspaces import service as workspaces
+from server_core.gateway.uvicorn_ws import GatewayWebSocketProtocol
 from server_core.kernel.errors import ApiError
+from server_core.kernel.keyring import Keyring, KeyringError
 from server_core.kernel.logs import configure_logging
 from server_core.kernel.platform import open_platform
 from server_core.kernel.principals import handle_from_email, principal_from_row
@@ -116,7 +118,8 @@ def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> 
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        ws="websockets-sansio",
+        ws=GatewayWebSocketProtocol,  # websockets-sansio, closing with 1001 on shutdown
+        ws_max_size=1_048_576,  # frames over the gateway's 64 KiB up to this get an error frame
         log_config=None,
         proxy_headers=False,
         lifespan="on",
@@ -247,6 +250,47 @@ def workspace_create(
         click.echo(json.dumps(result, indent=2))
     else:
         click.echo(f"workspace {result['workspace']['id']} ({name}); admin {admin_email}")
+
+
+@main.group()
+def keys() -> None:
+    """Manage the master keys that encrypt data at rest."""
+
+
+@keys.command("rotate")
+@storage_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON")
+def keys_rotate(as_json: bool, **flags: Any) -> None:
+    """Add a new master key and rewrap every data key under it (works while servers run).
+
+    With a key file (the default) the new key is generated into it; old keys stay in the file.
+    With SESAME_MASTER_KEY, list the new key first (`new:…,old:…`) on every node, then run this
+    to rewrap the data keys under it."""
+    settings = settings_from(**flags)
+
+    async def run() -> dict[str, Any]:
+        async with open_platform(settings) as platform:
+            keyring = platform.keyring
+            if keyring.masters.path is not None:
+                keyring = Keyring(keyring.masters.with_new_key())
+            rewrapped = await platform.store.run_sync(keyring.rewrap_all)
+            return {
+                "currentKeyId": keyring.masters.current_id,
+                "rewrappedDataKeys": rewrapped,
+                "keyFile": str(keyring.masters.path) if keyring.masters.path else None,
+            }
+
+    try:
+        result = asyncio.run(run())
+    except KeyringError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(
+            f"current master key {result['currentKeyId']}; "
+            f"rewrapped {result['rewrappedDataKeys']} data key(s)"
+        )
 
 
 @main.group()
