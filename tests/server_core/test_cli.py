@@ -398,3 +398,52 @@ def test_serve_refuses_an_admin_who_could_never_log_in(tmp_path: Path) -> None:
         server.stop()
     assert exit_code != 0
     assert "Traceback" not in server.stderr()
+
+
+def test_every_acknowledged_message_survives_kill_9(
+    serve: Callable[..., Server], storage: Storage
+) -> None:
+    server = serve("--admin-email", "admin@example.com", "--admin-password", PASSWORD)
+    token = login(server.api, "admin@example.com", PASSWORD)["accessToken"]
+    channel = data(
+        httpx2.post(f"{server.api}/channels", json={"kind": "group"}, headers=bearer(token)), 201
+    )
+    url = f"{server.api}/channels/{channel['id']}/messages"
+    acknowledged: dict[str, int] = {}
+
+    def sender(who: int) -> None:
+        with httpx2.Client(headers=bearer(token), timeout=5) as http:
+            for n in range(10_000):
+                try:
+                    response = http.post(url, json={"content": f"{who}-{n}"})
+                except httpx2.TransportError:
+                    return  # the server is gone
+                if response.status_code == 201:
+                    acknowledged[response.json()["data"]["id"]] = response.json()["data"]["seq"]
+
+    with ThreadPoolExecutor(8) as pool:
+        for who in range(8):
+            pool.submit(sender, who)
+        deadline = time.monotonic() + COMMAND_SECONDS
+        while len(acknowledged) < 200 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        server.process.kill()  # SIGKILL while the senders are still sending
+        server.process.wait(timeout=STOP_SECONDS)
+    assert len(acknowledged) >= 200
+
+    restarted = serve()
+    stored: dict[str, int] = {}
+    cursor = 0
+    with httpx2.Client(headers=bearer(token)) as http:
+        while True:
+            page = http.get(
+                f"{restarted.api}/channels/{channel['id']}/messages",
+                params={"direction": "after", "cursor": cursor, "limit": 100},
+            ).json()
+            stored.update({m["id"]: m["seq"] for m in page["data"]})
+            cursor = page["pagination"]["cursor"]
+            if not page["pagination"]["hasMore"]:
+                break
+    missing = {id_: seq for id_, seq in acknowledged.items() if stored.get(id_) != seq}
+    assert not missing, f"{len(missing)} acknowledged messages lost"
+    assert sorted(stored.values()) == list(range(1, len(stored) + 1))
