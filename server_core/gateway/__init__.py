@@ -1,20 +1,52 @@
-"""The WebSocket gateway at `/v1/connect` (see `hub.py`)."""
+"""The WebSocket gateway at `/v1/connect`.
+
+- `handshake.py`: the `auth` frame (API key, access token or Ed25519 signature) within the
+  deadline, else close 4008; bad credentials close 4001.
+- `hub.py`: one bus subscription per process, routing events to local connections.
+- `connection.py`: a connection's subscriptions, outgoing queue and writer.
+- `handlers.py`: the client frames (ping, replay, send, read, typing, status).
+- `uvicorn_ws.py`: uvicorn's WebSocket protocol, closing with 1001 when the server stops.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket
 
+from server_core.gateway import frames
+from server_core.gateway.connection import Connection
+from server_core.gateway.handshake import handshake
+from server_core.gateway.hub import Hub
 from server_core.kernel.platform import Platform
+
+PATH = "/v1/connect"
 
 
 def install_gateway(app: FastAPI) -> None:
     """Add the `/v1/connect` WebSocket route."""
 
+    @app.websocket(PATH)
+    async def connect(websocket: WebSocket) -> None:
+        hub: Hub | None = getattr(websocket.app.state, "gateway", None)
+        await websocket.accept()
+        if hub is None or hub.stopping:
+            await websocket.close(frames.GOING_AWAY, "the gateway is not running")
+            return
+        caller = await handshake(websocket, hub.platform)
+        if caller is not None:
+            await Connection(websocket, hub, caller).serve()
+
 
 @contextlib.asynccontextmanager
 async def gateway_hub(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
-    """Run the gateway's fan-out for the app's lifetime."""
-    yield
+    """Run the gateway's fan-out for the app's lifetime; close connections with 1001 after."""
+    hub = Hub(platform)
+    hub.start()
+    app.state.gateway = hub
+    try:
+        yield
+    finally:
+        await hub.stop()
+        app.state.gateway = None

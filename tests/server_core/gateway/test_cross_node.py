@@ -1,0 +1,62 @@
+"""Two server nodes sharing one PostgreSQL database and one Redis: an event committed on one
+node reaches WebSocket clients connected to the other."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from server_core.config import Settings
+from server_core.kernel.platform import open_platform
+from tests.server_core.gateway.conftest import Live, peer, running, world_at
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def nodes(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[Live, Live]]:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several nodes share a PostgreSQL database")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        redis_url=redis_url,
+        open_registration=False,
+        cors_origins=[],
+        log_level="warning",
+    )
+    async with (
+        open_platform(settings) as first,
+        open_platform(settings) as second,
+        running(first) as node_a,
+        running(second) as node_b,
+    ):
+        yield node_a, node_b
+
+
+async def test_events_cross_nodes(nodes: tuple[Live, Live]) -> None:
+    node_a, node_b = nodes
+    async with world_at(node_a.api) as world:
+        agent = await world.agent("far-away")
+        channel_id = await world.channel("bridge", [agent.id])
+        async with peer(node_b, agent.auth) as on_b, peer(node_a, world.admin_auth) as on_a:
+            await on_a.expect("presence", principalId=world.admin_id, status="online")
+            # REST on node A → WebSocket client on node B.
+            sent = await world.post(channel_id, "from node A")
+            assert (await on_b.expect("message"))["message"] == sent
+
+            # WebSocket send on node B → acknowledged there, delivered on node A.
+            await on_b.send({"type": "send", "channelId": channel_id, "content": "from node B"})
+            ack = await on_b.expect("delivery.ack")
+            received = (await on_a.expect("message"))["message"]
+            assert received["plaintext"] == "from node A"
+            received = (await on_a.expect("message"))["message"]
+            assert (received["plaintext"], received["seq"]) == ("from node B", ack["seq"])
+
+            # Presence of a client on node B reaches node A's clients of the workspace.
+            await on_b.send({"type": "status", "status": "deploying"})
+            await on_a.expect("presence", principalId=agent.id, status="deploying")
