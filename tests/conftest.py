@@ -54,6 +54,16 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The database a test runs against: a fresh SQLite file, or an emptied PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'sesame.db'}"
+    return await emptied_postgres()
+
+
+@pytest.fixture
+async def postgres_url() -> str:
+    """An emptied PostgreSQL, for what only PostgreSQL can do (several nodes on one database)."""
+    return await emptied_postgres()
+
+
+async def emptied_postgres() -> str:
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         unavailable(f"PostgreSQL tests need {POSTGRES_ENV}=postgresql://user@host:port/db")

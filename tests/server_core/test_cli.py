@@ -447,3 +447,41 @@ def test_every_acknowledged_message_survives_kill_9(
     missing = {id_: seq for id_, seq in acknowledged.items() if stored.get(id_) != seq}
     assert not missing, f"{len(missing)} acknowledged messages lost"
     assert sorted(stored.values()) == list(range(1, len(stored) + 1))
+
+
+def test_two_processes_on_one_postgresql_keep_seq_gap_free(
+    postgres_url: str, data_dir: Path, tmp_path: Path, anyio_backend: str
+) -> None:
+    flags = ["--data-dir", str(data_dir), "--database-url", postgres_url]
+    admin = ["--admin-email", "admin@example.com", "--admin-password", PASSWORD]
+    # The same data dir: both nodes share the JWT secret and the master key file.
+    first = Server.launch([*flags, *admin], tmp_path / "first.stderr")
+    second: Server | None = None
+    try:
+        first.wait_until_healthy()
+        second = Server.launch(flags, tmp_path / "second.stderr")
+        second.wait_until_healthy()
+        token = login(first.api, "admin@example.com", PASSWORD)["accessToken"]
+        channel = data(
+            httpx2.post(f"{first.api}/channels", json={"kind": "group"}, headers=bearer(token)),
+            201,
+        )
+        nodes = (first.api, second.api)
+        seqs: list[int] = []
+
+        def sender(who: int) -> None:
+            with httpx2.Client(headers=bearer(token), timeout=30) as http:
+                for n in range(25):
+                    response = http.post(
+                        f"{nodes[who % 2]}/channels/{channel['id']}/messages",
+                        json={"content": f"{who}-{n}"},
+                    )
+                    seqs.append(data(response, 201)["seq"])
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(sender, range(8)))
+        assert sorted(seqs) == list(range(1, 201))
+    finally:
+        for server in (second, first):
+            if server is not None:
+                server.stop()
