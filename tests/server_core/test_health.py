@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import httpx2
@@ -10,6 +11,7 @@ import pytest
 from server_core.app import create_app
 from server_core.config import Settings
 from server_core.kernel.bus import InProcessBus
+from server_core.kernel.keyring import Keyring, MasterKeys
 from server_core.kernel.platform import Platform
 from server_core.kernel.store import Store
 from tests.helpers import data, error
@@ -31,7 +33,8 @@ async def test_health_reports_the_database(platform: Platform) -> None:
 
 async def test_health_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
     store = Store("postgresql://nobody@127.0.0.1:1/nothing-listens-here")
-    unreachable = Platform(Settings(data_dir=tmp_path), store, InProcessBus(), b"s" * 32)
+    keyring = Keyring(MasterKeys.parse(base64.b64encode(b"k" * 32).decode()))
+    unreachable = Platform(Settings(data_dir=tmp_path), store, InProcessBus(), b"s" * 32, keyring)
     try:
         async with _client(unreachable) as http:
             response = await http.get("/healthz")
