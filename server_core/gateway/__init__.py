@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI, WebSocket
 
 from server_core.gateway import frames
-from server_core.gateway.connection import Connection
+from server_core.gateway.connection import DISCONNECTED, Connection
 from server_core.gateway.handshake import handshake
 from server_core.gateway.hub import Hub
 from server_core.kernel.platform import Platform
@@ -30,11 +30,14 @@ def install_gateway(app: FastAPI) -> None:
     @app.websocket(PATH)
     async def connect(websocket: WebSocket) -> None:
         hub: Hub | None = getattr(websocket.app.state, "gateway", None)
-        await websocket.accept()
-        if hub is None or hub.stopping:
-            await websocket.close(frames.GOING_AWAY, "the gateway is not running")
-            return
-        caller = await handshake(websocket, hub.platform)
+        try:
+            await websocket.accept()
+            if hub is None or hub.stopping:
+                await websocket.close(frames.GOING_AWAY, "the gateway is not running")
+                return
+            caller = await handshake(websocket, hub.platform)
+        except DISCONNECTED:
+            return  # the client left during the handshake
         if caller is not None:
             await Connection(websocket, hub, caller).serve()
 

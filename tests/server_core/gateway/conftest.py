@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,22 @@ from server_core.kernel.platform import Platform
 from tests.helpers import PASSWORD, KeyPair, api_key_for, bearer, data, provision_agent, register
 
 WAIT = 5  # seconds any single expected frame may take
+# Errors these loggers report fail the test (the bus's are left out: a shared Redis may carry
+# other runs' events).
+WATCHED_LOGGERS = ("uvicorn", "server_core.gateway", "server_core.app", "server_core.kernel.store")
+
+
+@pytest.fixture(autouse=True)
+def no_errors_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """The server logs no error: no failed connection task, no exception in the app."""
+    yield
+    records = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
+    errors = [
+        f"{record.name}: {record.getMessage()}"
+        for record in records
+        if record.levelno >= logging.ERROR and record.name.startswith(WATCHED_LOGGERS)
+    ]
+    assert not errors
 
 
 class _Server(uvicorn.Server):

@@ -9,6 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from server_core.gateway import handlers
 from server_core.kernel.ids import new_id
 from tests.helpers import bearer, data
 from tests.server_core.gateway.conftest import Live, Peer, World, peer
@@ -128,3 +129,25 @@ async def test_frames_over_the_transport_limit_close_the_connection(
         assert isinstance(closed, ConnectionClosed)
         assert closed.rcvd is not None
         assert closed.rcvd.code == 1009
+
+
+async def test_an_unexpected_failure_is_4500_and_the_connection_survives(
+    live: Live, world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(conn: object, frame: dict[str, Any]) -> None:
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setitem(handlers.HANDLERS, "typing", broken)
+    async with peer(live, world.admin_auth) as client:
+        error = await _error_for(client, {"type": "typing", "channelId": new_id()})
+        assert (error["code"], error["status"], error["errorCode"], error["frame"]) == (
+            4500,
+            500,
+            "internal_error",
+            "typing",
+        )
+        assert "broken on purpose" not in error["message"]
+        await client.send({"type": "ping"})
+        await client.expect("pong")
+    assert [record for record in caplog.records if record.name == "server_core.gateway.handlers"]
+    caplog.clear()  # logged as it should be
