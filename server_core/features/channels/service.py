@@ -361,7 +361,30 @@ def create_channel(
     _insert_member(conn, channel_id, caller.principal_id, "owner", now)
     for principal_id in others:
         _insert_member(conn, channel_id, principal_id, "member", now)
+    _announce_members(conn, events, caller, channel_id)
     return get_channel(conn, caller, channel_id), True
+
+
+def _announce_members(
+    conn: Connection, events: list[Event], caller: Caller, channel_id: str
+) -> None:
+    """A `membership` join per member of a new channel, so connected members start receiving
+    its events at once."""
+    for member in _members_of(conn, [channel_id]).get(channel_id, []):
+        events.append(
+            Membership(
+                channel_id=channel_id,
+                principal_id=member.principal_id,
+                handle=member.handle,
+                action="join",
+                role=member.role,
+                route=EventRoute(
+                    workspace_id=caller.workspace_id,
+                    channel_id=channel_id,
+                    principal_ids=(member.principal_id,),
+                ),
+            )
+        )
 
 
 def open_dm(
@@ -382,6 +405,7 @@ def open_dm(
             channel_id = _insert_channel(conn, caller, now, kind="dm", dm_pair_key=pair_key)
             _insert_member(conn, channel_id, caller.principal_id, "owner", now)
             _insert_member(conn, channel_id, principal_id, "owner", now)
+        _announce_members(conn, events, caller, channel_id)
     except IntegrityError:
         # Another node created the same pair at the same moment: use that one.
         raced = _dm_by_pair(conn, caller.workspace_id, pair_key)

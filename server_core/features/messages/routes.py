@@ -49,7 +49,7 @@ async def send_message(
         partial(
             service.send, keyring=platform.keyring, caller=caller, channel_id=cid, request=body
         ),
-        order_key=cid,
+        order_key=cid.lower(),  # the lock order: one spelling per channel
     )
     if not result.created:
         response.status_code = status.HTTP_200_OK

@@ -554,3 +554,32 @@ async def test_channels_archive_themselves_when_their_time_comes(
     unread = data(await client.get("/channels/unread", headers=team.admin.headers))
     assert soon["id"] not in unread
     assert later["id"] in unread
+
+
+async def test_a_new_channel_announces_each_member_joining(
+    client: httpx2.AsyncClient, team: Team, platform: Platform
+) -> None:
+    subscription = platform.bus.subscribe()
+    try:
+        channel = await team.channel(client, members=(team.admin, team.bot))
+        dm = data(
+            await client.post(
+                "/channels/dm", json={"principalId": team.human.id}, headers=team.bot.headers
+            ),
+            201,
+        )
+        with anyio.fail_after(5):
+            events = [await subscription.get() for _ in range(4)]
+    finally:
+        subscription.close()
+    memberships = [event for event in events if isinstance(event, Membership)]
+    joins = {(e.channel_id, e.principal_id, e.role) for e in memberships}
+    assert joins == {
+        (channel["id"], team.admin.id, "owner"),
+        (channel["id"], team.bot.id, "member"),
+        (dm["id"], team.bot.id, "owner"),
+        (dm["id"], team.human.id, "owner"),
+    }
+    assert all(
+        e.action == "join" and e.route.principal_ids == (e.principal_id,) for e in memberships
+    )
