@@ -17,13 +17,12 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 async def nodes(
-    database_url: str, redis_url: str, tmp_path: Path
+    postgres_url: str, redis_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[Live, Live]]:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several nodes share a PostgreSQL database")
+    """Several nodes share a database only on PostgreSQL."""
     settings = Settings(
         data_dir=tmp_path / "data",
-        database_url=database_url,
+        database_url=postgres_url,
         redis_url=redis_url,
         open_registration=False,
         cors_origins=[],
