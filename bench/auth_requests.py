@@ -2,7 +2,7 @@
 real `sesame-server serve` process, on SQLite (default) or PostgreSQL (--database-url).
 
     uv run python bench/auth_requests.py [--requests 2000] [--concurrency 16]
-        [--database-url postgresql://postgres@127.0.0.1:5432/test]
+        [--database-url postgresql://postgres@127.0.0.1:5432/bench_db]
 
 Prints requests per second and latency percentiles per method, plus a write path
 (`PATCH /auth/profile`, one transaction through the single SQLite writer).
@@ -12,27 +12,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench._server import PASSWORD, running_server
 from tests.helpers import KeyPair
-
-PASSWORD = "bench-password-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def measure(
@@ -130,40 +119,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    port = free_port()
-    with tempfile.TemporaryDirectory() as data_dir:
-        command = [
-            str(Path(sys.executable).parent / "sesame-server"),
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            data_dir,
-            "--log-level",
-            "warning",
-        ]
-        if args.database_url:
-            reset = "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
-            subprocess.run(["psql", args.database_url, "-qc", reset], check=True)
-            command += ["--database-url", args.database_url]
-        server = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=os.environ.copy())
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    if httpx2.get(base + "/healthz").status_code == 200:
-                        break
-                except httpx2.HTTPError:
-                    time.sleep(0.1)
-            engine = "PostgreSQL" if args.database_url else "SQLite"
-            print(
-                f"engine {engine}, {args.requests} requests per row, concurrency {args.concurrency}"
-            )
-            asyncio.run(run(base, args.requests, args.concurrency))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with running_server(args.database_url) as server:
+        print(
+            f"engine {server.engine}, {args.requests} requests per row, "
+            f"concurrency {args.concurrency}"
+        )
+        asyncio.run(run(server.base, args.requests, args.concurrency))
 
 
 if __name__ == "__main__":
