@@ -89,6 +89,15 @@ def running_server(database_url: str | None = None, *, admin: bool = False) -> I
             process.wait(timeout=10)
 
 
+def analyze(database_url: str) -> str:
+    """Run ANALYZE on PostgreSQL (what autovacuum does on its own after bulk inserts, when it
+    is on); say whether autovacuum is on."""
+    quiet = {**os.environ, "PGOPTIONS": "--client-min-messages=warning"}
+    command = ["psql", database_url, "-qAtc", "SHOW autovacuum", "-c", "ANALYZE"]
+    shown = subprocess.run(command, check=True, env=quiet, capture_output=True, text=True)
+    return f"ANALYZE done (autovacuum is {shown.stdout.strip() or '?'} on this server)"
+
+
 def client(server: Server, connections: int) -> httpx2.AsyncClient:
     """One keep-alive pool with a connection per concurrent worker."""
     limits = httpx2.Limits(

@@ -13,6 +13,11 @@ page must hold exactly the next seqs. Prints messages/s and pages/s against the 
 latency, and the CPU used by the server, by this load generator and by other processes
 (PostgreSQL's backends among them), with the server's CPU time per page.
 
+On PostgreSQL the tables are ANALYZEd after seeding, as autovacuum would do on a live
+database (`--no-analyze` skips it: with autovacuum off and no statistics, the history query
+is planned as if the channel were empty, and every page reads and sorts all the messages after
+its cursor).
+
 `--profile FILE` records the server with py-spy during each measured pass (FILE gets the reader
 count added to its name).
 """
@@ -33,6 +38,7 @@ from bench._server import (
     CpuMeter,
     Server,
     admin_headers,
+    analyze,
     client,
     create_agents,
     data,
@@ -155,6 +161,8 @@ async def run(server: Server, args: argparse.Namespace) -> None:
             f"seeded   {total} messages in {seconds:.1f} s ({total / seconds:.0f} msg/s, "
             f"{args.senders} senders; setup, not a measured figure)"
         )
+        if args.database_url and args.analyze:
+            print(analyze(args.database_url))
         for readers in args.readers:
             await replay(
                 server, http, keys, channel_id, total, readers, profile_name(args.profile, readers)
@@ -172,6 +180,12 @@ def main() -> None:
         help="comma-separated reader counts, one measured pass each",
     )
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--no-analyze",
+        dest="analyze",
+        action="store_false",
+        help="PostgreSQL: do not ANALYZE after seeding (plans then go by empty statistics)",
+    )
     parser.add_argument("--profile", metavar="FILE", help="py-spy raw profile of each pass")
     args = parser.parse_args()
     with running_server(args.database_url, admin=True) as server:
