@@ -21,7 +21,8 @@ from server_core.kernel.store import Tx
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_platform(request: Request) -> Platform:
+async def get_platform(request: Request) -> Platform:
+    # async: FastAPI runs sync dependencies on a worker thread, a hop on every request.
     platform: Platform = request.app.state.platform
     return platform
 

@@ -13,6 +13,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -410,6 +411,7 @@ def test_every_acknowledged_message_survives_kill_9(
     )
     url = f"{server.api}/channels/{channel['id']}/messages"
     acknowledged: dict[str, int] = {}
+    enough = threading.Event()
 
     def sender(who: int) -> None:
         with httpx2.Client(headers=bearer(token), timeout=5) as http:
@@ -419,14 +421,15 @@ def test_every_acknowledged_message_survives_kill_9(
                 except httpx2.TransportError:
                     return  # the server is gone
                 if response.status_code == 201:
-                    acknowledged[response.json()["data"]["id"]] = response.json()["data"]["seq"]
+                    message = response.json()["data"]
+                    acknowledged[message["id"]] = message["seq"]
+                    if len(acknowledged) >= 200:
+                        enough.set()
 
     with ThreadPoolExecutor(8) as pool:
         for who in range(8):
             pool.submit(sender, who)
-        deadline = time.monotonic() + COMMAND_SECONDS
-        while len(acknowledged) < 200 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        enough.wait(timeout=COMMAND_SECONDS)
         server.process.kill()  # SIGKILL while the senders are still sending
         server.process.wait(timeout=STOP_SECONDS)
     assert len(acknowledged) >= 200

@@ -106,6 +106,17 @@ def list_principals(conn: Connection, caller: Caller) -> list[PrincipalSummary]:
 # --- views --------------------------------------------------------------------------------
 
 
+# Membership rows with what a member listing shows of the principal.
+_MEMBERS_WITH_PRINCIPALS = sa.select(
+    channel_members,
+    principals.c.handle,
+    principals.c.display_name,
+    principals.c.kind,
+    principals.c.avatar_url,
+    principals.c.is_active,
+).join(principals, principals.c.id == channel_members.c.principal_id)
+
+
 def _member_view(row: RowMapping) -> ChannelMember:
     return ChannelMember(
         id=row["id"],
@@ -128,17 +139,9 @@ def _members_of(conn: Connection, channel_ids: Sequence[str]) -> dict[str, list[
     if not channel_ids:
         return {}
     rows = conn.execute(
-        sa.select(
-            channel_members,
-            principals.c.handle,
-            principals.c.display_name,
-            principals.c.kind,
-            principals.c.avatar_url,
-            principals.c.is_active,
+        _MEMBERS_WITH_PRINCIPALS.where(channel_members.c.channel_id.in_(channel_ids)).order_by(
+            channel_members.c.joined_at, channel_members.c.id
         )
-        .join(principals, principals.c.id == channel_members.c.principal_id)
-        .where(channel_members.c.channel_id.in_(channel_ids))
-        .order_by(channel_members.c.joined_at, channel_members.c.id)
     ).mappings()
     found: dict[str, list[ChannelMember]] = {}
     for row in rows:
@@ -568,16 +571,7 @@ def set_coordination(
 def _member_row(conn: Connection, channel_id: str, principal_id: str) -> RowMapping | None:
     return (
         conn.execute(
-            sa.select(
-                channel_members,
-                principals.c.handle,
-                principals.c.display_name,
-                principals.c.kind,
-                principals.c.avatar_url,
-                principals.c.is_active,
-            )
-            .join(principals, principals.c.id == channel_members.c.principal_id)
-            .where(
+            _MEMBERS_WITH_PRINCIPALS.where(
                 channel_members.c.channel_id == channel_id,
                 channel_members.c.principal_id == principal_id,
             )

@@ -37,23 +37,21 @@ ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9
     )
     | errors(400, 401, 403, 404, 409, 413, 429),
     summary="Send a message",
+    response_model=Envelope[Message],
 )
 async def send_message(
-    cid: str,
-    body: SendMessageRequest,
-    caller: StandaloneCallerDep,
-    platform: PlatformDep,
-    response: Response,
-) -> Envelope[Message]:
+    cid: str, body: SendMessageRequest, caller: StandaloneCallerDep, platform: PlatformDep
+) -> Response:
     result = await platform.store.combined(
         partial(
             service.send, keyring=platform.keyring, caller=caller, channel_id=cid, request=body
         ),
         order_key=cid.lower(),  # the lock order: one spelling per channel
     )
-    if not result.created:
-        response.status_code = status.HTTP_200_OK
-    return ok(result.message)
+    # Encoded here: the message was validated when it was built; once is enough.
+    payload = {"ok": True, "data": result.message.model_dump(mode="json")}
+    code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+    return Response(orjson.dumps(payload), status_code=code, media_type="application/json")
 
 
 @router.get(

@@ -56,11 +56,19 @@ async def send(
     )
 
 
-async def open_limits(client: httpx2.AsyncClient, channel_id: str, owner: Member) -> None:
-    data(
+async def coordinate(
+    client: httpx2.AsyncClient, channel_id: str, owner: Member, mode: str, **limits: int
+) -> dict[str, Any]:
+    """Set the channel's coordination mode and (some of) its loop-prevention limits."""
+    channel: dict[str, Any] = data(
         await client.put(
             f"/channels/{channel_id}/coordination",
-            json={"mode": "free", "loopPrevention": OPEN_LIMITS},
+            json={"mode": mode, "loopPrevention": limits},
             headers=owner.headers,
         )
     )
+    return channel
+
+
+async def open_limits(client: httpx2.AsyncClient, channel_id: str, owner: Member) -> None:
+    await coordinate(client, channel_id, owner, "free", **OPEN_LIMITS)

@@ -16,7 +16,7 @@ from server_core.features.messages.events import MessageCreated
 from server_core.kernel.platform import Platform
 from server_core.kernel.store.tables import message_revisions, messages
 from tests.helpers import data, error
-from tests.server_core.features.messaging.team import Team, open_limits, send
+from tests.server_core.features.messaging.team import Team, coordinate, open_limits, send
 
 pytestmark = pytest.mark.anyio
 
@@ -442,13 +442,7 @@ async def test_loop_prevention_answers_429_in_the_documented_shape(
 ) -> None:
     channel = await team.channel(client)
     cid = channel["id"]
-    data(
-        await client.put(
-            f"/channels/{cid}/coordination",
-            json={"mode": "free", "loopPrevention": {"maxConsecutive": 3, "cooldownMs": 0}},
-            headers=team.admin.headers,
-        )
-    )
+    await coordinate(client, cid, team.admin, "free", maxConsecutive=3, cooldownMs=0)
     for n in range(3):
         data(await send(client, cid, team.bot, f"chunk {n}"), 201)
     response = await send(client, cid, team.bot, "chunk 3")
@@ -466,23 +460,11 @@ async def test_loop_prevention_cooldown_and_rate_limit(
 ) -> None:
     channel = await team.channel(client)
     cid = channel["id"]
-    data(
-        await client.put(
-            f"/channels/{cid}/coordination",
-            json={"mode": "free", "loopPrevention": {"cooldownMs": 60_000}},
-            headers=team.admin.headers,
-        )
-    )
+    await coordinate(client, cid, team.admin, "free", cooldownMs=60_000)
     data(await send(client, cid, team.bot, "one"), 201)
     body = error(await send(client, cid, team.bot, "two"), 429, "loop_prevention")
     assert "cooldown" in body["error"]
-    data(
-        await client.put(
-            f"/channels/{cid}/coordination",
-            json={"mode": "free", "loopPrevention": {"cooldownMs": 0, "rateLimit": 2}},
-            headers=team.admin.headers,
-        )
-    )
+    await coordinate(client, cid, team.admin, "free", cooldownMs=0, rateLimit=2)
     data(await send(client, cid, team.other_bot, "a"), 201)
     data(await send(client, cid, team.other_bot, "b"), 201)
     body = error(await send(client, cid, team.other_bot, "c"), 429, "loop_prevention")
@@ -495,13 +477,7 @@ async def test_round_robin_gives_agents_turns_in_join_order(
 ) -> None:
     channel = await team.channel(client)
     cid = channel["id"]
-    data(
-        await client.put(
-            f"/channels/{cid}/coordination",
-            json={"mode": "round_robin", "loopPrevention": {"cooldownMs": 0}},
-            headers=team.admin.headers,
-        )
-    )
+    await coordinate(client, cid, team.admin, "round_robin", cooldownMs=0)
     data(await send(client, cid, team.bot, "first"), 201)
     error(await send(client, cid, team.bot, "again"), 409, "not_your_turn")
     data(await send(client, cid, team.admin, "humans always speak"), 201)
@@ -514,13 +490,7 @@ async def test_moderated_channels_give_the_floor_by_mention(
 ) -> None:
     channel = await team.channel(client)
     cid = channel["id"]
-    data(
-        await client.put(
-            f"/channels/{cid}/coordination",
-            json={"mode": "moderated", "loopPrevention": {"cooldownMs": 0}},
-            headers=team.admin.headers,
-        )
-    )
+    await coordinate(client, cid, team.admin, "moderated", cooldownMs=0)
     error(await send(client, cid, team.bot, "may I?"), 409, "not_your_turn")
     mention = [{"principalId": team.bot.id, "offset": 0, "length": 4}]
     data(await send(client, cid, team.admin, "@bot go ahead", mentions=mention), 201)
@@ -534,13 +504,7 @@ async def test_sequential_rounds_restart_with_each_human_message(
 ) -> None:
     channel = await team.channel(client)
     cid = channel["id"]
-    data(
-        await client.put(
-            f"/channels/{cid}/coordination",
-            json={"mode": "sequential", "loopPrevention": {"cooldownMs": 0}},
-            headers=team.admin.headers,
-        )
-    )
+    await coordinate(client, cid, team.admin, "sequential", cooldownMs=0)
     data(await send(client, cid, team.admin, "question"), 201)
     error(await send(client, cid, team.other_bot, "me first"), 409, "not_your_turn")
     data(await send(client, cid, team.bot, "answer 1"), 201)
