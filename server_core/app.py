@@ -21,7 +21,7 @@ from server_core.features.agents.routes import router as agents_router
 from server_core.features.auth.routes import router as auth_router
 from server_core.features.channels.routes import router as channels_router
 from server_core.features.messages.routes import router as messages_router
-from server_core.gateway import gateway_hub, install_gateway
+from server_core.gateway import GatewayRoute, gateway_hub
 from server_core.kernel import errors
 from server_core.kernel.middleware import AccessLog, BodyLimit
 from server_core.kernel.platform import Platform, open_platform
@@ -81,7 +81,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(channels_router, prefix=API_PREFIX)
     app.include_router(messages_router, prefix=API_PREFIX)
     _install_health(app)
-    install_gateway(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     if settings.cors_origins:
@@ -94,6 +93,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog)
+    app.add_middleware(GatewayRoute)  # outermost: WebSocket connections skip the HTTP stack
     return app
 
 

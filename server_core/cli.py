@@ -25,7 +25,7 @@ from server_core.features.agents.schemas import ProvisionAgentRequest
 from server_core.features.agents.service import do_create_api_key, do_insert_agent
 from server_core.features.auth.schemas import RegisterRequest
 from server_core.features.workspaces import service as workspaces
-from server_core.gateway.uvicorn_ws import GatewayWebSocketProtocol
+from server_core.gateway.uvicorn_ws import UVICORN_OPTIONS
 from server_core.kernel.errors import ApiError
 from server_core.kernel.keyring import Keyring, KeyringError
 from server_core.kernel.logs import configure_logging
@@ -118,11 +118,10 @@ def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> 
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        ws=GatewayWebSocketProtocol,  # websockets-sansio, closing with 1001 on shutdown
-        ws_max_size=1_048_576,  # frames over the gateway's 64 KiB up to this get an error frame
         log_config=None,
         proxy_headers=False,
         lifespan="on",
+        **UVICORN_OPTIONS,
     )
     uvicorn.Server(config).run()
 

@@ -1,11 +1,17 @@
-"""One authenticated WebSocket connection: its channels, its outgoing queue and writer task, and
-the task reading its frames.
+"""One authenticated WebSocket connection: its channels and its outgoing frames, served by
+the one task the ASGI server runs it in.
 
-Everything the connection sends goes through one bounded queue drained by one writer, so frames
-leave in the order they were queued. Events are offered by the hub's dispatcher without
-waiting: a connection whose queue is full is too slow to keep up and is closed with 1013, so it
-reconnects and replays. The connection's own replies (pongs, acks, errors, replayed messages)
-wait for room instead, so a large replay slows down rather than disconnects.
+Frames leave in the order they were queued. When the server offers a `FrameWriter` and
+nothing is queued, a frame is written to the transport at once (no task switch per delivery,
+which is what makes fanning out to many connections cheap); otherwise it waits in a bounded
+queue that a short-lived drain task empties, waiting while the transport's buffer is full.
+Events are offered by the hub's dispatcher without waiting: a connection whose queue is full is
+too slow to keep up and is closed with 1013, so it reconnects and replays. The connection's own
+replies (pongs, acks, errors, replayed messages) wait for room instead, so a large replay slows
+down rather than disconnects.
+
+A connection lives for hours and there may be many thousands, so it keeps no idle tasks or
+events of its own: futures are made when something waits.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ class Connection:
         self.hub = hub
         self.platform = hub.platform
         self.caller = caller
+        self.principal_id = caller.principal_id
+        self.workspace_id = caller.workspace_id
         # The channels whose events this connection receives; kept by the hub.
         self.channels: set[str] = set()
         # While the initial channel list loads, membership events seen for this principal
@@ -54,28 +62,25 @@ class Connection:
         self.loading = True
         self.membership_changes: dict[str, bool] = {}
         self.seqs = SeqTracker()
-        self.done = asyncio.Event()  # set once the connection has finished
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._limit = OUTBOX_LIMIT
-        self._outbox: deque[str] = deque()
-        self._filled = asyncio.Event()
-        self._room = asyncio.Event()
-        self._room.set()
+        self._frame_writer: frames.FrameWriter | None = websocket.scope.get("extensions", {}).get(
+            frames.FRAME_WRITER
+        )
+        self._outbox: deque[frames.Outgoing] = deque()
+        self._started = False  # `authenticated` is queued: frames may flow
+        self._drainer: asyncio.Task[None] | None = None
+        self._room: asyncio.Future[None] | None = None  # own frames waiting for queue room
         self._replaying = False
-        self._held: list[tuple[str, int, str]] = []
-        self._finished = asyncio.Event()
+        self._held: list[tuple[str, int, frames.Outgoing]] = []
         self._close: tuple[int, str] | None = None
-
-    @property
-    def principal_id(self) -> str:
-        return self.caller.principal_id
-
-    @property
-    def workspace_id(self) -> str:
-        return self.caller.workspace_id
+        self._task: asyncio.Task[object] | None = (
+            None  # the serving task, while it waits for a frame
+        )
 
     # --- outgoing ---------------------------------------------------------------------------
 
-    def offer(self, event: Event, payload: str) -> None:
+    def offer(self, event: Event, payload: frames.Outgoing) -> None:
         """Queue an event for this connection (the hub's dispatcher; never waits). `message`
         events are held during a replay and never sent twice."""
         if self._close is not None:
@@ -95,18 +100,27 @@ class Connection:
     async def send(self, payload: str) -> None:
         """Queue one of the connection's own frames, waiting while the queue is half full."""
         while len(self._outbox) >= self._limit // 2 and self._close is None:
-            self._room.clear()
-            await self._room.wait()
-        self._push(payload)
+            if self._room is None:
+                self._room = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._room)
+        self._push(frames.Outgoing(payload))
 
-    def _push(self, payload: str) -> None:
+    def _push(self, payload: frames.Outgoing) -> None:
         if self._close is not None:
+            return
+        writer = self._frame_writer
+        if (
+            writer is not None
+            and self._started
+            and not self._outbox
+            and writer.write_frame(payload.wire)  # False: the transport is full, queue it
+        ):
             return
         if len(self._outbox) >= self._limit:
             self._overflow()
             return
         self._outbox.append(payload)
-        self._filled.set()
+        self._start_drain()
 
     def _overflow(self) -> None:
         log.info(
@@ -121,8 +135,10 @@ class Connection:
             self._close = (code, reason)
         self._outbox.clear()
         self._held.clear()
-        self._room.set()
-        self._finished.set()
+        self._make_room()
+        if self._task is not None:
+            self._task.cancel()  # it is waiting for the client's next frame: stop waiting
+            self._task = None
 
     def begin_replay(self) -> None:
         self._replaying = True
@@ -135,21 +151,53 @@ class Connection:
             if self.seqs.take(channel_id, seq):
                 self._push(payload)
 
-    async def _write(self) -> None:
-        while True:
-            while not self._outbox:
-                self._filled.clear()
-                await self._filled.wait()
-            payload = self._outbox.popleft()
-            if len(self._outbox) < self._limit // 2:
-                self._room.set()
-            await self.websocket.send_text(payload)
+    def _make_room(self) -> None:
+        if self._room is not None:
+            self._room.set_result(None)
+            self._room = None
+
+    def _start_drain(self) -> None:
+        if self._started and self._drainer is None and self._outbox:
+            self._drainer = asyncio.create_task(self._drain(), name="gateway-drain")
+
+    async def _drain(self) -> None:
+        """Write the queued frames in order, waiting for the transport when it is full."""
+        writer = self._frame_writer
+        try:
+            while self._outbox and self._close is None:
+                if writer is not None:
+                    # The frame stays queued until written, so `_push` cannot overtake it.
+                    await writer.until_writable()
+                    if self._outbox and writer.write_frame(self._outbox[0].wire):
+                        self._outbox.popleft()
+                else:
+                    await self.websocket.send_text(self._outbox.popleft().text)
+                if len(self._outbox) < self._limit // 2:
+                    self._make_room()
+        except DISCONNECTED:
+            self._outbox.clear()  # the client left; the serving task hears it
+        except Exception:
+            log.exception("writing to a WebSocket connection failed")
+            self.request_close(frames.INTERNAL_ERROR, "internal error")
+        finally:
+            self._drainer = None
+            self._make_room()
 
     # --- incoming ---------------------------------------------------------------------------
 
     async def _read(self) -> None:
-        while True:
-            message = await self.websocket.receive()
+        """Handle the client's frames until it leaves or the connection is closed."""
+        task = asyncio.current_task()
+        while self._close is None:
+            self._task = task
+            try:
+                message = await self.websocket.receive()
+            except asyncio.CancelledError:
+                if self._close is None or task is None or task.uncancel() > 0:
+                    raise  # cancelled from outside, not by `request_close`
+                return
+            finally:
+                self._task = None
             if message["type"] == "websocket.disconnect":
                 return
             await handlers.handle(self, message)
@@ -161,11 +209,11 @@ class Connection:
         try:
             await self._serve()
         finally:
-            self.done.set()
+            if not self.done.done():
+                self.done.set_result(None)
 
     async def _serve(self) -> None:
         self.hub.attach(self)
-        tasks: list[asyncio.Task[None]] = []
         try:
             try:
                 channel_ids = await self._member_channels()
@@ -174,34 +222,26 @@ class Connection:
                 self.request_close(frames.INTERNAL_ERROR, "internal error")
             else:
                 self.hub.subscribe_loaded(self, channel_ids)
-                self._outbox.appendleft(self._authenticated())
-                self._filled.set()
+                self._outbox.appendleft(frames.Outgoing(self._authenticated()))
+                self._started = True
+                self._start_drain()
             if self._close is None:
-                tasks = [
-                    asyncio.create_task(self._read(), name="gateway-read"),
-                    asyncio.create_task(self._write(), name="gateway-write"),
-                ]
-                for task in tasks:
-                    task.add_done_callback(self._task_done)
                 await self._announce("online")
-                await self._finished.wait()
+                try:
+                    await self._read()
+                except DISCONNECTED:
+                    pass
+                except Exception:
+                    log.exception("a gateway connection failed")
+                    self.request_close(frames.INTERNAL_ERROR, "internal error")
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if self._drainer is not None:
+                self._drainer.cancel()
             last = self.hub.detach(self)
             if self._close is not None:
                 await self._close_socket(*self._close)
             if last:
                 await self._announce("offline")
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled():
-            error = task.exception()
-            if error is not None and not isinstance(error, DISCONNECTED):
-                log.error("a gateway connection task failed", exc_info=error)
-                self.request_close(frames.INTERNAL_ERROR, "internal error")
-        self._finished.set()
 
     async def _close_socket(self, code: int, reason: str) -> None:
         if (

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from pydantic import ValidationError
+from websockets.frames import Frame, Opcode
 
 from server_core.kernel.errors import ApiError
 
@@ -26,6 +27,44 @@ INTERNAL = 4500
 
 def encode(frame: dict[str, Any]) -> str:
     return orjson.dumps(frame).decode()
+
+
+class Outgoing:
+    """A frame on its way out: its JSON text and, built once however many connections it
+    goes to, its bytes as one WebSocket text frame. Frames from a server are not masked, so
+    the bytes are the same for every connection."""
+
+    __slots__ = ("_wire", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._wire: bytes | None = None
+
+    @property
+    def wire(self) -> bytes:
+        if self._wire is None:
+            self._wire = Frame(Opcode.TEXT, self.text.encode()).serialize(mask=False)
+        return self._wire
+
+
+# Where the ASGI scope's extensions carry the connection's `FrameWriter`, when the server
+# offers one (`uvicorn_ws.GatewayWebSocketProtocol` does).
+FRAME_WRITER = "sesame.frame_writer"
+
+
+class FrameWriter(Protocol):
+    """Writes serialized frames straight to a connection's transport, skipping the ASGI send
+    (one buffer write per delivery instead of a message through the ASGI layer)."""
+
+    def write_frame(self, data: bytes) -> bool:
+        """Write one serialized frame, unless the transport's buffer is full: then False (wait
+        with `until_writable` and try again). Once the connection is closing, frames are
+        dropped (True)."""
+        ...
+
+    async def until_writable(self) -> None:
+        """Wait until the transport's buffer has drained below its low-water mark."""
+        ...
 
 
 PONG = encode({"type": "pong"})

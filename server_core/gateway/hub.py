@@ -57,10 +57,7 @@ class Hub:
         for conn in connections:
             conn.request_close(frames.GOING_AWAY, "server shutting down")
         if connections:
-            waits = [asyncio.create_task(conn.done.wait()) for conn in connections]
-            _, pending = await asyncio.wait(waits, timeout=SHUTDOWN_SECONDS)
-            for wait in pending:
-                wait.cancel()
+            await asyncio.wait([conn.done for conn in connections], timeout=SHUTDOWN_SECONDS)
         if self._subscription is not None:
             self._subscription.close()
         if self._dispatcher is not None:
@@ -131,7 +128,7 @@ class Hub:
             for principal_id in route.principal_ids:
                 targets.update(self._principals.get(principal_id, ()))
         if targets:
-            payload = frames.encode(event.frame())
+            payload = frames.Outgoing(frames.encode(event.frame()))
             for conn in list(targets):
                 if conn.workspace_id == route.workspace_id:
                     conn.offer(event, payload)

@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from server_core.app import create_app
 from server_core.features.workspaces import service as workspaces
 from server_core.gateway.hub import Hub
-from server_core.gateway.uvicorn_ws import GatewayWebSocketProtocol
+from server_core.gateway.uvicorn_ws import UVICORN_OPTIONS
 from server_core.kernel.platform import Platform
 from tests.helpers import PASSWORD, KeyPair, api_key_for, bearer, data, provision_agent, register
 
@@ -80,18 +80,18 @@ class Live:
 
 
 @contextlib.asynccontextmanager
-async def running(platform: Platform) -> AsyncIterator[Live]:
-    """The app over `platform`, served by uvicorn on a free port until the block ends."""
+async def running(platform: Platform, **uvicorn_options: Any) -> AsyncIterator[Live]:
+    """The app over `platform`, served by uvicorn on a free port until the block ends, with
+    the options `sesame-server serve` uses unless `uvicorn_options` override them."""
     app = create_app(platform=platform)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=0,
-        ws=GatewayWebSocketProtocol,
-        ws_max_size=1_048_576,
         lifespan="on",
         log_config=None,
         log_level="warning",
+        **{**UVICORN_OPTIONS, **uvicorn_options},
     )
     server = _Server(config)
     task = asyncio.create_task(server.serve())

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from server_core.kernel.platform import Platform
 from tests.helpers import bearer, data
-from tests.server_core.gateway.conftest import Live, World, messages_in, peer
+from tests.server_core.gateway.conftest import Live, World, messages_in, peer, running, world_at
 
 pytestmark = pytest.mark.anyio
 
@@ -32,6 +33,18 @@ async def test_a_rest_message_reaches_members_and_no_one_else(live: Live, world:
         assert message["seq"] == 1
         assert message["clientGeneratedId"] == "c-1"
         assert not [frame for frame in await outside.until_pong() if frame["type"] == "message"]
+
+
+async def test_delivery_works_over_plain_asgi_sends_too(platform: Platform) -> None:
+    """Under an ASGI server that offers no frame writer, frames go through `websocket.send`,
+    in the same order."""
+    async with running(platform, ws="websockets-sansio") as live, world_at(live.api) as world:
+        member = await world.agent("member")
+        channel_id = await world.channel("team", [member.id])
+        async with peer(live, member.auth) as client:
+            sent = [await world.post(channel_id, f"note {n}") for n in range(5)]
+            frames = await client.until_pong()
+            assert messages_in(frames, channel_id) == sent
 
 
 async def test_send_frame_is_acknowledged_and_reaches_the_other_members(

@@ -18,19 +18,21 @@ async def test_a_consumer_that_falls_behind_is_closed_with_1013(
     live: Live, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(connection, "OUTBOX_LIMIT", 8)
+    # ~19 MB handed over at once, dispatched in one go: far more than the sockets' buffers
+    # take (the client cannot read meanwhile), so the transport pauses and the queue fills.
+    filler = "x" * 65_000
     burst = [
         Presence(
             principal_id=world.admin_id,
-            status=f"status {n}",
+            status=f"status {n} {filler}",
             handle="ada",
             route=EventRoute(workspace_id=world.workspace_id),
         )
-        for n in range(50)
+        for n in range(300)
     ]
     async with peer(live, world.admin_auth) as client:
         await client.send({"type": "ping"})
         await client.expect("pong")
-        # Handed over at once: more than the queue holds before the writer gets to run.
         await live.platform.bus.publish(burst)
         closed = await client.closed()
         assert closed.rcvd is not None

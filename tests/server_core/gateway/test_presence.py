@@ -78,7 +78,7 @@ async def test_offline_only_when_the_last_connection_closes(live: Live, world: W
                 await admin.expect("presence", principalId=agent.id, status="online")
                 await admin.expect("presence", principalId=agent.id, status="online")
             with anyio.fail_after(5):
-                await closing.done.wait()  # the server is done with the closed one
+                await closing.done  # the server is done with the closed one
             frames = await admin.until_pong()
             assert not [frame for frame in frames if frame.get("principalId") == agent.id]
         offline = await admin.expect("presence", principalId=agent.id)
