@@ -3,11 +3,22 @@ subscriptions that follow membership changes."""
 
 from __future__ import annotations
 
+import contextlib
+
+import anyio
 import pytest
 
 from server_core.kernel.platform import Platform
 from tests.helpers import bearer, data
-from tests.server_core.gateway.conftest import Live, World, messages_in, peer, running, world_at
+from tests.server_core.gateway.conftest import (
+    Live,
+    Peer,
+    World,
+    messages_in,
+    peer,
+    running,
+    world_at,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -175,3 +186,36 @@ async def test_subscriptions_follow_membership(live: Live, world: World) -> None
         while (await admin.expect("message"))["message"]["plaintext"] != "after leaving":
             pass
         assert not messages_in(await client.until_pong(), channel_id)
+
+
+async def test_fifty_concurrent_senders_over_rest_and_websocket_get_gap_free_seqs(
+    live: Live, world: World
+) -> None:
+    reader = await world.agent("reader")
+    channel_id = await world.channel("busy", [reader.id])
+    per_sender, total = 4, 50 * 4
+    acknowledged: list[int] = []
+
+    async def over_rest(n: int) -> None:
+        for k in range(per_sender):
+            acknowledged.append((await world.post(channel_id, f"rest {n}-{k}"))["seq"])
+
+    async def over_websocket(client: Peer, n: int) -> None:
+        for k in range(per_sender):
+            draft = f"ws-{n}-{k}"
+            send = {"type": "send", "channelId": channel_id, "content": draft}
+            await client.send({**send, "clientGeneratedId": draft})
+            acknowledged.append(
+                (await client.expect("delivery.ack", clientGeneratedId=draft))["seq"]
+            )
+
+    async with peer(live, reader.auth) as reading, contextlib.AsyncExitStack() as stack:
+        writers = [await stack.enter_async_context(peer(live, world.admin_auth)) for _ in range(25)]
+        async with anyio.create_task_group() as group:
+            for n in range(25):
+                group.start_soon(over_rest, n)
+                group.start_soon(over_websocket, writers[n], n)
+        assert sorted(acknowledged) == list(range(1, total + 1))
+        received = [(await reading.expect("message"))["message"]["seq"] for _ in range(total)]
+        assert sorted(received) == list(range(1, total + 1))  # each once
+        assert not messages_in(await reading.until_pong(), channel_id)  # and nothing more
