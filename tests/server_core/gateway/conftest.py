@@ -80,13 +80,14 @@ class Live:
 
 
 @contextlib.asynccontextmanager
-async def running(platform: Platform) -> AsyncIterator[Live]:
-    """The app over `platform`, served by uvicorn on a free port until the block ends."""
+async def running(platform: Platform, port: int = 0) -> AsyncIterator[Live]:
+    """The app over `platform`, served by uvicorn on `port` (a free one by default) until the
+    block ends."""
     app = create_app(platform=platform)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
-        port=0,
+        port=port,
         ws=GatewayWebSocketProtocol,
         ws_max_size=1_048_576,
         lifespan="on",
