@@ -31,9 +31,16 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from server_core.features.messages.schemas import SendMessageRequest
-from sesame_mcp.client.auth import AccessToken
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
-from sesame_mcp.client.frames import END, DeliveryAck, ServerEvent, error_from_frame, in_seq_order
+from sesame_mcp.client.frames import (
+    END,
+    DeliveryAck,
+    ServerEvent,
+    authenticate,
+    decode,
+    error_from_frame,
+    in_seq_order,
+)
 from sesame_mcp.client.seqs import Delivered
 from sesame_mcp.client.wire import body
 
@@ -42,7 +49,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTH_FAILED = 4001
 PING = json.dumps({"type": "ping"})
 
 
@@ -263,7 +269,6 @@ class EventListener:
             ping_interval=None,  # the protocol's own ping frames are the heartbeat
             close_timeout=5,
         ) as ws:
-            await ws.send(json.dumps(auth))
             hello = await self._authenticate(ws, auth)
             self.principal_id = hello.get("principalId")
             interval = max(float(hello.get("heartbeatIntervalMs") or 30_000) / 1000, 0.1)
@@ -273,39 +278,32 @@ class EventListener:
             heartbeat = asyncio.create_task(self._heartbeat(ws, interval))
             try:
                 async for raw in ws:
-                    await self._on_frame(json.loads(raw))
+                    frame = decode(raw)
+                    if frame is not None:
+                        await self._on_frame(frame)
             except ConnectionClosed:
                 pass
             finally:
                 heartbeat.cancel()
+                await asyncio.gather(heartbeat, return_exceptions=True)
                 self._ws, self._replaying, self._held = None, False, []
                 self._fail_pending("The connection closed before the delivery.ack")
             log.info("event connection closed: %s %s", ws.close_code, ws.close_reason)
 
     async def _authenticate(self, ws: ClientConnection, auth: dict[str, Any]) -> dict[str, Any]:
-        """The `authenticated` frame; a refused auth raises (or renews an expired token)."""
-        refusal: dict[str, Any] | None = None
+        """The `authenticated` frame; a refused auth raises, except an expired access token,
+        which is renewed for the next attempt."""
         try:
-            async with asyncio.timeout(self._open_timeout):
-                while True:
-                    frame = json.loads(await ws.recv())
-                    if frame.get("type") == "authenticated":
-                        return dict(frame)
-                    if frame.get("type") == "error":
-                        refusal = frame
-        except ConnectionClosed:
-            if ws.close_code != AUTH_FAILED:
-                raise
-        error = error_from_frame(refusal or {"message": "Authentication failed", "status": 401})
-        token = auth.get("token")
-        if (
-            error.code == "credentials_expired"
-            and isinstance(token, str)
-            and isinstance(self._client.credentials, AccessToken)
-            and await self._client.renew_expired(token)
-        ):
-            raise _Renewed()
-        raise error
+            return await authenticate(ws, auth, self._open_timeout)
+        except SesameError as error:
+            token = auth.get("token")
+            if (
+                error.code == "credentials_expired"
+                and isinstance(token, str)
+                and await self._client.renew_expired(token)
+            ):
+                raise _Renewed() from error
+            raise
 
     async def _heartbeat(self, ws: ClientConnection, interval: float) -> None:
         timeout = self._pong_timeout or interval

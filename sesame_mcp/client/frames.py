@@ -3,6 +3,8 @@ frames as `SesameError`."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -10,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
 
 from server_core.features.messages.schemas import Message
 from sesame_mcp.client.errors import SesameError
@@ -17,6 +21,38 @@ from sesame_mcp.client.errors import SesameError
 log = logging.getLogger(__name__)
 
 END = object()  # queued after the last event
+AUTH_FAILED = 4001  # the close code of a refused auth frame
+
+
+def decode(raw: str | bytes) -> dict[str, Any] | None:
+    """A frame as a JSON object; None (and a log line) for anything else."""
+    try:
+        frame = json.loads(raw)
+    except ValueError:
+        frame = None
+    if not isinstance(frame, dict):
+        log.warning("ignoring a frame that is not a JSON object: %.200r", raw)
+        return None
+    return frame
+
+
+async def authenticate(ws: ClientConnection, auth: dict[str, Any], within: float) -> dict[str, Any]:
+    """Send the `auth` frame and return the `authenticated` answer. A refusal (an `error`
+    frame, then close 4001) raises it as `SesameError`; other closes raise ConnectionClosed."""
+    await ws.send(json.dumps(auth))
+    refusal: dict[str, Any] | None = None
+    try:
+        async with asyncio.timeout(within):
+            while True:
+                frame = decode(await ws.recv())
+                if frame is not None and frame.get("type") == "authenticated":
+                    return frame
+                if frame is not None and frame.get("type") == "error":
+                    refusal = frame
+    except ConnectionClosed:
+        if ws.close_code != AUTH_FAILED:
+            raise
+    raise error_from_frame(refusal or {"message": "Authentication failed", "status": 401})
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,10 @@ Operations are grouped by platform area: `client.agents`, `client.channels`,
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, TypeVar
 
 import httpx2
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from server_core.features.auth.schemas import (
     AuthSession,
@@ -31,44 +28,25 @@ from server_core.kernel.principals import Me
 from sesame_mcp.client.agents import Agents
 from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Credentials
 from sesame_mcp.client.channels import Channels
-from sesame_mcp.client.errors import BAD_RESPONSE, CONNECTION_FAILED, TIMEOUT, SesameError
+from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.events import EventListener
 from sesame_mcp.client.messages import Messages
-from sesame_mcp.client.wire import UNSET, Page, Unset, body, patch
+from sesame_mcp.client.wire import (
+    API_PREFIX,
+    UNSET,
+    Answer,
+    Page,
+    Unset,
+    api_root,
+    body,
+    error_code,
+    parse_answer,
+    patch,
+    websocket_url,
+)
 
 T = TypeVar("T")
-API_PREFIX = "/api/v1"
-WS_PATH = "/v1/connect"
 EXPIRED = "credentials_expired"
-
-
-@lru_cache(maxsize=256)
-def _adapter(kind: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(kind)
-
-
-def api_root(url: str) -> str:
-    """`http://host:8080`, `http://host:8080/` and `http://host:8080/api/v1` all name the same
-    server: return its root."""
-    root = url.rstrip("/")
-    return root[: -len(API_PREFIX)] if root.endswith(API_PREFIX) else root
-
-
-def websocket_url(url: str) -> str:
-    """The gateway's URL for a server root (http → ws, https → wss) or a WebSocket base URL
-    without the path."""
-    parts = urlsplit(url.rstrip("/"))
-    scheme = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
-    path = parts.path if parts.path.endswith(WS_PATH) else parts.path + WS_PATH
-    return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
-
-
-@dataclass(frozen=True)
-class Answer(Generic[T]):
-    """A parsed answer: its data, and the pagination of a paged list."""
-
-    data: T
-    pagination: dict[str, Any] | None = None
 
 
 class SesameClient:
@@ -271,11 +249,11 @@ class SesameClient:
         if (
             response.status_code == 401
             and isinstance(credentials, AccessToken)
-            and _code(response) == EXPIRED
+            and error_code(response) == EXPIRED
             and await self.renew_expired(used=(header or "").removeprefix("Bearer "))
         ):
             response = await self._send(method, path, json, query, credentials.authorization())
-        return _parse(response, kind)
+        return parse_answer(response, kind)
 
     async def _send(
         self,
@@ -302,36 +280,3 @@ class SesameClient:
                 status=None,
                 code=CONNECTION_FAILED,
             ) from exc
-
-
-def _code(response: httpx2.Response) -> str | None:
-    try:
-        code = response.json().get("code")
-    except (ValueError, AttributeError):
-        return None
-    return code if isinstance(code, str) else None
-
-
-def _parse(response: httpx2.Response, kind: Any) -> Answer[Any]:
-    """The envelope's data as `kind`, or the `SesameError` the response stands for."""
-    status = response.status_code
-    try:
-        document = response.json()
-    except ValueError:
-        document = None
-    if status >= 400:
-        raise SesameError.from_body(status, document, response.headers)
-    if not isinstance(document, dict) or document.get("ok") is not True or "data" not in document:
-        raise SesameError(
-            f"HTTP {status}: the answer is not a Sesame envelope", status=status, code=BAD_RESPONSE
-        )
-    try:
-        data = _adapter(kind).validate_python(document["data"])
-    except ValidationError as exc:
-        raise SesameError(
-            f"HTTP {status}: unexpected answer: {exc.errors()[0].get('msg', 'invalid')}",
-            status=status,
-            code=BAD_RESPONSE,
-        ) from exc
-    pagination = document.get("pagination")
-    return Answer(data, pagination if isinstance(pagination, dict) else None)
