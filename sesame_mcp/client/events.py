@@ -219,13 +219,17 @@ class EventListener:
 
     async def _run(self) -> None:
         failures = 0
+        renewed_at = -1  # the connection count at the last renewal: renew once per success
         try:
             while True:
                 ready_before = self.connections
                 try:
                     await self._connection()
-                except _Renewed:
-                    continue
+                except _Renewed as renewed:
+                    if renewed_at != self.connections:
+                        renewed_at = self.connections
+                        continue
+                    log.info("the renewed access token was refused too: %s", renewed.__cause__)
                 except SesameError as exc:
                     if exc.status in (401, 403):
                         self._error = exc
