@@ -80,14 +80,17 @@ class Live:
 
 
 @contextlib.asynccontextmanager
-async def running(platform: Platform, **uvicorn_options: Any) -> AsyncIterator[Live]:
-    """The app over `platform`, served by uvicorn on a free port until the block ends, with
-    the options `sesame-server serve` uses unless `uvicorn_options` override them."""
+async def running(
+    platform: Platform, port: int = 0, **uvicorn_options: Any
+) -> AsyncIterator[Live]:
+    """The app over `platform`, served by uvicorn on `port` (a free one by default) until the
+    block ends, with the options `sesame-server serve` uses unless `uvicorn_options` override
+    them."""
     app = create_app(platform=platform)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
-        port=0,
+        port=port,
         lifespan="on",
         log_config=None,
         log_level="warning",

@@ -1,0 +1,84 @@
+"""The client against a real server: the app on uvicorn (the gateway tests' `live` fixture, on
+SQLite and on PostgreSQL), a workspace whose admin is a `SesameClient`, and agents with their
+own clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import pytest
+
+from server_core.kernel.platform import Platform
+from sesame_mcp.client import SesameClient, generate_agent_keys
+from tests.helpers import PASSWORD
+from tests.server_core.gateway.conftest import Live, running
+from tests.server_core.gateway.conftest import no_errors_logged as no_errors_logged
+
+WAIT = 10  # seconds any single expected outcome may take (reconnects included)
+
+
+@pytest.fixture
+async def live(platform: Platform) -> AsyncIterator[Live]:
+    """The real app on uvicorn, as the gateway tests run it."""
+    async with running(platform) as server:
+        yield server
+
+
+def base_url(live: Live) -> str:
+    return f"http://127.0.0.1:{live.port}"
+
+
+@dataclass
+class AgentAccount:
+    """An agent with both kinds of agent credentials: an API key and an Ed25519 key pair."""
+
+    id: str
+    handle: str
+    api_key: str
+    private_key: str
+
+
+class Workspace:
+    """A workspace on the live server: its admin's client, and agents added on demand."""
+
+    def __init__(self, live: Live, admin: SesameClient, stack: AsyncExitStack) -> None:
+        self.live = live
+        self.admin = admin
+        self._stack = stack
+
+    @property
+    def url(self) -> str:
+        return base_url(self.live)
+
+    async def agent(self, handle: str) -> AgentAccount:
+        public, private = generate_agent_keys()
+        made = await self.admin.agents.create(handle, public_key=public)
+        key = await self.admin.agents.create_api_key(made.id, label="tests")
+        return AgentAccount(made.id, made.handle, key.key, private)
+
+    async def client_for(self, account: AgentAccount) -> SesameClient:
+        """A client authenticated with the agent's API key, closed after the test."""
+        client = SesameClient(self.url, api_key=account.api_key)
+        return await self._stack.enter_async_context(client)
+
+    async def group(self, name: str, *members: AgentAccount) -> str:
+        channel = await self.admin.channels.create(
+            "group", name=name, member_ids=[member.id for member in members]
+        )
+        return channel.id
+
+
+@pytest.fixture
+async def workspace(live: Live) -> AsyncIterator[Workspace]:
+    async with AsyncExitStack() as stack:
+        admin = await SesameClient.register(
+            base_url(live),
+            email="ada@example.com",
+            password=PASSWORD,
+            handle="ada",
+            display_name="Ada",
+        )
+        await stack.enter_async_context(admin)
+        yield Workspace(live, admin, stack)
