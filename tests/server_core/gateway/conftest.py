@@ -80,9 +80,7 @@ class Live:
 
 
 @contextlib.asynccontextmanager
-async def running(
-    platform: Platform, port: int = 0, **uvicorn_options: Any
-) -> AsyncIterator[Live]:
+async def running(platform: Platform, port: int = 0, **uvicorn_options: Any) -> AsyncIterator[Live]:
     """The app over `platform`, served by uvicorn on `port` (a free one by default) until the
     block ends, with the options `sesame-server serve` uses unless `uvicorn_options` override
     them."""
