@@ -11,7 +11,7 @@ import pytest
 from server_core.kernel.tokens import issue_access_token
 from sesame_mcp.client import AccessToken, AgentKey, ApiKey, SesameClient, SesameError
 from tests.helpers import PASSWORD
-from tests.sesame_mcp.client.conftest import WAIT, Workspace
+from tests.sesame_mcp.conftest import WAIT, Workspace
 
 pytestmark = pytest.mark.anyio
 

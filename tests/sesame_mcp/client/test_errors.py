@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from sesame_mcp.client import SesameClient, SesameError
-from tests.sesame_mcp.client.conftest import Workspace
+from tests.sesame_mcp.conftest import Workspace
 
 pytestmark = pytest.mark.anyio
 

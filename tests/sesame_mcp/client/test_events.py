@@ -17,7 +17,7 @@ from server_core.kernel.platform import Platform
 from sesame_mcp.client import EventListener, ServerEvent, SesameClient, SesameError
 from tests.helpers import PASSWORD
 from tests.server_core.gateway.conftest import Live, running
-from tests.sesame_mcp.client.conftest import WAIT, Workspace, base_url
+from tests.sesame_mcp.conftest import WAIT, Workspace, base_url
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ import pytest
 
 from server_core.config import Settings
 from server_core.gateway import handlers
-from tests.sesame_mcp.client.conftest import WAIT, Workspace
+from tests.sesame_mcp.conftest import WAIT, Workspace
 
 pytestmark = pytest.mark.anyio
 

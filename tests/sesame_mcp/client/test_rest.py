@@ -9,7 +9,7 @@ from server_core.features.channels.schemas import Channel, ChannelMember
 from server_core.features.messages.schemas import Message
 from server_core.kernel.principals import Principal
 from sesame_mcp.client import SesameClient, SesameError, generate_agent_keys
-from tests.sesame_mcp.client.conftest import Workspace
+from tests.sesame_mcp.conftest import Workspace
 
 pytestmark = pytest.mark.anyio
 

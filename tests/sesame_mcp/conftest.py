@@ -1,6 +1,6 @@
-"""The client against a real server: the app on uvicorn (the gateway tests' `live` fixture, on
-SQLite and on PostgreSQL), a workspace whose admin is a `SesameClient`, and agents with their
-own clients."""
+"""The client and the MCP server against a real server: the app on uvicorn (the gateway
+tests' `live` fixture, on SQLite and on PostgreSQL), a workspace whose admin is a
+`SesameClient`, agents with their own clients, and an MCP client session over the server."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 import pytest
+from mcp import Client
 
 from server_core.kernel.platform import Platform
 from sesame_mcp.client import SesameClient, generate_agent_keys
+from sesame_mcp.server import build_server
+from sesame_mcp.state import open_sesame
 from tests.helpers import PASSWORD
 from tests.server_core.gateway.conftest import Live, running
 from tests.server_core.gateway.conftest import no_errors_logged as no_errors_logged
@@ -82,3 +85,34 @@ async def workspace(live: Live) -> AsyncIterator[Workspace]:
         )
         await stack.enter_async_context(admin)
         yield Workspace(live, admin, stack)
+
+
+@dataclass
+class Agent:
+    """An agent of the workspace with its own platform client."""
+
+    account: AgentAccount
+    client: SesameClient
+
+
+@pytest.fixture
+async def agent(workspace: Workspace) -> Agent:
+    """The agent the MCP server acts as (`@scout`)."""
+    account = await workspace.agent("scout")
+    return Agent(account, await workspace.client_for(account))
+
+
+@pytest.fixture(params=["legacy", "auto"], ids=["2025-11-25", "2026-07-28"])
+def era(request: pytest.FixtureRequest) -> str:
+    """Both protocol eras: the initialize handshake with sessions, and sessionless."""
+    mode: str = request.param
+    return mode
+
+
+@pytest.fixture
+async def mcp(agent: Agent, era: str) -> AsyncIterator[Client]:
+    """A real MCP client session, in process, with the default toolsets, in both eras."""
+    async with open_sesame(agent.client) as state:
+        server = await build_server(state)
+        async with Client(server, mode=era) as client:
+            yield client

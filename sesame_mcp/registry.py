@@ -1,0 +1,191 @@
+"""What the MCP server exposes, decided in one place: toolsets, read-only mode and the aliases
+of renamed tools.
+
+A toolset module declares `TOOLSET = Toolset(name, description, default=...)` and its tools
+with `@TOOLSET.tool(...)`. A tool is an async function `(args, ctx) -> output`:
+
+- `args` is a `ToolInput`: every field described, unknown fields refused, a flat schema;
+- the output is a `ToolOutput`: structured content with an output schema, plus the short
+  text its `render()` returns;
+- a failure raises `ToolFailure` (or lets a `SesameError` through): the agent gets an error
+  result whose text says what to do next, never a protocol error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, get_type_hints
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, ConfigDict
+
+from sesame_mcp.client import SesameError
+from sesame_mcp.failures import explain
+
+
+class ToolInput(ArgModelBase):
+    """A tool's arguments: unknown fields are refused (`additionalProperties: false`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolOutput(BaseModel):
+    """A tool's structured result; `render()` is the short text shown next to it."""
+
+    def render(self) -> str:
+        raise NotImplementedError
+
+
+class ToolFailure(Exception):
+    """A failure the agent can act on: the message says what went wrong and what to do."""
+
+
+Handler = Callable[[Any, Context], Awaitable[ToolOutput]]
+Extras = Callable[[MCPServer], None]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    title: str
+    description: str
+    handler: Handler
+    input_model: type[ToolInput]
+    output_model: type[ToolOutput]
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    open_world: bool
+    toolset: str
+
+    def annotations(self) -> ToolAnnotations:
+        return ToolAnnotations(
+            title=self.title,
+            read_only_hint=self.read_only,
+            destructive_hint=self.destructive,
+            idempotent_hint=self.idempotent,
+            open_world_hint=self.open_world,
+        )
+
+
+@dataclass
+class Toolset:
+    """A platform area's tools (and its resources and prompts, registered by `extras`)."""
+
+    name: str
+    description: str
+    default: bool
+    tools: list[ToolSpec] = field(default_factory=list)
+    extras: list[Extras] = field(default_factory=list)
+
+    def tool(
+        self,
+        *,
+        title: str,
+        read_only: bool,
+        destructive: bool = False,
+        idempotent: bool = False,
+        open_world: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Declare a tool: the function's name is the tool's, its docstring the description,
+        its `args` annotation the input model and its return annotation the output model."""
+
+        def declare(handler: Handler) -> Handler:
+            hints = get_type_hints(handler)
+            self.tools.append(
+                ToolSpec(
+                    name=handler.__name__,
+                    title=title,
+                    description=_description(handler),
+                    handler=handler,
+                    input_model=hints["args"],
+                    output_model=hints["return"],
+                    read_only=read_only,
+                    destructive=destructive and not read_only,
+                    idempotent=idempotent or read_only,
+                    open_world=open_world,
+                    toolset=self.name,
+                )
+            )
+            return handler
+
+        return declare
+
+    def extra(self, register: Extras) -> Extras:
+        """Declare resources, prompts or completions this toolset brings."""
+        self.extras.append(register)
+        return register
+
+
+# Renamed tools: old name → current name. Hosts with saved permissions or prompts that name
+# the old tool keep working: the old name is registered too, hidden behind the new one.
+ALIASES: dict[str, str] = {}
+
+
+class UnknownToolset(ValueError):
+    pass
+
+
+def select(
+    toolsets: Sequence[Toolset], enabled: Iterable[str] | None, *, read_only: bool
+) -> list[ToolSpec]:
+    """The tools to expose: the default toolsets (or `enabled`; `all` for every one), without
+    the tools that write when `read_only`."""
+    by_name = {toolset.name: toolset for toolset in toolsets}
+    if enabled is None:
+        chosen = [toolset for toolset in toolsets if toolset.default]
+    else:
+        names = [name.strip() for name in enabled if name.strip()]
+        if "all" in names:
+            chosen = list(toolsets)
+        else:
+            unknown = [name for name in names if name not in by_name]
+            if unknown:
+                known = ", ".join(sorted(by_name))
+                raise UnknownToolset(f"unknown toolset {', '.join(unknown)}; known: {known}, all")
+            chosen = [by_name[name] for name in dict.fromkeys(names)]
+    return [spec for toolset in chosen for spec in toolset.tools if spec.read_only or not read_only]
+
+
+def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
+    """The SDK's tool for a spec: the input model as the (flat) argument model, the output
+    model as the output schema, failures as error results."""
+
+    async def call(ctx: Context, **arguments: Any) -> CallToolResult:
+        args = spec.input_model.model_construct(**arguments)  # validated by the SDK already
+        try:
+            output = await spec.handler(args, ctx)
+        except ToolFailure as failure:
+            return failed(str(failure))
+        except SesameError as error:
+            return failed(explain(error, spec.name))
+        return CallToolResult(
+            content=[TextContent(type="text", text=output.render())],
+            structured_content=output.model_dump(mode="json", by_alias=True),
+        )
+
+    return Tool(
+        fn=call,
+        name=name or spec.name,
+        title=spec.title,
+        description=spec.description,
+        parameters=spec.input_model.model_json_schema(by_alias=True),
+        fn_metadata=FuncMetadata(arg_model=spec.input_model, output_model=spec.output_model),
+        is_async=True,
+        context_kwarg="ctx",
+        annotations=spec.annotations(),
+    )
+
+
+def failed(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+def _description(handler: Handler) -> str:
+    doc = handler.__doc__ or ""
+    return " ".join(line.strip() for line in doc.strip().splitlines() if line.strip())

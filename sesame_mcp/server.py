@@ -1,0 +1,45 @@
+"""The MCP server: the selected toolsets' tools, resources and prompts over shared state,
+with the agent's briefing as `instructions`."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+
+from mcp.server import MCPServer
+
+from server_core.app import VERSION
+from sesame_mcp.briefing import briefing
+from sesame_mcp.registry import ALIASES, mcp_tool, select
+from sesame_mcp.state import Sesame
+from sesame_mcp.toolsets import ALL_TOOLSETS
+
+
+async def build_server(
+    state: Sesame, *, toolsets: Iterable[str] | None = None, read_only: bool = False
+) -> MCPServer[Sesame]:
+    """An MCP server over `state` with the default toolsets (or `toolsets`; `all` for every
+    one), without write tools when `read_only`."""
+    specs = select(ALL_TOOLSETS, toolsets, read_only=read_only)
+    tools = [mcp_tool(spec) for spec in specs]
+    exposed = {spec.name: spec for spec in specs}
+    tools += [mcp_tool(exposed[new], old) for old, new in ALIASES.items() if new in exposed]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: MCPServer[Sesame]) -> AsyncIterator[Sesame]:
+        yield state
+
+    server: MCPServer[Sesame] = MCPServer(
+        "sesame",
+        title="Sesame",
+        version=VERSION,
+        instructions=await briefing(state),
+        tools=tools,
+        lifespan=lifespan,
+    )
+    chosen = {spec.toolset for spec in specs}
+    for toolset in ALL_TOOLSETS:
+        if toolset.name in chosen:
+            for register in toolset.extras:
+                register(server)
+    return server
