@@ -11,7 +11,7 @@ processes. Message text is stored only sealed by the workspace's data key (see `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server_core.features.channels.access import access_member_channel
+from server_core.features.channels.access import access_channel, access_member_channel
 from server_core.features.channels.events import ReadReceiptEvent
 from server_core.features.messages import rules
 from server_core.features.messages.events import (
@@ -214,10 +214,49 @@ def get_message(
 # --- sending ------------------------------------------------------------------------------
 
 
+# Built once: sends are the hottest write, and building a statement costs more than running it.
+_INSERT_MESSAGE = sa.insert(messages)
+# The SET clause comes from the parameters: the new seq plus any turn-taking changes.
+_ADVANCE_CHANNEL = sa.update(channels).where(channels.c.id == sa.bindparam("where_id"))
+# The sender has read what it wrote (the read position never moves back); an agent's loop
+# prevention counters come as extra parameters and land in the same statement.
+_moves_read = channel_members.c.last_read_seq < sa.bindparam("seq", type_=sa.BigInteger)
+_RECORD_SENDER = (
+    sa.update(channel_members)
+    .where(
+        channel_members.c.channel_id == sa.bindparam("where_channel_id"),
+        channel_members.c.principal_id == sa.bindparam("where_principal_id"),
+    )
+    .values(
+        last_read_seq=sa.case(
+            (_moves_read, sa.bindparam("seq", type_=sa.BigInteger)),
+            else_=channel_members.c.last_read_seq,
+        ),
+        last_read_at=sa.case(
+            (_moves_read, sa.bindparam("now", type_=channel_members.c.last_read_at.type)),
+            else_=channel_members.c.last_read_at,
+        ),
+    )
+)
+_COUNT_REPLY = (
+    sa.update(messages)
+    .where(messages.c.id == sa.bindparam("where_id"))
+    .values(reply_count=messages.c.reply_count + 1)
+)
+_BY_CLIENT_ID = (
+    sa.select(*_MESSAGE_COLUMNS)
+    .select_from(_FROM)
+    .where(
+        messages.c.channel_id == sa.bindparam("channel_id"),
+        messages.c.client_generated_id == sa.bindparam("client_generated_id"),
+    )
+)
+
+
 def append(
     conn: Connection,
     keyring: Keyring,
-    channel: RowMapping,
+    channel: Mapping[str, Any],
     author: Author,
     content: str,
     *,
@@ -228,65 +267,16 @@ def append(
     metadata: dict[str, Any] | None = None,
     client_generated_id: str | None = None,
     channel_changes: dict[str, Any] | None = None,
+    sender_changes: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> tuple[Message, MessageCreated]:
     """Write a message as the channel's next seq. The channel row must be locked (read with
-    `lock=True` in this transaction); `channel_changes` are written with the new seq."""
+    `lock=True` in this transaction); `channel_changes` are written with the new seq, and
+    `sender_changes` to the author's membership."""
     now = now or utcnow()
     seq = channel["last_seq"] + 1
     message_id = new_id()
     key_id = keyring.current_key_id(conn, channel["workspace_id"])
-    conn.execute(
-        sa.insert(messages).values(
-            id=message_id,
-            workspace_id=channel["workspace_id"],
-            channel_id=channel["id"],
-            seq=seq,
-            sender_id=author.id,
-            kind=kind,
-            intent=intent,
-            ciphertext=keyring.seal(conn, key_id, content, _bound_to(message_id)),
-            key_id=key_id,
-            thread_root_id=thread_root_id,
-            reply_count=0,
-            mentions=mentions or [],
-            meta=metadata or {},
-            attachment_ids=[],
-            client_generated_id=client_generated_id,
-            is_edited=False,
-            is_deleted=False,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    same_sender = channel["last_sender_id"] == author.id
-    conn.execute(
-        sa.update(channels)
-        .where(channels.c.id == channel["id"])
-        .values(
-            last_seq=seq,
-            last_message_at=now,
-            last_sender_id=author.id,
-            consecutive_count=channel["consecutive_count"] + 1 if same_sender else 1,
-            **(channel_changes or {}),
-        )
-    )
-    if thread_root_id is not None:
-        conn.execute(
-            sa.update(messages)
-            .where(messages.c.id == thread_root_id)
-            .values(reply_count=messages.c.reply_count + 1)
-        )
-    # The sender has read what it wrote.
-    conn.execute(
-        sa.update(channel_members)
-        .where(
-            channel_members.c.channel_id == channel["id"],
-            channel_members.c.principal_id == author.id,
-            channel_members.c.last_read_seq < seq,
-        )
-        .values(last_read_seq=seq, last_read_at=now)
-    )
     row = {
         "id": message_id,
         "channel_id": channel["id"],
@@ -304,6 +294,40 @@ def append(
         "created_at": now,
         "updated_at": now,
     }
+    conn.execute(
+        _INSERT_MESSAGE,
+        {
+            **row,
+            "workspace_id": channel["workspace_id"],
+            "ciphertext": keyring.seal(conn, key_id, content, _bound_to(message_id)),
+            "key_id": key_id,
+            "attachment_ids": [],
+        },
+    )
+    same_sender = channel["last_sender_id"] == author.id
+    conn.execute(
+        _ADVANCE_CHANNEL,
+        {
+            "where_id": channel["id"],
+            "last_seq": seq,
+            "last_message_at": now,
+            "last_sender_id": author.id,
+            "consecutive_count": channel["consecutive_count"] + 1 if same_sender else 1,
+            **(channel_changes or {}),
+        },
+    )
+    if thread_root_id is not None:
+        conn.execute(_COUNT_REPLY, {"where_id": thread_root_id})
+    conn.execute(
+        _RECORD_SENDER,
+        {
+            "where_channel_id": channel["id"],
+            "where_principal_id": author.id,
+            "seq": seq,
+            "now": now,
+            **(sender_changes or {}),
+        },
+    )
     message = Message.model_validate(wire_message(row, content, author, []))  # type: ignore[arg-type]
     event = MessageCreated(
         message=message,
@@ -330,12 +354,8 @@ def send(
     if request.client_generated_id is not None:
         existing = (
             conn.execute(
-                sa.select(*_MESSAGE_COLUMNS)
-                .select_from(_FROM)
-                .where(
-                    messages.c.channel_id == channel["id"],
-                    messages.c.client_generated_id == request.client_generated_id,
-                )
+                _BY_CLIENT_ID,
+                {"channel_id": channel["id"], "client_generated_id": request.client_generated_id},
             )
             .mappings()
             .first()
@@ -362,7 +382,8 @@ def send(
         mentions=[mention.model_dump(mode="json") for mention in request.mentions],
         metadata=request.metadata,
         client_generated_id=request.client_generated_id,
-        channel_changes=changes,
+        channel_changes=changes.channel,
+        sender_changes=changes.sender,
         now=now,
     )
     events.append(event)
@@ -410,11 +431,7 @@ def post_system_message(
     text: str,
 ) -> Message:
     """A `system` message (joins, …): skips the rules that limit what principals send."""
-    channel = (
-        conn.execute(sa.select(channels).where(channels.c.id == channel_id).with_for_update())
-        .mappings()
-        .one()
-    )
+    channel = access_channel(conn, actor, channel_id, lock=True).channel
     message, event = append(
         conn, keyring, channel, Author.of(actor), text, kind="system", intent="notification"
     )
