@@ -11,6 +11,7 @@ processes. Message text is stored only sealed by the workspace's data key (see `
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,13 +57,36 @@ from server_core.kernel.store.tables import (
     principals,
 )
 
-# The columns a rendered message needs, sender included.
+# The columns a rendered message needs, sender included: only those (every JSON or timestamp
+# column costs a decode per row), and whether the message has reactions, so a page without
+# any skips the reactions query.
 _MESSAGE_COLUMNS = (
-    *messages.c,
+    *(
+        messages.c[name]
+        for name in (
+            "id",
+            "channel_id",
+            "sender_id",
+            "seq",
+            "kind",
+            "intent",
+            "ciphertext",
+            "key_id",
+            "thread_root_id",
+            "reply_count",
+            "mentions",
+            "meta",
+            "client_generated_id",
+            "is_edited",
+            "is_deleted",
+            "created_at",
+            "updated_at",
+        )
+    ),
     principals.c.handle.label("sender_handle"),
     principals.c.display_name.label("sender_display_name"),
     principals.c.kind.label("sender_kind"),
-    principals.c.avatar_url.label("sender_avatar_url"),
+    sa.exists().where(message_reactions.c.message_id == messages.c.id).label("has_reactions"),
 )
 _FROM = messages.join(principals, principals.c.id == messages.c.sender_id)
 
@@ -113,6 +137,7 @@ def wire_message(
     row: RowMapping, plaintext: str | None, author: Author, reactions: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """A message row as the wire shows it (camelCase; see `schemas.Message`)."""
+    created_at = to_wire(row["created_at"])
     return {
         "id": row["id"],
         "channelId": row["channel_id"],
@@ -128,8 +153,11 @@ def wire_message(
         "clientGeneratedId": row["client_generated_id"],
         "isEdited": bool(row["is_edited"]),
         "isDeleted": bool(row["is_deleted"]),
-        "createdAt": to_wire(row["created_at"]),
-        "updatedAt": to_wire(row["updated_at"]),
+        "createdAt": created_at,
+        # Usually the same instant: formatted once.
+        "updatedAt": created_at
+        if row["updated_at"] == row["created_at"]
+        else to_wire(row["updated_at"]),
     }
 
 
@@ -169,7 +197,7 @@ def render(
     conn: Connection, keyring: Keyring, rows: Sequence[RowMapping], viewer_id: str
 ) -> list[dict[str, Any]]:
     """Rows selected with `_MESSAGE_COLUMNS` → wire dicts, with reactions and text."""
-    reactions = reactions_of(conn, [row["id"] for row in rows], viewer_id)
+    reactions = reactions_of(conn, [row["id"] for row in rows if row["has_reactions"]], viewer_id)
     return [
         wire_message(
             row,
@@ -442,6 +470,29 @@ def post_system_message(
 # --- history ------------------------------------------------------------------------------
 
 
+@functools.cache
+def _history_query(forward: bool, threads: str, from_cursor: bool) -> sa.Select[Any]:
+    """The history statement of one shape (built once per shape: pages are the hottest read).
+    `threads`: "one" (the replies of `:thread_root_id`), "top" (top level only) or "all"."""
+    query = (
+        sa.select(*_MESSAGE_COLUMNS)
+        .select_from(_FROM)
+        .where(messages.c.channel_id == sa.bindparam("channel_id"))
+    )
+    if threads == "one":
+        query = query.where(messages.c.thread_root_id == sa.bindparam("thread_root_id"))
+    elif threads == "top":
+        query = query.where(messages.c.thread_root_id.is_(None))
+    cursor = sa.bindparam("cursor", type_=sa.BigInteger)
+    if forward:
+        query = query.where(messages.c.seq > cursor).order_by(messages.c.seq)
+    else:
+        if from_cursor:
+            query = query.where(messages.c.seq < cursor)
+        query = query.order_by(messages.c.seq.desc())
+    return query.limit(sa.bindparam("limit", type_=sa.Integer))
+
+
 @dataclass(frozen=True)
 class HistoryPage:
     messages: list[dict[str, Any]]
@@ -464,22 +515,15 @@ def history(
     """A page of messages in ascending seq. `before` (default) pages back from the newest,
     `after` forward from the cursor; the returned cursor continues in the same direction."""
     access = access_member_channel(conn, caller, channel_id)
-    query = (
-        sa.select(*_MESSAGE_COLUMNS)
-        .select_from(_FROM)
-        .where(messages.c.channel_id == access.channel["id"])
-    )
-    if thread_root_id is not None:
-        query = query.where(messages.c.thread_root_id == thread_root_id)
-    elif not include_replies:
-        query = query.where(messages.c.thread_root_id.is_(None))
-    if direction == "after":
-        query = query.where(messages.c.seq > (cursor or 0)).order_by(messages.c.seq)
-    else:
-        if cursor is not None:
-            query = query.where(messages.c.seq < cursor)
-        query = query.order_by(messages.c.seq.desc())
-    rows = conn.execute(query.limit(limit + 1)).mappings().all()
+    threads = "one" if thread_root_id is not None else ("all" if include_replies else "top")
+    query = _history_query(direction == "after", threads, cursor is not None)
+    params = {
+        "channel_id": access.channel["id"],
+        "thread_root_id": thread_root_id,
+        "cursor": cursor or 0,
+        "limit": limit + 1,
+    }
+    rows = conn.execute(query, params).mappings().all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     if direction != "after":

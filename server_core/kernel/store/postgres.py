@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from server_core.kernel.store.tables import JSON_CODEC
+
 T = TypeVar("T")
 
 # Any constant shared by every node: serializes concurrent migrations on one database.
@@ -28,6 +30,7 @@ class PostgresBackend:
             pool_size=10,
             max_overflow=10,
             pool_pre_ping=True,
+            **JSON_CODEC,
         )
 
     @contextlib.asynccontextmanager

@@ -24,6 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine
 
+from server_core.kernel.store.tables import JSON_CODEC
+
 T = TypeVar("T")
 
 READERS = 4
@@ -37,6 +39,7 @@ def _engine(url: URL, *, writer: bool) -> Engine:
         # Every transaction ends in an explicit commit or rollback: no reset needed on return.
         pool_reset_on_return=None,
         connect_args={"timeout": 30, "check_same_thread": False},
+        **JSON_CODEC,
     )
 
     @event.listens_for(engine, "connect")
