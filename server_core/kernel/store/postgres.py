@@ -40,7 +40,7 @@ class PostgresBackend:
         async with self._engine.begin() as conn:
             yield conn.run_sync
 
-    async def run_sync(self, work: Callable[[Connection], T]) -> T:
+    async def run_sync(self, work: Callable[[Connection], T], write: bool = True) -> T:
         async with self._engine.begin() as conn:
             return await conn.run_sync(work)
 
