@@ -114,6 +114,8 @@ def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> 
     configure_logging(settings.log_level)
     login = asyncio.run(_prepare(settings, admin_email, admin_password))
     _print_banner(settings, login)
+    # uvicorn's default loop and http ("auto") pick uvloop and httptools, which are
+    # dependencies: both cut the per-request cost of the event loop and of HTTP parsing.
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.kernel.crypto import API_KEY_PREFIX, digest, digests_equal, signature_valid
 from server_core.kernel.errors import (
@@ -68,6 +68,12 @@ def caller_from_row(row: RowMapping, method: AuthMethod) -> Caller:
 
 async def authenticate(tx: Tx, authorization: str | None, signing_secret: bytes) -> Caller:
     """Resolve the Authorization header to an active principal, or raise a 401."""
+    return await tx.run(lambda conn: authenticate_on(conn, authorization, signing_secret))
+
+
+def authenticate_on(conn: Connection, authorization: str | None, signing_secret: bytes) -> Caller:
+    """`authenticate` on a connection, for code that already runs on one (one hop for the
+    whole lookup)."""
     if not authorization:
         raise Unauthorized(
             "Missing Authorization header: send 'Bearer <api key or token>' or "
@@ -79,20 +85,41 @@ async def authenticate(tx: Tx, authorization: str | None, signing_secret: bytes)
         raise InvalidCredentials("Malformed Authorization header")
     if scheme.lower() == "bearer":
         if credentials.startswith(API_KEY_PREFIX):
-            return await _by_api_key(tx, credentials)
-        return await _by_access_token(tx, credentials, signing_secret)
+            return _by_api_key(conn, credentials)
+        return _by_access_token(conn, credentials, signing_secret)
     if scheme.lower() == "signature":
-        return await _by_signature(tx, credentials)
+        return _by_signature(conn, credentials)
     raise InvalidCredentials(f"Unsupported authorization scheme '{scheme}'")
 
 
-async def _by_api_key(tx: Tx, key: str) -> Caller:
+# Built once: every authenticated request runs one of these. Only the columns a caller needs.
+_CALLER_COLUMNS = (
+    principals.c.id,
+    principals.c.workspace_id,
+    principals.c.kind,
+    principals.c.handle,
+    principals.c.display_name,
+    principals.c.is_admin,
+    principals.c.is_active,
+)
+_BY_KEY_HASH = (
+    sa.select(*_CALLER_COLUMNS, api_keys.c.key_hash, api_keys.c.revoked_at)
+    .join(api_keys, api_keys.c.principal_id == principals.c.id)
+    .where(api_keys.c.key_hash == sa.bindparam("key_hash"))
+)
+_BY_TOKEN = sa.select(*_CALLER_COLUMNS).where(
+    principals.c.id == sa.bindparam("principal_id"),
+    principals.c.workspace_id == sa.bindparam("workspace_id"),
+)
+_BY_HANDLE = sa.select(*_CALLER_COLUMNS, principals.c.public_key).where(
+    principals.c.handle == sa.bindparam("handle"),
+    principals.c.public_key.is_not(None),
+)
+
+
+def _by_api_key(conn: Connection, key: str) -> Caller:
     key_hash = digest(key)
-    row = await tx.one(
-        sa.select(principals, api_keys.c.key_hash, api_keys.c.revoked_at)
-        .join(api_keys, api_keys.c.principal_id == principals.c.id)
-        .where(api_keys.c.key_hash == key_hash)
-    )
+    row = conn.execute(_BY_KEY_HASH, {"key_hash": key_hash}).mappings().first()
     if row is None or not digests_equal(row["key_hash"], key_hash):
         raise InvalidCredentials("Invalid API key")
     if row["revoked_at"] is not None:
@@ -102,20 +129,22 @@ async def _by_api_key(tx: Tx, key: str) -> Caller:
     return caller_from_row(row, "api_key")
 
 
-async def _by_access_token(tx: Tx, token: str, signing_secret: bytes) -> Caller:
+def _by_access_token(conn: Connection, token: str, signing_secret: bytes) -> Caller:
     claims = verify_access_token(signing_secret, token)
-    row = await tx.one(
-        sa.select(principals).where(
-            principals.c.id == claims.principal_id,
-            principals.c.workspace_id == claims.workspace_id,
+    row = (
+        conn.execute(
+            _BY_TOKEN,
+            {"principal_id": claims.principal_id, "workspace_id": claims.workspace_id},
         )
+        .mappings()
+        .first()
     )
     if row is None or not row["is_active"]:
         raise InvalidCredentials("Invalid access token")
     return caller_from_row(row, "jwt")
 
 
-async def _by_signature(tx: Tx, credentials: str) -> Caller:
+def _by_signature(conn: Connection, credentials: str) -> Caller:
     parts = credentials.split(".")
     if len(parts) != 3 or not all(parts):
         raise InvalidCredentials("Malformed signature: expected '<handle>.<signature>.<timestamp>'")
@@ -124,12 +153,7 @@ async def _by_signature(tx: Tx, credentials: str) -> Caller:
     message = f"AUTH:{handle}:{timestamp}".encode()
     # Handles are unique per workspace, not per server: try each active key holder of the
     # handle; only the one whose key made the signature verifies.
-    rows = await tx.all(
-        sa.select(principals).where(
-            principals.c.handle == handle,
-            principals.c.public_key.is_not(None),
-        )
-    )
+    rows = conn.execute(_BY_HANDLE, {"handle": handle}).mappings().all()
     for row in rows:
         if signature_valid(row["public_key"], signature, message):
             if not row["is_active"]:

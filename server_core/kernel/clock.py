@@ -18,4 +18,8 @@ def as_utc(value: datetime) -> datetime:
 
 def to_wire(value: datetime) -> str:
     """`2026-03-14T12:00:00.000Z`."""
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # isoformat on the naive UTC value: several times faster than strftime, and history
+    # formats two timestamps per message.
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="milliseconds") + "Z"

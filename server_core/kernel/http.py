@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from server_core.kernel.auth import Caller, authenticate
+from server_core.kernel.auth import Caller, authenticate, authenticate_on
 from server_core.kernel.errors import ApiError
 from server_core.kernel.platform import Platform
 from server_core.kernel.store import Tx
@@ -72,10 +72,10 @@ async def caller_outside_transaction(
 ) -> Caller:
     """Authenticate in a short read transaction of its own, for routes that write through
     `Store.combined` and must not hold a transaction while they wait for their batch."""
-    async with platform.store.transaction(write=False) as tx:
-        caller = await authenticate(
-            tx, request.headers.get("authorization"), platform.signing_secret
-        )
+    authorization = request.headers.get("authorization")
+    caller = await platform.store.read(
+        lambda conn: authenticate_on(conn, authorization, platform.signing_secret)
+    )
     request.state.caller = caller
     return caller
 

@@ -11,10 +11,12 @@ request (lookups, checks and writes) in one hop on the store's connection.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 
 from server_core.kernel.auth import Caller
 from server_core.kernel.errors import (
@@ -33,8 +35,8 @@ MANAGERS = frozenset({"owner", "admin"})
 class ChannelAccess:
     """A channel and the caller's membership row (None for a non-member)."""
 
-    channel: RowMapping
-    member: RowMapping | None
+    channel: Mapping[str, Any]
+    member: Mapping[str, Any] | None
 
     @property
     def role(self) -> str | None:
@@ -44,7 +46,7 @@ class ChannelAccess:
     def is_manager(self) -> bool:
         return self.role in MANAGERS
 
-    def require_member(self) -> RowMapping:
+    def require_member(self) -> Mapping[str, Any]:
         if self.member is None:
             raise NotChannelMember()
         return self.member
@@ -64,6 +66,29 @@ class ChannelAccess:
             raise ChannelArchived()
 
 
+# The channel and the caller's membership in one statement (built once: it runs on every
+# channel request); membership columns are prefixed so they do not clash with the channel's.
+_CHANNEL_NAMES = tuple(channels.c.keys())
+_MEMBER_NAMES = tuple(channel_members.c.keys())
+_ACCESS = (
+    sa.select(channels, *(column.label(f"member_{column.key}") for column in channel_members.c))
+    .select_from(
+        channels.outerjoin(
+            channel_members,
+            sa.and_(
+                channel_members.c.channel_id == channels.c.id,
+                channel_members.c.principal_id == sa.bindparam("principal_id"),
+            ),
+        )
+    )
+    .where(
+        channels.c.id == sa.bindparam("channel_id"),
+        channels.c.workspace_id == sa.bindparam("workspace_id"),
+    )
+)
+_ACCESS_LOCKED = _ACCESS.with_for_update(of=channels)
+
+
 def access_channel(
     conn: Connection, caller: Caller, channel_id: str, *, lock: bool = False
 ) -> ChannelAccess:
@@ -74,25 +99,20 @@ def access_channel(
     canonical = parse_id(channel_id)
     if canonical is None:
         raise NotFound(f"No channel with id '{channel_id}' in this workspace")
-    query = sa.select(channels).where(
-        channels.c.id == canonical, channels.c.workspace_id == caller.workspace_id
-    )
-    if lock:
-        query = query.with_for_update()
-    channel = conn.execute(query).mappings().first()
-    if channel is None:
+    row = conn.execute(
+        _ACCESS_LOCKED if lock else _ACCESS,
+        {
+            "channel_id": canonical,
+            "workspace_id": caller.workspace_id,
+            "principal_id": caller.principal_id,
+        },
+    ).first()
+    if row is None:
         raise NotFound(f"No channel with id '{channel_id}' in this workspace")
-    member = (
-        conn.execute(
-            sa.select(channel_members).where(
-                channel_members.c.channel_id == canonical,
-                channel_members.c.principal_id == caller.principal_id,
-            )
-        )
-        .mappings()
-        .first()
-    )
-    return ChannelAccess(channel, member)
+    channel = dict(zip(_CHANNEL_NAMES, row[: len(_CHANNEL_NAMES)], strict=True))
+    member = dict(zip(_MEMBER_NAMES, row[len(_CHANNEL_NAMES) :], strict=True))
+    # A membership's id is never null: a null one means the outer join found no member.
+    return ChannelAccess(channel, member if member["id"] is not None else None)
 
 
 def access_member_channel(

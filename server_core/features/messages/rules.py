@@ -21,6 +21,7 @@ and written by one send at a time (on every node).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,15 @@ def loop_limits(channel: Any) -> dict[str, int]:
     return {**DEFAULT_LOOP_PREVENTION, **(channel["loop_prevention"] or {})}
 
 
+@dataclass(frozen=True)
+class SendChanges:
+    """What a permitted send changes besides the message: the channel's turn-taking state and
+    the sender's loop-prevention counters (membership columns), written with the message."""
+
+    channel: dict[str, Any]
+    sender: dict[str, Any]
+
+
 def check_send(
     conn: Connection,
     access: ChannelAccess,
@@ -49,9 +59,8 @@ def check_send(
     thread_root_id: str | None,
     mentioned: list[str],
     now: datetime,
-) -> dict[str, Any]:
-    """Raise if the caller may not send now; otherwise record the send in the loop counters
-    and return the channel's new turn-taking state."""
+) -> SendChanges:
+    """Raise if the caller may not send now; otherwise return what the send changes."""
     channel = access.channel
     member = access.require_member()
     is_agent = caller.kind in AGENT_KINDS
@@ -61,12 +70,12 @@ def check_send(
         raise ChannelReadOnly("This channel is agent_only: humans can read but not send")
     if channel["visibility"] == "human_only" and is_agent and thread_root_id is None:
         raise ChannelReadOnly("This channel is human_only: agents may only reply in threads")
-    if is_agent:
-        _check_loop(conn, channel, member, caller, now)
-    return _coordinate(conn, channel, member, caller, is_agent, mentioned)
+    sender = _check_loop(channel, member, caller, now) if is_agent else {}
+    return SendChanges(_coordinate(conn, channel, member, caller, is_agent, mentioned), sender)
 
 
-def _check_loop(conn: Connection, channel: Any, member: Any, caller: Caller, now: datetime) -> None:
+def _check_loop(channel: Any, member: Any, caller: Caller, now: datetime) -> dict[str, Any]:
+    """Raise if the send would break a limit; otherwise the sender's new counters."""
     limits = loop_limits(channel)
     if (
         channel["last_sender_id"] == caller.principal_id
@@ -94,11 +103,7 @@ def _check_loop(conn: Connection, channel: Any, member: Any, caller: Caller, now
             f"Loop prevention: max {limits['rateLimit']} messages per minute",
             retry_after_ms=int(WINDOW_MS - elapsed_ms) + 1,
         )
-    conn.execute(
-        sa.update(channel_members)
-        .where(channel_members.c.id == member["id"])
-        .values(last_sent_at=now, rate_window_start=start, rate_window_count=count + 1)
-    )
+    return {"last_sent_at": now, "rate_window_start": start, "rate_window_count": count + 1}
 
 
 def _agent_order(conn: Connection, channel_id: str) -> list[str]:

@@ -11,7 +11,8 @@ processes. Message text is stored only sealed by the workspace's data key (see `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server_core.features.channels.access import access_member_channel
+from server_core.features.channels.access import access_channel, access_member_channel
 from server_core.features.channels.events import ReadReceiptEvent
 from server_core.features.messages import rules
 from server_core.features.messages.events import (
@@ -56,13 +57,36 @@ from server_core.kernel.store.tables import (
     principals,
 )
 
-# The columns a rendered message needs, sender included.
+# The columns a rendered message needs, sender included: only those (every JSON or timestamp
+# column costs a decode per row), and whether the message has reactions, so a page without
+# any skips the reactions query.
 _MESSAGE_COLUMNS = (
-    *messages.c,
+    *(
+        messages.c[name]
+        for name in (
+            "id",
+            "channel_id",
+            "sender_id",
+            "seq",
+            "kind",
+            "intent",
+            "ciphertext",
+            "key_id",
+            "thread_root_id",
+            "reply_count",
+            "mentions",
+            "meta",
+            "client_generated_id",
+            "is_edited",
+            "is_deleted",
+            "created_at",
+            "updated_at",
+        )
+    ),
     principals.c.handle.label("sender_handle"),
     principals.c.display_name.label("sender_display_name"),
     principals.c.kind.label("sender_kind"),
-    principals.c.avatar_url.label("sender_avatar_url"),
+    sa.exists().where(message_reactions.c.message_id == messages.c.id).label("has_reactions"),
 )
 _FROM = messages.join(principals, principals.c.id == messages.c.sender_id)
 
@@ -113,6 +137,7 @@ def wire_message(
     row: RowMapping, plaintext: str | None, author: Author, reactions: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """A message row as the wire shows it (camelCase; see `schemas.Message`)."""
+    created_at = to_wire(row["created_at"])
     return {
         "id": row["id"],
         "channelId": row["channel_id"],
@@ -128,8 +153,11 @@ def wire_message(
         "clientGeneratedId": row["client_generated_id"],
         "isEdited": bool(row["is_edited"]),
         "isDeleted": bool(row["is_deleted"]),
-        "createdAt": to_wire(row["created_at"]),
-        "updatedAt": to_wire(row["updated_at"]),
+        "createdAt": created_at,
+        # Usually the same instant: formatted once.
+        "updatedAt": created_at
+        if row["updated_at"] == row["created_at"]
+        else to_wire(row["updated_at"]),
     }
 
 
@@ -169,7 +197,7 @@ def render(
     conn: Connection, keyring: Keyring, rows: Sequence[RowMapping], viewer_id: str
 ) -> list[dict[str, Any]]:
     """Rows selected with `_MESSAGE_COLUMNS` → wire dicts, with reactions and text."""
-    reactions = reactions_of(conn, [row["id"] for row in rows], viewer_id)
+    reactions = reactions_of(conn, [row["id"] for row in rows if row["has_reactions"]], viewer_id)
     return [
         wire_message(
             row,
@@ -214,10 +242,49 @@ def get_message(
 # --- sending ------------------------------------------------------------------------------
 
 
+# Built once: sends are the hottest write, and building a statement costs more than running it.
+_INSERT_MESSAGE = sa.insert(messages)
+# The SET clause comes from the parameters: the new seq plus any turn-taking changes.
+_ADVANCE_CHANNEL = sa.update(channels).where(channels.c.id == sa.bindparam("where_id"))
+# The sender has read what it wrote (the read position never moves back); an agent's loop
+# prevention counters come as extra parameters and land in the same statement.
+_moves_read = channel_members.c.last_read_seq < sa.bindparam("seq", type_=sa.BigInteger)
+_RECORD_SENDER = (
+    sa.update(channel_members)
+    .where(
+        channel_members.c.channel_id == sa.bindparam("where_channel_id"),
+        channel_members.c.principal_id == sa.bindparam("where_principal_id"),
+    )
+    .values(
+        last_read_seq=sa.case(
+            (_moves_read, sa.bindparam("seq", type_=sa.BigInteger)),
+            else_=channel_members.c.last_read_seq,
+        ),
+        last_read_at=sa.case(
+            (_moves_read, sa.bindparam("now", type_=channel_members.c.last_read_at.type)),
+            else_=channel_members.c.last_read_at,
+        ),
+    )
+)
+_COUNT_REPLY = (
+    sa.update(messages)
+    .where(messages.c.id == sa.bindparam("where_id"))
+    .values(reply_count=messages.c.reply_count + 1)
+)
+_BY_CLIENT_ID = (
+    sa.select(*_MESSAGE_COLUMNS)
+    .select_from(_FROM)
+    .where(
+        messages.c.channel_id == sa.bindparam("channel_id"),
+        messages.c.client_generated_id == sa.bindparam("client_generated_id"),
+    )
+)
+
+
 def append(
     conn: Connection,
     keyring: Keyring,
-    channel: RowMapping,
+    channel: Mapping[str, Any],
     author: Author,
     content: str,
     *,
@@ -228,65 +295,16 @@ def append(
     metadata: dict[str, Any] | None = None,
     client_generated_id: str | None = None,
     channel_changes: dict[str, Any] | None = None,
+    sender_changes: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> tuple[Message, MessageCreated]:
     """Write a message as the channel's next seq. The channel row must be locked (read with
-    `lock=True` in this transaction); `channel_changes` are written with the new seq."""
+    `lock=True` in this transaction); `channel_changes` are written with the new seq, and
+    `sender_changes` to the author's membership."""
     now = now or utcnow()
     seq = channel["last_seq"] + 1
     message_id = new_id()
     key_id = keyring.current_key_id(conn, channel["workspace_id"])
-    conn.execute(
-        sa.insert(messages).values(
-            id=message_id,
-            workspace_id=channel["workspace_id"],
-            channel_id=channel["id"],
-            seq=seq,
-            sender_id=author.id,
-            kind=kind,
-            intent=intent,
-            ciphertext=keyring.seal(conn, key_id, content, _bound_to(message_id)),
-            key_id=key_id,
-            thread_root_id=thread_root_id,
-            reply_count=0,
-            mentions=mentions or [],
-            meta=metadata or {},
-            attachment_ids=[],
-            client_generated_id=client_generated_id,
-            is_edited=False,
-            is_deleted=False,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    same_sender = channel["last_sender_id"] == author.id
-    conn.execute(
-        sa.update(channels)
-        .where(channels.c.id == channel["id"])
-        .values(
-            last_seq=seq,
-            last_message_at=now,
-            last_sender_id=author.id,
-            consecutive_count=channel["consecutive_count"] + 1 if same_sender else 1,
-            **(channel_changes or {}),
-        )
-    )
-    if thread_root_id is not None:
-        conn.execute(
-            sa.update(messages)
-            .where(messages.c.id == thread_root_id)
-            .values(reply_count=messages.c.reply_count + 1)
-        )
-    # The sender has read what it wrote.
-    conn.execute(
-        sa.update(channel_members)
-        .where(
-            channel_members.c.channel_id == channel["id"],
-            channel_members.c.principal_id == author.id,
-            channel_members.c.last_read_seq < seq,
-        )
-        .values(last_read_seq=seq, last_read_at=now)
-    )
     row = {
         "id": message_id,
         "channel_id": channel["id"],
@@ -304,6 +322,40 @@ def append(
         "created_at": now,
         "updated_at": now,
     }
+    conn.execute(
+        _INSERT_MESSAGE,
+        {
+            **row,
+            "workspace_id": channel["workspace_id"],
+            "ciphertext": keyring.seal(conn, key_id, content, _bound_to(message_id)),
+            "key_id": key_id,
+            "attachment_ids": [],
+        },
+    )
+    same_sender = channel["last_sender_id"] == author.id
+    conn.execute(
+        _ADVANCE_CHANNEL,
+        {
+            "where_id": channel["id"],
+            "last_seq": seq,
+            "last_message_at": now,
+            "last_sender_id": author.id,
+            "consecutive_count": channel["consecutive_count"] + 1 if same_sender else 1,
+            **(channel_changes or {}),
+        },
+    )
+    if thread_root_id is not None:
+        conn.execute(_COUNT_REPLY, {"where_id": thread_root_id})
+    conn.execute(
+        _RECORD_SENDER,
+        {
+            "where_channel_id": channel["id"],
+            "where_principal_id": author.id,
+            "seq": seq,
+            "now": now,
+            **(sender_changes or {}),
+        },
+    )
     message = Message.model_validate(wire_message(row, content, author, []))  # type: ignore[arg-type]
     event = MessageCreated(
         message=message,
@@ -330,12 +382,8 @@ def send(
     if request.client_generated_id is not None:
         existing = (
             conn.execute(
-                sa.select(*_MESSAGE_COLUMNS)
-                .select_from(_FROM)
-                .where(
-                    messages.c.channel_id == channel["id"],
-                    messages.c.client_generated_id == request.client_generated_id,
-                )
+                _BY_CLIENT_ID,
+                {"channel_id": channel["id"], "client_generated_id": request.client_generated_id},
             )
             .mappings()
             .first()
@@ -362,7 +410,8 @@ def send(
         mentions=[mention.model_dump(mode="json") for mention in request.mentions],
         metadata=request.metadata,
         client_generated_id=request.client_generated_id,
-        channel_changes=changes,
+        channel_changes=changes.channel,
+        sender_changes=changes.sender,
         now=now,
     )
     events.append(event)
@@ -410,11 +459,7 @@ def post_system_message(
     text: str,
 ) -> Message:
     """A `system` message (joins, …): skips the rules that limit what principals send."""
-    channel = (
-        conn.execute(sa.select(channels).where(channels.c.id == channel_id).with_for_update())
-        .mappings()
-        .one()
-    )
+    channel = access_channel(conn, actor, channel_id, lock=True).channel
     message, event = append(
         conn, keyring, channel, Author.of(actor), text, kind="system", intent="notification"
     )
@@ -423,6 +468,29 @@ def post_system_message(
 
 
 # --- history ------------------------------------------------------------------------------
+
+
+@functools.cache
+def _history_query(forward: bool, threads: str, from_cursor: bool) -> sa.Select[Any]:
+    """The history statement of one shape (built once per shape: pages are the hottest read).
+    `threads`: "one" (the replies of `:thread_root_id`), "top" (top level only) or "all"."""
+    query = (
+        sa.select(*_MESSAGE_COLUMNS)
+        .select_from(_FROM)
+        .where(messages.c.channel_id == sa.bindparam("channel_id"))
+    )
+    if threads == "one":
+        query = query.where(messages.c.thread_root_id == sa.bindparam("thread_root_id"))
+    elif threads == "top":
+        query = query.where(messages.c.thread_root_id.is_(None))
+    cursor = sa.bindparam("cursor", type_=sa.BigInteger)
+    if forward:
+        query = query.where(messages.c.seq > cursor).order_by(messages.c.seq)
+    else:
+        if from_cursor:
+            query = query.where(messages.c.seq < cursor)
+        query = query.order_by(messages.c.seq.desc())
+    return query.limit(sa.bindparam("limit", type_=sa.Integer))
 
 
 @dataclass(frozen=True)
@@ -447,22 +515,15 @@ def history(
     """A page of messages in ascending seq. `before` (default) pages back from the newest,
     `after` forward from the cursor; the returned cursor continues in the same direction."""
     access = access_member_channel(conn, caller, channel_id)
-    query = (
-        sa.select(*_MESSAGE_COLUMNS)
-        .select_from(_FROM)
-        .where(messages.c.channel_id == access.channel["id"])
-    )
-    if thread_root_id is not None:
-        query = query.where(messages.c.thread_root_id == thread_root_id)
-    elif not include_replies:
-        query = query.where(messages.c.thread_root_id.is_(None))
-    if direction == "after":
-        query = query.where(messages.c.seq > (cursor or 0)).order_by(messages.c.seq)
-    else:
-        if cursor is not None:
-            query = query.where(messages.c.seq < cursor)
-        query = query.order_by(messages.c.seq.desc())
-    rows = conn.execute(query.limit(limit + 1)).mappings().all()
+    threads = "one" if thread_root_id is not None else ("all" if include_replies else "top")
+    query = _history_query(direction == "after", threads, cursor is not None)
+    params = {
+        "channel_id": access.channel["id"],
+        "thread_root_id": thread_root_id,
+        "cursor": cursor or 0,
+        "limit": limit + 1,
+    }
+    rows = conn.execute(query, params).mappings().all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     if direction != "after":

@@ -81,7 +81,7 @@ class Tx:
 class Backend(Protocol):
     def transaction(self, write: bool) -> contextlib.AbstractAsyncContextManager[Call]: ...
 
-    async def run_sync(self, work: Callable[[Connection], T]) -> T: ...
+    async def run_sync(self, work: Callable[[Connection], T], write: bool = True) -> T: ...
 
     async def close(self) -> None: ...
 
@@ -123,6 +123,11 @@ class Store:
         """Run `work` with a plain SQLAlchemy connection inside one write transaction, in one
         hop (migrations, schema inspection, small self-contained writes)."""
         return await self._backend.run_sync(work)
+
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a read transaction of its own, begun and ended in the same hop (for a
+        short self-contained read such as authenticating a request)."""
+        return await self._backend.run_sync(work, write=False)
 
     async def combined(self, unit: Unit[T], order_key: str = "") -> T:
         """Run a synchronous unit of work in a transaction shared with other concurrent units

@@ -24,6 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine
 
+from server_core.kernel.store.tables import JSON_CODEC
+
 T = TypeVar("T")
 
 READERS = 4
@@ -37,6 +39,7 @@ def _engine(url: URL, *, writer: bool) -> Engine:
         # Every transaction ends in an explicit commit or rollback: no reset needed on return.
         pool_reset_on_return=None,
         connect_args={"timeout": 30, "check_same_thread": False},
+        **JSON_CODEC,
     )
 
     @event.listens_for(engine, "connect")
@@ -123,13 +126,16 @@ class SqliteBackend:
                 raise
             await end(commit=True)
 
-    async def run_sync(self, work: Callable[[Connection], T]) -> T:
+    async def run_sync(self, work: Callable[[Connection], T], write: bool = True) -> T:
+        engine = self._writer if write else self._reader
+
         def run() -> T:
-            with self._writer.connect() as conn, conn.begin():
+            with engine.connect() as conn, conn.begin():
                 return work(conn)
 
-        async with self._write_slot:
-            return await asyncio.get_running_loop().run_in_executor(self._write_thread, run)
+        async with self._write_slot if write else self._read_slots:
+            threads = self._write_thread if write else self._read_threads
+            return await asyncio.get_running_loop().run_in_executor(threads, run)
 
     async def close(self) -> None:
         self._write_thread.shutdown(wait=True)

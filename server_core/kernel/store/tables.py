@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -23,6 +24,15 @@ metadata = sa.MetaData(
 )
 
 Json = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()  # SQLAlchemy wants text from a JSON serializer
+
+
+# How both engines encode and decode JSON columns: orjson, several times faster than the
+# standard library on every row that has JSON in it.
+JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
 
 
 def _id(name: str = "id", *args: Any, **kwargs: Any) -> sa.Column[str]:
