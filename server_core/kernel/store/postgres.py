@@ -32,9 +32,9 @@ class PostgresBackend:
             # the wait; the overflow only absorbs bursts.
             pool_size=20,
             max_overflow=10,
-            # No ping per checkout (a round trip per transaction): a connection found dead
-            # fails its transaction, and SQLAlchemy then discards the pool's older connections.
-            pool_pre_ping=False,
+            # A ping per checkout costs a round trip, but without it a database restart or
+            # failover fails one request per pooled connection; users would see those errors.
+            pool_pre_ping=True,
             # Every transaction ends in an explicit commit or rollback: no reset needed on return.
             pool_reset_on_return=None,
             **JSON_CODEC,
