@@ -137,7 +137,6 @@ class EventFeed:
         self._stopped_by: SesameError | None = None
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
-        self.listeners_started = 0
 
     # --- cursors ----------------------------------------------------------------------------
 
@@ -187,8 +186,12 @@ class EventFeed:
         finally:
             task, self._task = self._task, None
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                # Ours to swallow, unless the block itself is being cancelled.
+                if (current := asyncio.current_task()) is not None and current.cancelling():
+                    raise
 
     async def _run(self) -> None:
         while True:
@@ -206,7 +209,6 @@ class EventFeed:
         """One listener, until it stops for good, continuing where the last one stopped."""
         listener = self.client.listen(cursors=await self._cursors(), **self._options)
         self._listener = listener
-        self.listeners_started += 1
         listener.start()
         try:
             await listener.wait_ready()
