@@ -1,5 +1,6 @@
 """The MCP server: the selected toolsets' tools, resources and prompts over shared state,
-with the agent's briefing as `instructions`."""
+with the agent's briefing as `instructions` and resource subscriptions fed by the platform's
+events (both protocol eras)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,9 @@ async def build_server(
         instructions=await briefing(state),
         tools=tools,
         lifespan=lifespan,
+        subscriptions=state.feed.notifier.bus,
     )
+    state.feed.notifier.register(server)
     chosen = {spec.toolset for spec in specs}
     for toolset in ALL_TOOLSETS:
         if toolset.name in chosen:

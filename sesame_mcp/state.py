@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,20 +11,29 @@ from mcp.server.mcpserver import Context
 
 from server_core.kernel.principals import Me
 from sesame_mcp.client import SesameClient
+from sesame_mcp.events import EventFeed
 
 
 @dataclass
 class Sesame:
-    """The platform client, and who this server acts as."""
+    """The platform client, who this server acts as, and the platform's events."""
 
     client: SesameClient
     me: Me
+    feed: EventFeed
 
 
 @contextlib.asynccontextmanager
-async def open_sesame(client: SesameClient) -> AsyncIterator[Sesame]:
-    """The shared state over a connected client (which the caller keeps and closes)."""
-    yield Sesame(client=client, me=await client.me())
+async def open_sesame(
+    client: SesameClient, *, listener_options: Mapping[str, Any] | None = None
+) -> AsyncIterator[Sesame]:
+    """The shared state over a connected client (which the caller keeps and closes), with the
+    event feed running until the block ends. `listener_options` go to the platform's
+    `EventListener` (reconnect delays, heartbeat)."""
+    me = await client.me()
+    feed = EventFeed(client, me.id, listener_options=listener_options)
+    async with feed.running():
+        yield Sesame(client=client, me=me, feed=feed)
 
 
 def sesame(ctx: Context[Any, Any]) -> Sesame:

@@ -129,6 +129,11 @@ class EventListener:
                 if (current := asyncio.current_task()) is not None and current.cancelling():
                     raise
 
+    @property
+    def connected(self) -> bool:
+        """Whether a connection is up and has finished its replay (live events flow now)."""
+        return self._ws is not None and not self._replaying
+
     async def wait_ready(self, connections: int = 1) -> None:
         """Wait until `connections` connections in all have authenticated and replayed (the
         first by default); raises the `SesameError` that stopped the listener."""

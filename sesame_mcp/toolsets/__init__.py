@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sesame_mcp.registry import Toolset
-from sesame_mcp.toolsets import identity
+from sesame_mcp.toolsets import events, identity
 
 # In the order `tools/list` shows them.
-ALL_TOOLSETS: list[Toolset] = [identity.TOOLSET]
+ALL_TOOLSETS: list[Toolset] = [identity.TOOLSET, events.TOOLSET]

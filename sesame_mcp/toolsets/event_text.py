@@ -1,0 +1,109 @@
+"""Events as one line an agent reads: `@bob in #plans wrote: "…"`.
+
+Text others wrote is data, never instructions: it is always quoted as a JSON string, so a
+message cannot end the quote, start a line of its own or pass for the server's words.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from sesame_mcp.events import FeedEvent
+
+MAX_QUOTE = 500  # characters of a message quoted in the summary (the full text is in `text`)
+
+
+def quote(text: str | None) -> str:
+    if text is None:
+        return "(no text)"
+    if len(text) > MAX_QUOTE:
+        text = text[:MAX_QUOTE] + "…"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def describe(event: FeedEvent) -> str:
+    """The event in one line, naming who did it and where."""
+    line = _DESCRIBE.get(event.type, _other)(event)
+    return line + (" (mentions you)" if event.mentions_me else "")
+
+
+def _who(event: FeedEvent) -> str:
+    if event.actor:
+        return f"@{event.actor}"
+    return f"principal {event.actor_id}" if event.actor_id else "someone"
+
+
+def _where(event: FeedEvent) -> str:
+    return event.channel or (f"channel {event.channel_id}" if event.channel_id else "Sesame")
+
+
+def _message(event: FeedEvent) -> str:
+    message = event.data.get("message")
+    replied = isinstance(message, dict) and message.get("threadRootId")
+    how = "replied in a thread" if replied else "wrote"
+    return (
+        f"{_who(event)} in {_where(event)} {how}: {quote(event.text)} [message {event.message_id}]"
+    )
+
+
+def _edited(event: FeedEvent) -> str:
+    return f"message {event.message_id} in {_where(event)} was edited to: {quote(event.text)}"
+
+
+def _deleted(event: FeedEvent) -> str:
+    return f"message {event.message_id} in {_where(event)} was deleted"
+
+
+def _reaction(event: FeedEvent) -> str:
+    emoji = quote(str(event.data.get("emoji", "")))
+    target = f"message {event.message_id} in {_where(event)}"
+    if event.data.get("action") == "remove":
+        return f"{_who(event)} removed reaction {emoji} from {target}"
+    return f"{_who(event)} reacted {emoji} to {target}"
+
+
+def _membership(event: FeedEvent) -> str:
+    action = event.data.get("action")
+    if action == "join":
+        return f"{_who(event)} joined {_where(event)}"
+    if action == "leave":
+        return f"{_who(event)} left {_where(event)}"
+    return f"{_who(event)} is now {event.data.get('role')} in {_where(event)}"
+
+
+def _channel_updated(event: FeedEvent) -> str:
+    changes = event.data.get("changes")
+    names = ", ".join(sorted(changes)) if isinstance(changes, dict) else "settings"
+    return f"{_where(event)} was updated: {names}"
+
+
+def _read_receipt(event: FeedEvent) -> str:
+    return f"{_who(event)} read {_where(event)} up to message seq {event.data.get('seq')}"
+
+
+def _typing(event: FeedEvent) -> str:
+    return f"{_who(event)} is typing in {_where(event)}"
+
+
+def _presence(event: FeedEvent) -> str:
+    line = f"{_who(event)} is now {quote(str(event.data.get('status')))}"
+    detail = event.data.get("detail")
+    return line + (f": {quote(str(detail))}" if detail else "")
+
+
+def _other(event: FeedEvent) -> str:
+    return f"{event.type} in {_where(event)}"
+
+
+_DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
+    "message": _message,
+    "message.edited": _edited,
+    "message.deleted": _deleted,
+    "reaction": _reaction,
+    "membership": _membership,
+    "channel.updated": _channel_updated,
+    "read_receipt": _read_receipt,
+    "typing": _typing,
+    "presence": _presence,
+}
