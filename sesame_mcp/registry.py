@@ -204,17 +204,37 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
             structured_content=output.model_dump(mode="json", by_alias=True),
         )
 
+    metadata = FuncMetadata(arg_model=spec.input_model, output_model=spec.output_model)
+    metadata.output_schema = untitled(metadata.output_schema)
     return Tool(
         fn=call,
         name=name or spec.name,
         title=spec.title,
         description=spec.description,
-        parameters=spec.input_model.model_json_schema(by_alias=True),
-        fn_metadata=FuncMetadata(arg_model=spec.input_model, output_model=spec.output_model),
+        parameters=untitled(spec.input_model.model_json_schema(by_alias=True)),
+        fn_metadata=metadata,
         is_async=True,
         context_kwarg="ctx",
         annotations=spec.annotations(),
     )
+
+
+def untitled(schema: Any) -> Any:
+    """A JSON schema without pydantic's generated titles: they repeat the property and model
+    names and take a fifth of every `tools/list` an agent reads."""
+    if isinstance(schema, list):
+        return [untitled(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    compact: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key in ("properties", "$defs"):  # name → schema maps: keep the names
+            compact[key] = {name: untitled(item) for name, item in value.items()}
+        else:
+            compact[key] = untitled(value)
+    return compact
 
 
 def failed(text: str) -> CallToolResult:

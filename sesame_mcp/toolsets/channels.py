@@ -122,7 +122,7 @@ async def channel_info(args: ChannelInfoInput, ctx: Context) -> ChannelInfoOutpu
 
 
 class ChannelOutput(ToolOutput):
-    channel: ChannelDetails = Field(description="The channel")
+    channel: ChannelView = Field(description="The channel")
     created: bool = Field(description="False when an existing channel was returned")
 
     def render(self) -> str:
@@ -169,7 +169,7 @@ async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutpu
         member_ids=[id for id in dict.fromkeys(member_ids) if id != state.me.id],
         visibility=args.visibility,
     )
-    return ChannelOutput(channel=ChannelDetails.of(channel), created=True)
+    return ChannelOutput(channel=ChannelView.of(channel), created=True)
 
 
 class OpenDmInput(ToolInput):
@@ -187,7 +187,7 @@ async def open_dm(args: OpenDmInput, ctx: Context) -> ChannelOutput:
         raise ToolFailure("a DM needs another principal than you.")
     existing = {c.id for c in await state.client.channels.list() if c.kind == "dm"}
     channel = await state.client.channels.dm(other.id)
-    return ChannelOutput(channel=ChannelDetails.of(channel), created=channel.id not in existing)
+    return ChannelOutput(channel=ChannelView.of(channel), created=channel.id not in existing)
 
 
 @TOOLSET.completer("channel")
