@@ -13,9 +13,10 @@ with `@TOOLSET.tool(...)`. A tool is an async function `(args, ctx) -> output`:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
@@ -26,6 +27,9 @@ from pydantic import BaseModel, ConfigDict
 
 from sesame_mcp.client import SesameError
 from sesame_mcp.failures import explain
+
+if TYPE_CHECKING:
+    from sesame_mcp.state import Sesame
 
 
 class ToolInput(ArgModelBase):
@@ -46,7 +50,11 @@ class ToolFailure(Exception):
 
 
 Handler = Callable[[Any, Context], Awaitable[ToolOutput]]
-Extras = Callable[[MCPServer], None]
+# Registers resources or prompts on the server; given the shared state too when it asks for it
+# (static resources have no request context to find the state in).
+Extras = Callable[[MCPServer], None] | Callable[[MCPServer, "Sesame"], None]
+# Completion values for an argument: (shared state, the partial value) -> candidates.
+Completer = Callable[["Sesame", str], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Toolset:
     default: bool
     tools: list[ToolSpec] = field(default_factory=list)
     extras: list[Extras] = field(default_factory=list)
+    completers: dict[str, Completer] = field(default_factory=dict)
 
     def tool(
         self,
@@ -93,7 +102,13 @@ class Toolset:
         open_world: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Declare a tool: the function's name is the tool's, its docstring the description,
-        its `args` annotation the input model and its return annotation the output model."""
+        its `args` annotation the input model and its return annotation the output model.
+
+        The hints are claims hosts act on (confirming destructive calls, retrying idempotent
+        ones), so they must be true: `destructive` when the call may remove or overwrite
+        something, `idempotent` when repeating it with the same arguments changes nothing
+        more. `open_world` stays False: tools only reach the Sesame platform, a closed system
+        whose principals and channels are known, never the open web."""
 
         def declare(handler: Handler) -> Handler:
             hints = get_type_hints(handler)
@@ -117,9 +132,29 @@ class Toolset:
         return declare
 
     def extra(self, register: Extras) -> Extras:
-        """Declare resources, prompts or completions this toolset brings."""
+        """Declare resources or prompts this toolset brings: `register(server)`, or
+        `register(server, state)` when it needs the shared state."""
         self.extras.append(register)
         return register
+
+    def completer(self, *arguments: str) -> Callable[[Completer], Completer]:
+        """Declare how to complete the prompt and resource-template arguments so named. The
+        server has one completion handler: it asks the completers of the chosen toolsets."""
+
+        def declare(complete: Completer) -> Completer:
+            for argument in arguments:
+                self.completers[argument] = complete
+            return complete
+
+        return declare
+
+
+def run_extra(register: Extras, server: MCPServer, state: Sesame) -> None:
+    """Call an extras function with the arguments it takes."""
+    if len(inspect.signature(register).parameters) >= 2:
+        register(server, state)  # type: ignore[call-arg]
+    else:
+        register(server)  # type: ignore[call-arg]
 
 
 # Renamed tools: old name → current name. Hosts with saved permissions or prompts that name
@@ -169,17 +204,37 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
             structured_content=output.model_dump(mode="json", by_alias=True),
         )
 
+    metadata = FuncMetadata(arg_model=spec.input_model, output_model=spec.output_model)
+    metadata.output_schema = untitled(metadata.output_schema)
     return Tool(
         fn=call,
         name=name or spec.name,
         title=spec.title,
         description=spec.description,
-        parameters=spec.input_model.model_json_schema(by_alias=True),
-        fn_metadata=FuncMetadata(arg_model=spec.input_model, output_model=spec.output_model),
+        parameters=untitled(spec.input_model.model_json_schema(by_alias=True)),
+        fn_metadata=metadata,
         is_async=True,
         context_kwarg="ctx",
         annotations=spec.annotations(),
     )
+
+
+def untitled(schema: Any) -> Any:
+    """A JSON schema without pydantic's generated titles: they repeat the property and model
+    names and take a fifth of every `tools/list` an agent reads."""
+    if isinstance(schema, list):
+        return [untitled(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    compact: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key in ("properties", "$defs"):  # name → schema maps: keep the names
+            compact[key] = {name: untitled(item) for name, item in value.items()}
+        else:
+            compact[key] = untitled(value)
+    return compact
 
 
 def failed(text: str) -> CallToolResult:

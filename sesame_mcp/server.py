@@ -8,10 +8,17 @@ import contextlib
 from collections.abc import AsyncIterator, Iterable
 
 from mcp.server import MCPServer
+from mcp.types import (
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    PromptReference,
+    ResourceTemplateReference,
+)
 
 from server_core.app import VERSION
 from sesame_mcp.briefing import briefing
-from sesame_mcp.registry import ALIASES, mcp_tool, select
+from sesame_mcp.registry import ALIASES, Completer, mcp_tool, run_extra, select
 from sesame_mcp.state import Sesame
 from sesame_mcp.toolsets import ALL_TOOLSETS
 
@@ -41,8 +48,38 @@ async def build_server(
     )
     state.feed.notifier.register(server)
     chosen = {spec.toolset for spec in specs}
+    completers: dict[str, Completer] = {}
     for toolset in ALL_TOOLSETS:
         if toolset.name in chosen:
             for register in toolset.extras:
-                register(server)
+                run_extra(register, server, state)
+            completers.update(toolset.completers)
+    if completers:
+        _serve_completions(server, state, completers)
     return server
+
+
+MAX_COMPLETIONS = 100  # the protocol's cap on values per answer
+
+
+def _serve_completions(
+    server: MCPServer[Sesame], state: Sesame, completers: dict[str, Completer]
+) -> None:
+    """One completion handler (the SDK keeps one): by argument name, whatever the prompt or
+    resource template asking."""
+
+    @server.completion()  # type: ignore[no-untyped-call, untyped-decorator]
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        completer = completers.get(argument.name)
+        if completer is None:
+            return None
+        values = await completer(state, argument.value)
+        return Completion(
+            values=values[:MAX_COMPLETIONS],
+            total=len(values),
+            has_more=len(values) > MAX_COMPLETIONS,
+        )

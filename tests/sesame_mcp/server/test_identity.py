@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from mcp import Client
 
-from tests.sesame_mcp.conftest import Agent
+from tests.sesame_mcp.conftest import Agent, Workspace
+from tests.sesame_mcp.server.conftest import ok, text
 
 pytestmark = pytest.mark.anyio
 
@@ -16,6 +17,7 @@ async def test_whoami_answers_with_the_agent(mcp: Client, agent: Agent) -> None:
     assert not result.is_error
     assert result.structured_content is not None
     principal = result.structured_content["principal"]
+    assert result.structured_content["owner_id"] is not None
     assert (principal["id"], principal["handle"], principal["kind"]) == (
         agent.account.id,
         "scout",
@@ -33,3 +35,43 @@ async def test_unknown_arguments_are_refused_with_an_error_result(mcp: Client) -
 async def test_instructions_brief_the_agent(mcp: Client) -> None:
     assert mcp.instructions is not None
     assert "@scout" in mcp.instructions
+
+
+async def test_find_principals_by_part_of_a_handle(mcp: Client, bob: Agent) -> None:
+    result = await mcp.call_tool("find_principals", {"query": "bo"})
+    found = ok(result)
+    assert [(p["handle"], p["kind"], p["id"]) for p in found["principals"]] == [
+        ("bob", "agent", bob.account.id)
+    ]
+    humans = ok(await mcp.call_tool("find_principals", {"kind": "human"}))
+    assert [p["handle"] for p in humans["principals"]] == ["ada"]
+    assert "@bob (agent)" in text(result)
+
+
+async def test_find_principals_refuses_a_wrong_type(mcp: Client) -> None:
+    result = await mcp.call_tool("find_principals", {"limit": "many"})
+    assert result.is_error
+    assert "limit" in text(result)
+
+
+async def test_set_status_is_seen_by_the_workspace(mcp: Client, workspace: Workspace) -> None:
+    result = await mcp.call_tool(
+        "set_status", {"status": "working", "detail": "Drafting the plan", "progress": 40}
+    )
+    status = ok(result)
+    assert (status["status"], status["progress"]) == ("working", 40)
+    assert "working" in text(result)
+
+
+async def test_set_status_out_of_range_is_refused(mcp: Client) -> None:
+    result = await mcp.call_tool("set_status", {"status": "working", "progress": 140})
+    assert result.is_error
+
+
+async def test_update_profile(mcp_all: Client, workspace: Workspace, agent: Agent) -> None:
+    updated = ok(await mcp_all.call_tool("update_profile", {"display_name": "Scout the Agent"}))
+    assert updated["principal"]["display_name"] == "Scout the Agent"
+    seen = await workspace.admin.agents.get(agent.account.id)
+    assert seen.display_name == "Scout the Agent"
+    nothing = await mcp_all.call_tool("update_profile", {"display_name": ""})
+    assert nothing.is_error

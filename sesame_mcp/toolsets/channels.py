@@ -1,0 +1,214 @@
+"""Toolset `channels`: the channels you are in, what is unread, and opening new ones; the
+`sesame://channels` resource and completion of channel names."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Literal
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, Field
+
+from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
+from sesame_mcp.state import Sesame, sesame
+from sesame_mcp.toolsets import refs
+from sesame_mcp.toolsets.views import ChannelDetails, ChannelView, MemberView, quote
+
+TOOLSET = Toolset(
+    "channels", "Your channels and DMs: list them, look inside, open new ones", default=True
+)
+
+
+class ListChannelsInput(ToolInput):
+    unread_only: bool = Field(default=False, description="Only channels with unread messages")
+    include_archived: bool = Field(default=False, description="Also list archived channels")
+
+
+class ListChannelsOutput(ToolOutput):
+    channels: list[ChannelView] = Field(description="Your channels, most recently active first")
+    unread_total: int = Field(description="Unread messages over the channels listed")
+
+    def render(self) -> str:
+        if not self.channels:
+            return "No channels to list."
+        lines = [f"{len(self.channels)} channels, {self.unread_total} unread messages:"]
+        lines += [channel.line() for channel in self.channels]
+        return "\n".join(lines)
+
+
+@TOOLSET.tool(title="List my channels", read_only=True)
+async def list_channels(args: ListChannelsInput, ctx: Context) -> ListChannelsOutput:
+    """Your channels and DMs with their unread counts, most recently active first. Name a
+    channel in other tools by its #name, its id, or @handle for a DM."""
+    views = [
+        ChannelView.of(channel)
+        for channel in await sesame(ctx).client.channels.list()
+        if (args.include_archived or not channel.is_archived)
+        and (channel.unread_count > 0 or not args.unread_only)
+    ]
+    return ListChannelsOutput(channels=views, unread_total=sum(v.unread_count for v in views))
+
+
+class ChannelInfoInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    view: Literal["details", "members", "read_receipts", "links"] = Field(
+        default="details",
+        description="details: settings, context, coordination; members: who is in it; "
+        "read_receipts: how far each member has read; links: URLs shared lately",
+    )
+
+
+class ReceiptView(BaseModel):
+    handle: str = Field(description="The member's handle")
+    last_read_seq: int = Field(description="The member has read up to this seq")
+    last_read_at: datetime | None = Field(description="When the member last moved it")
+
+
+class LinkView(BaseModel):
+    url: str = Field(description="The URL as written")
+    seq: int = Field(description="The message it is in")
+    message_id: str = Field(description="That message's id")
+    sender_id: str = Field(description="Who posted it")
+
+
+class ChannelInfoOutput(ToolOutput):
+    view: str = Field(description="Which view this is")
+    channel: ChannelDetails = Field(description="The channel")
+    members: list[MemberView] | None = Field(default=None, description="view=members")
+    read_receipts: list[ReceiptView] | None = Field(default=None, description="view=read_receipts")
+    links: list[LinkView] | None = Field(default=None, description="view=links, newest first")
+
+    def render(self) -> str:
+        where = self.channel.label
+        if self.members is not None:
+            lines = [f"{len(self.members)} members of {where}:"]
+            lines += [member.line() for member in self.members]
+        elif self.read_receipts is not None:
+            lines = [f"Read positions in {where} (newest #{self.channel.last_seq}):"]
+            lines += [f"@{r.handle} read up to #{r.last_read_seq}" for r in self.read_receipts]
+        elif self.links is not None:
+            lines = [f"{len(self.links)} links shared in {where}, newest first:"]
+            lines += [f"#{link.seq} {quote(link.url)}" for link in self.links]
+        else:
+            lines = [self.channel.text()]
+        return "\n".join(lines)
+
+
+@TOOLSET.tool(title="Channel info", read_only=True)
+async def channel_info(args: ChannelInfoInput, ctx: Context) -> ChannelInfoOutput:
+    """Look inside one channel: its details (settings, context, coordination), members,
+    members' read positions, or the links shared in it."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    output = ChannelInfoOutput(view=args.view, channel=ChannelDetails.of(channel))
+    channels = state.client.channels
+    if args.view == "members":
+        output.members = [MemberView.of_member(m) for m in await channels.members(channel.id)]
+    elif args.view == "read_receipts":
+        output.read_receipts = [
+            ReceiptView(handle=r.handle, last_read_seq=r.last_read_seq, last_read_at=r.last_read_at)
+            for r in await channels.read_receipts(channel.id)
+        ]
+    elif args.view == "links":
+        output.links = [
+            LinkView(
+                url=link.url, seq=link.seq, message_id=link.message_id, sender_id=link.sender_id
+            )
+            for link in await channels.links(channel.id)
+        ]
+    return output
+
+
+class ChannelOutput(ToolOutput):
+    channel: ChannelView = Field(description="The channel")
+    created: bool = Field(description="False when an existing channel was returned")
+
+    def render(self) -> str:
+        verb = "Created" if self.created else "Opened existing"
+        return f"{verb} {self.channel.label} [{self.channel.id}]."
+
+
+class CreateChannelInput(ToolInput):
+    name: str = Field(min_length=1, max_length=100, description="The channel's name, 1-100 chars")
+    members: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Who else joins: @handles or principal ids (you join as owner)",
+    )
+    kind: Literal["group", "topic"] = Field(
+        default="group", description="group: a team conversation; topic: a subject to follow"
+    )
+    description: str | None = Field(
+        default=None, max_length=2000, description="What the channel is for"
+    )
+    context: str | None = Field(
+        default=None,
+        max_length=50_000,
+        description="Shared context every member reads (goals, rules, links)",
+    )
+    visibility: Literal["mixed", "agent_only", "human_only"] = Field(
+        default="mixed",
+        description="mixed: all post; agent_only: humans only read; human_only: agents reply "
+        "in threads only",
+    )
+
+
+@TOOLSET.tool(title="Create a channel", read_only=False)
+async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutput:
+    """Create a group or topic channel with these members; you own it. For a conversation
+    with one principal use open_dm."""
+    state = sesame(ctx)
+    member_ids = [(await refs.resolve_principal(state, ref)).id for ref in args.members]
+    channel = await state.client.channels.create(
+        args.kind,
+        name=args.name,
+        description=args.description,
+        context=args.context,
+        member_ids=[id for id in dict.fromkeys(member_ids) if id != state.me.id],
+        visibility=args.visibility,
+    )
+    return ChannelOutput(channel=ChannelView.of(channel), created=True)
+
+
+class OpenDmInput(ToolInput):
+    principal: str = Field(
+        min_length=1, max_length=100, description="Who to talk to: @handle or principal id"
+    )
+
+
+@TOOLSET.tool(title="Open a DM", read_only=False, idempotent=True)
+async def open_dm(args: OpenDmInput, ctx: Context) -> ChannelOutput:
+    """Your direct-message channel with one principal, created if it does not exist yet."""
+    state = sesame(ctx)
+    other = await refs.resolve_principal(state, args.principal)
+    if other.id == state.me.id:
+        raise ToolFailure("a DM needs another principal than you.")
+    existing = {c.id for c in await state.client.channels.list() if c.kind == "dm"}
+    channel = await state.client.channels.dm(other.id)
+    return ChannelOutput(channel=ChannelView.of(channel), created=channel.id not in existing)
+
+
+@TOOLSET.completer("channel")
+async def complete_channels(state: Sesame, value: str) -> list[str]:
+    return await refs.channel_names(state, value)
+
+
+@TOOLSET.completer("channelId")
+async def complete_channel_ids(state: Sesame, value: str) -> list[str]:
+    return await refs.channel_ids(state, value)
+
+
+@TOOLSET.extra
+def channels_resource(server: MCPServer, state: Sesame) -> None:
+    @server.resource(
+        "sesame://channels",
+        name="channels",
+        title="My channels",
+        description="Your channels and DMs with unread counts, most recently active first (JSON)",
+        mime_type="application/json",
+    )
+    async def channels() -> str:
+        views = [ChannelView.of(channel) for channel in await state.client.channels.list()]
+        return json.dumps([view.model_dump(mode="json") for view in views])

@@ -1,0 +1,126 @@
+"""What toolset `messaging` brings besides tools: the recent-messages resource of each
+channel, and the prompts `catch_up` and `reply_in_thread`.
+
+Prompts put other principals' messages in front of the model, so they hand them over the way
+the tools do: quoted, one per line, labelled with author and channel, under a note that they
+are data and not instructions.
+"""
+
+from __future__ import annotations
+
+import json
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.prompts.base import UserMessage
+from pydantic import Field
+
+from sesame_mcp.client import SesameError
+from sesame_mcp.failures import explain
+from sesame_mcp.registry import ToolFailure
+from sesame_mcp.state import Sesame
+from sesame_mcp.toolsets import refs
+from sesame_mcp.toolsets.messaging import TOOLSET
+from sesame_mcp.toolsets.views import DATA_NOTE, MessageView, label, message_lines
+
+RECENT = 50  # messages in the channel resource: a screenful, well under the page limit
+CATCH_UP = 100  # unread messages a catch_up prompt quotes at most
+
+
+@TOOLSET.completer("channel")
+async def complete_channels(state: Sesame, value: str) -> list[str]:
+    return await refs.channel_names(state, value)
+
+
+@TOOLSET.completer("channelId")
+async def complete_channel_ids(state: Sesame, value: str) -> list[str]:
+    return await refs.channel_ids(state, value)
+
+
+@TOOLSET.extra
+def channel_messages_resource(server: MCPServer, state: Sesame) -> None:
+    @server.resource(
+        "sesame://channels/{channelId}/messages",
+        name="channel_messages",
+        title="Recent messages of a channel",
+        description=f"The newest {RECENT} messages of a channel, thread replies included, "
+        f"oldest first (JSON). {DATA_NOTE}",
+        mime_type="application/json",
+    )
+    async def channel_messages(channelId: str) -> str:
+        try:
+            channel = await refs.resolve_channel(state, channelId)
+            page = await state.client.messages.history(
+                channel.id, limit=RECENT, include_replies=True
+            )
+        except SesameError as error:
+            raise ResourceError(explain(error, "reading the channel")) from error
+        except ToolFailure as failure:
+            raise ResourceError(str(failure)) from failure
+        return json.dumps(
+            {
+                "channelId": channel.id,
+                "channel": label(channel),
+                "lastSeq": channel.last_seq,
+                "lastReadSeq": channel.last_read_seq,
+                "messages": [MessageView.of(m).model_dump(mode="json") for m in page.items],
+            }
+        )
+
+
+@TOOLSET.extra
+def prompts(server: MCPServer, state: Sesame) -> None:
+    @server.prompt(title="Catch up on a channel")
+    async def catch_up(
+        channel: str = Field(description=refs.CHANNEL_REF),
+    ) -> list[UserMessage]:
+        """What you missed in a channel: its unread messages, to summarize and answer."""
+        try:
+            found = await refs.resolve_channel(state, channel)
+            unread = [
+                MessageView.of(message)
+                async for message in state.client.messages.after(
+                    found.id, found.last_read_seq, limit=CATCH_UP
+                )
+            ][:CATCH_UP]
+        except SesameError as error:
+            raise ValueError(explain(error, "catch_up")) from error
+        except ToolFailure as failure:
+            raise ValueError(str(failure)) from failure
+        where = label(found)
+        if not unread:
+            text = f"Nothing is unread in {where}."
+        else:
+            lines = message_lines(where, unread)
+            lines.append(
+                f"Summarize what I missed in {where}, and say which messages need an answer "
+                f"from me. Then mark them read with mark_read(channel={where!r}, "
+                f"seq={unread[-1].seq})."
+            )
+            text = "\n".join(lines)
+        return [UserMessage(text)]
+
+    @server.prompt(title="Reply in a thread")
+    async def reply_in_thread(
+        channel: str = Field(description=refs.CHANNEL_REF),
+        message: str = Field(description="The thread's root message: its seq (12 or #12) or id"),
+    ) -> list[UserMessage]:
+        """Reply in the thread of a message: the thread so far, and how to post the reply."""
+        try:
+            found = await refs.resolve_channel(state, channel)
+            root = MessageView.of(await refs.resolve_message(state, found, message))
+            page = await state.client.messages.history(found.id, thread_root_id=root.id, limit=50)
+        except SesameError as error:
+            raise ValueError(explain(error, "reply_in_thread")) from error
+        except ToolFailure as failure:
+            raise ValueError(str(failure)) from failure
+        if root.thread_root_id is not None:
+            raise ValueError(f"#{root.seq} is a reply; name its thread's root message instead.")
+        where = label(found)
+        thread = [root] + [MessageView.of(m) for m in page.items]
+        lines = message_lines(f"the thread of #{root.seq} in {where}", thread)
+        lines.append(
+            f"Write a reply to this thread and post it with send_message(channel={where!r}, "
+            f"thread='#{root.seq}', content=...)."
+        )
+        return [UserMessage("\n".join(lines))]

@@ -1,0 +1,285 @@
+"""Toolsets `messaging` (send, read, react, mark read) and `message_admin` (edit and delete).
+
+Messages are named by their seq in the channel (`#12`) as well as by id: listings show seqs,
+so an agent can reply, react or mark read without copying ids around.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from server_core.features.messages.schemas import Mention, Reaction
+from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
+from sesame_mcp.state import Sesame, sesame
+from sesame_mcp.toolsets import refs
+from sesame_mcp.toolsets.views import MessageView, ReactionView, label, message_lines, quote
+
+TOOLSET = Toolset(
+    "messaging", "Read and send messages, reply in threads, react, mark read", default=True
+)
+ADMIN = Toolset(
+    "message_admin",
+    "Edit your messages; delete yours (channel owners and admins: anyone's)",
+    default=False,
+)
+
+HANDLE = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]{1,38})", re.IGNORECASE)
+CONTENT = "The text, 1 to 10,000 characters; @handles in it mention those principals"
+
+
+class SendMessageInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    content: str = Field(min_length=1, max_length=10_000, description=CONTENT)
+    thread: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Reply in the thread of this top-level message: its seq (12 or #12) or id",
+    )
+    intent: Literal["chat", "approval", "notification", "task_update", "error"] = Field(
+        default="chat", description="What the message is for; chat unless you know better"
+    )
+    client_generated_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Your key for this message: sending again with it cannot post twice",
+    )
+
+
+class SentOutput(ToolOutput):
+    channel: str = Field(description="Where it went: #name or @handle")
+    message: MessageView = Field(description="The message as stored")
+
+    def render(self) -> str:
+        where = "a thread in " if self.message.thread_root_id else ""
+        return f"Sent #{self.message.seq} to {where}{self.channel} (id {self.message.id})."
+
+
+@TOOLSET.tool(title="Send a message", read_only=False)
+async def send_message(args: SendMessageInput, ctx: Context) -> SentOutput:
+    """Post a message in a channel or DM, or reply in a thread with `thread`. Mention
+    someone by writing their @handle."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    root = None
+    if args.thread is not None:
+        root = await refs.resolve_message_id(state, channel, args.thread)
+    message = await state.client.messages.send(
+        channel.id,
+        args.content,
+        intent=args.intent,
+        thread_root_id=root,
+        client_generated_id=args.client_generated_id,
+        mentions=await _mentions(state, args.content),
+    )
+    return SentOutput(channel=label(channel), message=MessageView.of(message))
+
+
+async def _mentions(state: Sesame, content: str) -> list[Mention]:
+    """A mention for each @handle of an active principal in the text."""
+    found = list(HANDLE.finditer(content))
+    if not found:
+        return []
+    known = {p.handle: p.id for p in await state.client.channels.principals()}
+    return [
+        Mention(principal_id=known[m.group(1).lower()], offset=m.start(), length=len(m.group(0)))
+        for m in found
+        if m.group(1).lower() in known
+    ][:100]
+
+
+class ReadMessagesInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    unread_only: bool = Field(
+        default=False, description="Only messages after your read position, oldest first"
+    )
+    before_seq: int | None = Field(
+        default=None, ge=1, description="Page back: messages older than this seq"
+    )
+    after_seq: int | None = Field(
+        default=None, ge=0, description="Page forward: messages newer than this seq"
+    )
+    thread: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Read the replies of this thread instead: its root's seq (12 or #12) or id",
+    )
+    include_replies: bool = Field(
+        default=False, description="Also list thread replies in the channel's history"
+    )
+    limit: int = Field(default=30, ge=1, le=100, description="At most this many, 1 to 100")
+
+
+class MessagesOutput(ToolOutput):
+    channel: str = Field(description="The channel: #name or @handle")
+    channel_id: str = Field(description="The channel's id")
+    messages: list[MessageView] = Field(description="The messages, oldest first")
+    has_more: bool = Field(description="Whether more exist in the direction read")
+    next_cursor: int | None = Field(description="The seq to pass to continue (before/after)")
+    direction: Literal["before", "after"] = Field(description="before: older; after: newer")
+    last_read_seq: int = Field(description="Your read position in the channel")
+
+    def render(self) -> str:
+        lines = message_lines(self.channel, self.messages)
+        if self.has_more and self.next_cursor is not None:
+            more = "older" if self.direction == "before" else "newer"
+            lines.append(f"More {more} messages: {self.direction}_seq={self.next_cursor}.")
+        if self.messages and self.messages[-1].seq > self.last_read_seq:
+            lines.append(f"Mark them read with mark_read (up to #{self.messages[-1].seq}).")
+        return "\n".join(lines)
+
+
+@TOOLSET.tool(title="Read messages", read_only=True)
+async def read_messages(args: ReadMessagesInput, ctx: Context) -> MessagesOutput:
+    """Read a channel's messages, newest page by default, oldest first within it; or only
+    what is unread, one thread's replies, or older/newer pages by seq."""
+    if args.before_seq is not None and (args.after_seq is not None or args.unread_only):
+        raise ToolFailure("give before_seq alone; after_seq and unread_only read forward.")
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    root = None
+    if args.thread is not None:
+        root = await refs.resolve_message_id(state, channel, args.thread)
+    cursor = args.before_seq
+    direction: Literal["before", "after"] = "before"
+    if args.unread_only or args.after_seq is not None:
+        direction = "after"
+        cursor = args.after_seq if args.after_seq is not None else channel.last_read_seq
+    page = await state.client.messages.history(
+        channel.id,
+        cursor=cursor,
+        limit=args.limit,
+        direction=direction,
+        thread_root_id=root,
+        include_replies=args.include_replies or args.unread_only,
+    )
+    next_cursor = page.cursor if isinstance(page.cursor, int) else None
+    return MessagesOutput(
+        channel=label(channel),
+        channel_id=channel.id,
+        messages=[MessageView.of(message) for message in page.items],
+        has_more=page.has_more,
+        next_cursor=next_cursor,
+        direction=direction,
+        last_read_seq=channel.last_read_seq,
+    )
+
+
+class ReactionInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    message: str = Field(min_length=1, max_length=64, description=refs.MESSAGE_REF)
+    emoji: str = Field(
+        min_length=1, max_length=32, description="An emoji or a name such as thumbs_up"
+    )
+
+
+class ReactionsOutput(ToolOutput):
+    message_id: str = Field(description="The message")
+    reactions: list[ReactionView] = Field(description="Its reactions now")
+
+    def render(self) -> str:
+        summary = ", ".join(f"{r.emoji}x{r.count}" for r in self.reactions) or "none"
+        return f"Reactions on the message now: {summary}."
+
+
+@TOOLSET.tool(title="React to a message", read_only=False, idempotent=True)
+async def add_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
+    """Add your reaction to a message (adding the same one again changes nothing)."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    message_id = await refs.resolve_message_id(state, channel, args.message)
+    result = await state.client.messages.react(channel.id, message_id, args.emoji)
+    return _reactions(result.message_id, result.reactions)
+
+
+@TOOLSET.tool(title="Remove my reaction", read_only=False, destructive=True, idempotent=True)
+async def remove_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
+    """Take back your reaction to a message (removing it again changes nothing)."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    message_id = await refs.resolve_message_id(state, channel, args.message)
+    result = await state.client.messages.unreact(channel.id, message_id, args.emoji)
+    return _reactions(result.message_id, result.reactions)
+
+
+def _reactions(message_id: str, reactions: list[Reaction]) -> ReactionsOutput:
+    views = [
+        ReactionView(emoji=r.emoji, count=r.count, has_reacted=r.has_reacted) for r in reactions
+    ]
+    return ReactionsOutput(message_id=message_id, reactions=views)
+
+
+class MarkReadInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    seq: int | None = Field(
+        default=None, ge=0, description="Read up to and including this seq; omit for everything"
+    )
+
+
+class ReadPositionOutput(ToolOutput):
+    channel: str = Field(description="The channel: #name or @handle")
+    last_read_seq: int = Field(description="Your read position now (it never moves back)")
+    unread_count: int = Field(description="Messages by others still unread")
+
+    def render(self) -> str:
+        return f"Read {self.channel} up to #{self.last_read_seq}; {self.unread_count} unread."
+
+
+@TOOLSET.tool(title="Mark read", read_only=False, idempotent=True)
+async def mark_read(args: MarkReadInput, ctx: Context) -> ReadPositionOutput:
+    """Move your read position in a channel forward, to its newest message or to `seq`."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    seq = channel.last_seq if args.seq is None else args.seq
+    position = await state.client.messages.mark_read(channel.id, seq)
+    return ReadPositionOutput(
+        channel=label(channel),
+        last_read_seq=position.last_read_seq,
+        unread_count=position.unread_count,
+    )
+
+
+class EditMessageInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    message: str = Field(min_length=1, max_length=64, description=refs.MESSAGE_REF)
+    content: str = Field(min_length=1, max_length=10_000, description="The new text, 1-10,000")
+
+
+class MessageOutput(ToolOutput):
+    channel: str = Field(description="The channel: #name or @handle")
+    message: MessageView = Field(description="The message now")
+
+    def render(self) -> str:
+        if self.message.is_deleted:
+            return f"Deleted #{self.message.seq} in {self.channel}."
+        return f"#{self.message.seq} in {self.channel} now reads {quote(self.message.text or '')}."
+
+
+@ADMIN.tool(title="Edit a message", read_only=False, destructive=True, idempotent=True)
+async def edit_message(args: EditMessageInput, ctx: Context) -> MessageOutput:
+    """Replace the text of one of your messages (members see it marked edited)."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    message_id = await refs.resolve_message_id(state, channel, args.message)
+    message = await state.client.messages.edit(channel.id, message_id, args.content)
+    return MessageOutput(channel=label(channel), message=MessageView.of(message))
+
+
+class DeleteMessageInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    message: str = Field(min_length=1, max_length=64, description=refs.MESSAGE_REF)
+
+
+@ADMIN.tool(title="Delete a message", read_only=False, destructive=True, idempotent=True)
+async def delete_message(args: DeleteMessageInput, ctx: Context) -> MessageOutput:
+    """Delete a message for good: its text is erased, its place in the channel stays. Yours,
+    or anyone's in a channel you own or administer."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    message_id = await refs.resolve_message_id(state, channel, args.message)
+    message = await state.client.messages.delete(channel.id, message_id)
+    return MessageOutput(channel=label(channel), message=MessageView.of(message))

@@ -1,0 +1,133 @@
+"""How tools name things: a channel by id, #name or @handle (its DM); a principal by id,
+@handle or `me`; a message by id or by its seq in the channel (`12` or `#12`).
+
+Agents see names and seqs in the briefing and in message listings; accepting them saves a
+lookup call and keeps the rendered text free of long ids.
+"""
+
+from __future__ import annotations
+
+import re
+
+from server_core.features.channels.schemas import Channel, PrincipalSummary
+from server_core.features.messages.schemas import Message
+from sesame_mcp.registry import ToolFailure
+from sesame_mcp.state import Sesame
+
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SEQ = re.compile(r"^#?(\d{1,18})$")
+
+CHANNEL_REF = "The channel: its id, its name (#plans), or @handle for your DM with that principal"
+PRINCIPAL_REF = "A principal: @handle, id, or me"
+MESSAGE_REF = "A message of the channel: its seq (12 or #12) or its id"
+
+
+async def resolve_channel(state: Sesame, ref: str) -> Channel:
+    """The channel `ref` names among yours; an id is fetched directly (the platform answers
+    404 or 403 for ids that are not yours)."""
+    ref = ref.strip()
+    if UUID.match(ref):
+        return await state.client.channels.get(ref.lower())
+    channels = await state.client.channels.list()
+    if ref.startswith("@"):
+        handle = ref[1:].lower()
+        found = [c for c in channels if c.dm_partner and c.dm_partner.handle == handle]
+        if not found:
+            raise ToolFailure(
+                f"you have no DM with {ref}. Next: open one with open_dm(principal={ref!r})."
+            )
+        return found[0]
+    name = ref.removeprefix("#").casefold()
+    found = [c for c in channels if c.name is not None and c.name.casefold() == name]
+    if not found:
+        raise ToolFailure(
+            f"no channel of yours is named {ref!r}. Next: list_channels shows your channels "
+            "with their names and ids."
+        )
+    if len(found) > 1:
+        ids = ", ".join(channel.id for channel in found)
+        raise ToolFailure(f"several of your channels are named {ref!r} ({ids}); name one by id.")
+    return found[0]
+
+
+async def resolve_principal(state: Sesame, ref: str) -> PrincipalSummary:
+    """The active principal `ref` names."""
+    ref = ref.strip()
+    if ref.lower() == "me":
+        ref = state.me.id
+    principals = await state.client.channels.principals()
+    if UUID.match(ref):
+        found = [p for p in principals if p.id == ref.lower()]
+    else:
+        handle = ref.removeprefix("@").lower()
+        found = [p for p in principals if p.handle == handle]
+    if not found:
+        raise ToolFailure(
+            f"no active principal is {ref!r}. Next: find_principals lists the workspace's "
+            "humans and agents with their handles."
+        )
+    return found[0]
+
+
+async def resolve_message_id(state: Sesame, channel: Channel, ref: str) -> str:
+    """The id of the message `ref` names in `channel`."""
+    ref = ref.strip()
+    if UUID.match(ref):
+        return ref.lower()
+    return (await message_at(state, channel, ref)).id
+
+
+async def resolve_message(state: Sesame, channel: Channel, ref: str) -> Message:
+    """The message `ref` names in `channel`. The platform reads messages by seq only, so an
+    id is looked for page by page: fine for prompts, too slow for tools."""
+    ref = ref.strip()
+    if not UUID.match(ref):
+        return await message_at(state, channel, ref)
+    async for message in state.client.messages.after(channel.id, 0):
+        if message.id == ref.lower():
+            return message
+    raise ToolFailure(f"no message {ref} in this channel. Next: read_messages lists them.")
+
+
+async def message_at(state: Sesame, channel: Channel, ref: str) -> Message:
+    """The message with seq `ref` (`12` or `#12`) in `channel`."""
+    match = SEQ.match(ref.strip())
+    if match is None:
+        raise ToolFailure(f"{ref!r} is neither a message id nor a seq such as 12 or #12.")
+    seq = int(match.group(1))
+    page = await state.client.messages.history(
+        channel.id, cursor=seq - 1, limit=1, direction="after", include_replies=True
+    )
+    if not page.items or page.items[0].seq != seq:
+        raise ToolFailure(
+            f"no message #{seq} in this channel (its newest is #{channel.last_seq}). Next: "
+            "read_messages shows the messages with their seqs."
+        )
+    return page.items[0]
+
+
+async def channel_names(state: Sesame, prefix: str) -> list[str]:
+    """Completion values for channel arguments: #names and @handles of DMs."""
+    channels = await state.client.channels.list()
+    names = [f"#{c.name}" for c in channels if c.name and not c.is_archived]
+    names += [f"@{c.dm_partner.handle}" for c in channels if c.dm_partner]
+    wanted = prefix.strip().lstrip("#@").casefold()
+    return [name for name in names if name[1:].casefold().startswith(wanted)]
+
+
+async def handles(state: Sesame, prefix: str) -> list[str]:
+    """Completion values for principal arguments: @handles."""
+    wanted = prefix.strip().lstrip("@").lower()
+    principals = await state.client.channels.principals()
+    return sorted(f"@{p.handle}" for p in principals if p.handle.startswith(wanted))
+
+
+async def channel_ids(state: Sesame, prefix: str) -> list[str]:
+    """Completion values for channel ids (in resource URIs), matched by the start of the id
+    or of the channel's name."""
+    wanted = prefix.strip().lstrip("#").casefold()
+    return [
+        channel.id
+        for channel in await state.client.channels.list()
+        if channel.id.startswith(wanted) or (channel.name or "").casefold().startswith(wanted)
+    ]

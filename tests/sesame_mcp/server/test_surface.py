@@ -1,0 +1,142 @@
+"""The tool surface as a whole: what `tools/list` exposes under each selection, what every
+tool promises (schemas, descriptions, hints), and the default list's budget."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.types import Tool
+
+from sesame_mcp.registry import UnknownToolset, select
+from sesame_mcp.server import build_server
+from sesame_mcp.state import open_sesame
+from sesame_mcp.toolsets import ALL_TOOLSETS
+from tests.sesame_mcp.conftest import Agent
+from tests.sesame_mcp.server.conftest import text
+
+pytestmark = pytest.mark.anyio
+
+MAX_DEFAULT_TOOLS = 15  # with wait_for_events: what an agent's daily loop needs, no more
+MAX_DEFAULT_SCHEMA_BYTES = 30_000  # tools/list of the default toolsets, as JSON
+
+
+async def tools_of(agent: Agent, **options: Any) -> list[Tool]:
+    async with open_sesame(agent.client) as state:
+        server = await build_server(state, **options)
+        async with Client(server, mode="legacy") as client:
+            return (await client.list_tools()).tools
+
+
+def all_properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every property of the input schema, with its name."""
+    return list(schema.get("properties", {}).items())
+
+
+async def test_every_tool_keeps_the_contract(mcp_all: Client) -> None:
+    tools = (await mcp_all.list_tools()).tools
+    specs = {spec.name: spec for spec in select(ALL_TOOLSETS, ["all"], read_only=False)}
+    assert sorted(tool.name for tool in tools) == sorted(specs)
+    for tool in tools:
+        spec = specs[tool.name]
+        assert spec.toolset in {toolset.name for toolset in ALL_TOOLSETS}
+        assert tool.title, tool.name
+        assert len(tool.description or "") >= 20, tool.name
+        assert tool.output_schema is not None, tool.name
+        schema = tool.input_schema
+        assert schema["type"] == "object", tool.name
+        assert schema.get("additionalProperties") is False, tool.name
+        assert not {"anyOf", "oneOf", "allOf"} & set(schema), tool.name
+        for name, prop in all_properties(schema):
+            assert prop.get("description"), f"{tool.name}.{name} has no description"
+        hints = tool.annotations
+        assert hints is not None, tool.name
+        assert hints.read_only_hint is spec.read_only, tool.name
+        assert hints.open_world_hint is False, tool.name
+        if hints.read_only_hint:
+            assert hints.destructive_hint is False, tool.name
+            assert hints.idempotent_hint is True, tool.name
+
+
+async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: Client) -> None:
+    tools = (await mcp_all.list_tools()).tools
+    destructive = sorted(t.name for t in tools if t.annotations and t.annotations.destructive_hint)
+    assert destructive == [
+        "delete_message",
+        "edit_message",
+        "remove_member",
+        "remove_reaction",
+        "set_channel_context",
+        "set_coordination",
+        "transfer_thread",
+        "update_channel",
+        "update_member",
+        "update_profile",
+    ]
+
+
+async def test_the_default_tools_list_stays_within_budget(agent: Agent) -> None:
+    tools = await tools_of(agent)
+    assert len(tools) <= MAX_DEFAULT_TOOLS - 1  # room for wait_for_events
+    assert {tool.name for tool in tools} >= {
+        "whoami",
+        "list_channels",
+        "read_messages",
+        "send_message",
+        "add_reaction",
+        "mark_read",
+        "open_dm",
+        "create_channel",
+    }
+    size = len(json.dumps([tool.model_dump(mode="json", exclude_none=True) for tool in tools]))
+    assert size <= MAX_DEFAULT_SCHEMA_BYTES
+
+
+async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
+    tools = await tools_of(agent, toolsets=["all"], read_only=True)
+    assert sorted(tool.name for tool in tools) == [
+        "channel_info",
+        "find_principals",
+        "list_channels",
+        "read_messages",
+        "whoami",
+    ]
+    assert all(tool.annotations and tool.annotations.read_only_hint for tool in tools)
+
+
+async def test_toolsets_are_chosen_by_name(agent: Agent) -> None:
+    tools = await tools_of(agent, toolsets=["identity", "message_admin"])
+    assert sorted(tool.name for tool in tools) == [
+        "delete_message",
+        "edit_message",
+        "find_principals",
+        "set_status",
+        "whoami",
+    ]
+
+
+async def test_an_unknown_toolset_is_refused_with_the_known_ones(agent: Agent) -> None:
+    with pytest.raises(UnknownToolset, match="unknown toolset chats; known: channel_admin"):
+        await tools_of(agent, toolsets=["channels", "chats"])
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "named"),
+    [
+        ("send_message", {"channel": "plans"}, "content"),
+        ("send_message", {"channel": "plans", "content": ""}, "content"),
+        ("send_message", {"channel": "plans", "content": "x" * 10_001}, "content"),
+        ("read_messages", {"channel": "plans", "limit": 0}, "limit"),
+        ("read_messages", {"channel": "plans", "limit": "ten"}, "limit"),
+        ("mark_read", {"channel": ["plans"]}, "channel"),
+        ("list_channels", {"archived": True}, "archived"),
+    ],
+)
+async def test_wrong_arguments_are_error_results_naming_the_field(
+    mcp: Client, tool: str, arguments: dict[str, Any], named: str
+) -> None:
+    result = await mcp.call_tool(tool, arguments)
+    assert result.is_error
+    assert named in text(result)
