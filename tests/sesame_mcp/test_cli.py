@@ -3,6 +3,7 @@ each reason it cannot start, a platform given by URL and credential, and the dem
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from mcp import Client
 
 from sesame_mcp.cli import main
+from sesame_mcp.config import DEFAULT_HTTP_PORT
 from sesame_mcp.toolsets import ALL_TOOLSETS
 from tests.sesame_mcp.conftest import Workspace, base_url
 from tests.sesame_mcp.processes import clean_env, run_to_end, sesame_mcp
@@ -128,3 +130,27 @@ async def test_the_demo_runs_a_two_agent_exchange(tmp_path: Path) -> None:
     assert "Hi Bob, can you check the launch checklist?" in output
     assert "Checked: all green" in output
     assert output.endswith("Alice read the answer.")
+
+
+CONFIGS = Path(__file__).parents[2] / "configs"
+
+
+@pytest.mark.parametrize(
+    ("name", "servers"),
+    [
+        ("claude-desktop.json", "mcpServers"),
+        ("claude-desktop-http.json", "mcpServers"),
+        ("cursor-mcp.json", "mcpServers"),
+        ("cursor-mcp-stdio.json", "mcpServers"),
+        ("vscode-mcp.json", "servers"),
+        ("vscode-mcp-stdio.json", "servers"),
+    ],
+)
+def test_host_configs_name_the_server_in_the_host_format(name: str, servers: str) -> None:
+    config = json.loads((CONFIGS / name).read_text())
+    server = config[servers]["sesame"]
+    if "command" in server:
+        assert server["command"] == "npx" or server["args"][:1] == ["--embedded"]
+    if "url" in server or "mcp-remote" in server.get("args", []):
+        named = [server.get("url"), *server.get("args", [])]
+        assert f"http://127.0.0.1:{DEFAULT_HTTP_PORT}/mcp" in named
