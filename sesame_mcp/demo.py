@@ -78,6 +78,14 @@ async def mcp_client(local: LocalPlatform, agent: LocalAgent) -> AsyncIterator[C
             yield session
 
 
+# An argument may carry another name in a tool's schema: the demo uses the one it finds.
+ARGUMENT_NAMES = {
+    "channel_id": ("channel_id", "channel"),
+    "thread_root_id": ("thread_root_id", "thread"),
+    "member_ids": ("member_ids", "members"),
+}
+
+
 class Step:
     """One agent's MCP client, printing each call and its text result."""
 
@@ -85,8 +93,29 @@ class Step:
         self.client = client
         self.name = name
         self.echo = echo
+        self.schemas: dict[str, set[str]] = {}
+
+    async def list_tools(self) -> set[str]:
+        listed = await self.client.list_tools()
+        self.schemas = {
+            tool.name: set(tool.input_schema.get("properties", {})) for tool in listed.tools
+        }
+        return set(self.schemas)
+
+    def accepts(self, tool: str, key: str) -> bool:
+        accepted = self.schemas.get(tool, set())
+        return any(name in accepted for name in ARGUMENT_NAMES.get(key, (key,)))
+
+    def _named(self, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        accepted = self.schemas.get(tool, set())
+        named = {}
+        for key, value in arguments.items():
+            choices = ARGUMENT_NAMES.get(key, (key,))
+            named[next((name for name in choices if name in accepted), key)] = value
+        return named
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> CallToolResult:
+        arguments = self._named(tool, arguments)
         shown = ", ".join(f"{key}={value!r}" for key, value in arguments.items())
         self.echo(f"\n{self.name} -> {tool}({shown})")
         result = await self.client.call_tool(tool, arguments)
@@ -98,8 +127,8 @@ class Step:
 
 
 async def exchange(a: Step, b: Step, bob: LocalAgent) -> None:
-    listed = await a.client.list_tools()
-    tools = {tool.name for tool in listed.tools}
+    tools = await a.list_tools()
+    await b.list_tools()
     a.echo(f"{len(tools)} tools: {', '.join(sorted(tools))}")
     missing = [name for name in NEEDED if name not in tools]
     await a.call("whoami", {})
@@ -129,7 +158,14 @@ async def exchange(a: Step, b: Step, bob: LocalAgent) -> None:
             "thread_root_id": question_id,
         },
     )
-    await a.call("read_messages", {"channel_id": channel_id, "limit": 10})
+    if a.accepts("read_messages", "thread_root_id"):
+        # Replies live in the thread: read it rather than the channel's top level.
+        await a.call(
+            "read_messages",
+            {"channel_id": channel_id, "thread_root_id": question_id, "limit": 10},
+        )
+    else:
+        await a.call("read_messages", {"channel_id": channel_id, "limit": 10})
     a.echo("\nDone: Alice asked, Bob answered in the thread, Alice read the answer.")
 
 
