@@ -22,7 +22,7 @@ from sesame_mcp.registry import select
 from sesame_mcp.server import build_server
 from sesame_mcp.state import Sesame, open_sesame
 from sesame_mcp.toolsets import ALL_TOOLSETS
-from sesame_mcp.transports import bind, serving_mcp
+from sesame_mcp.transports import bind, serve_stdio, serving_mcp
 
 log = logging.getLogger(__name__)
 Echo = Callable[[str], None]
@@ -110,7 +110,7 @@ async def serve(settings: McpSettings, echo: Echo) -> None:
             tools = len(await server.list_tools())
             if settings.transport == "stdio":
                 echo(banner(settings, conn, None, tools))
-                await _until(stopping, server.run_stdio_async())
+                await _until(stopping, serve_stdio(server))
             else:
                 try:
                     sock = bind(settings.host, settings.port)

@@ -23,14 +23,16 @@ import contextlib
 import hmac
 import ipaddress
 import logging
+import os
 import socket
 from asyncio import FIRST_COMPLETED
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import uvicorn
 from mcp.server import MCPServer
+from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 MCP_PATHS = {"streamable-http": "/mcp", "sse": "/sse"}
 STARTUP_SECONDS = 60  # migrations of a fresh database included
 SHUTDOWN_GRACE_SECONDS = 5  # open event streams are cut after this on shutdown
+STDIO_LINE_LIMIT = 64 * 1024 * 1024  # one JSON-RPC message per line
 
 
 def url_host(host: str) -> str:
@@ -217,3 +220,50 @@ async def serving_mcp(
     app = http_app(server, settings, port)
     async with serving(app, sock):
         yield f"http://{url_host(settings.host)}:{port}{MCP_PATHS[settings.transport]}"
+
+
+class _Lines:
+    """Lines of a stream the event loop reads, for `stdio_server(stdin=...)`."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self.reader = reader
+
+    def __aiter__(self) -> _Lines:
+        return self
+
+    async def __anext__(self) -> str:
+        line = await self.reader.readline()
+        if not line:
+            raise StopAsyncIteration
+        return line.decode("utf-8", errors="replace")
+
+
+@contextlib.asynccontextmanager
+async def _stdin_lines() -> AsyncIterator[_Lines | None]:
+    """stdin read by the event loop rather than a worker thread: a thread blocked in read()
+    cannot be cancelled, so a stop signal would wait for the host's next line. None when
+    stdin is a regular file (the SDK's reader handles that)."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=STDIO_LINE_LIMIT)
+    pipe = os.fdopen(os.dup(0), "rb", buffering=0)
+    try:
+        transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), pipe
+        )
+    except (ValueError, OSError):
+        pipe.close()
+        yield None
+        return
+    try:
+        yield _Lines(reader)
+    finally:
+        transport.close()
+
+
+async def serve_stdio(server: MCPServer[Any]) -> None:
+    """The MCP server over stdin/stdout until the host closes stdin (or this is cancelled)."""
+    # No public accessor for the low-level server in mcp 2.3.0; run_stdio_async() would
+    # read stdin on a thread.
+    lowlevel = server._lowlevel_server
+    async with _stdin_lines() as lines, stdio_server(stdin=cast(Any, lines)) as (read, write):
+        await lowlevel.run(read, write, lowlevel.create_initialization_options())

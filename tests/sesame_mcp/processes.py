@@ -48,13 +48,13 @@ async def _read_lines(process: Process, lines: list[str], found: anyio.Event) ->
 
 
 @contextlib.asynccontextmanager
-async def sesame_mcp(*args: str, env: dict[str, str] | None = None) -> AsyncIterator[Running]:
-    """`sesame-mcp ARGS` until the block ends; yields once its banner names the URL."""
+async def sesame_mcp(
+    *args: str, env: dict[str, str] | None = None, stdin: int = subprocess.DEVNULL
+) -> AsyncIterator[Running]:
+    """`sesame-mcp ARGS` until the block ends; yields once its banner names the URL (or
+    `stdin/stdout`)."""
     process = await anyio.open_process(
-        [str(BIN), *args],
-        env=env or clean_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
+        [str(BIN), *args], env=env or clean_env(), stdin=stdin, stdout=subprocess.DEVNULL
     )
     lines: list[str] = []
     async with process, anyio.create_task_group() as group:

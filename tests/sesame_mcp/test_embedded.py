@@ -4,7 +4,9 @@ provisioned once, served over streamable HTTP, stdio and SSE to the SDK's client
 from __future__ import annotations
 
 import json
+import signal
 import stat
+import subprocess
 from pathlib import Path
 
 import anyio
@@ -73,6 +75,17 @@ async def test_stdio_transport_serves_the_sdk_stdio_client(tmp_path: Path) -> No
             assert client.instructions is not None
             assert "@local-agent" in client.instructions
             assert (await whoami(client))["handle"] == "local-agent"
+
+
+async def test_on_stdio_sigterm_stops_it_while_the_host_keeps_stdin_open(
+    tmp_path: Path,
+) -> None:
+    args = ["--embedded", "--data-dir", str(tmp_path / "data")]
+    async with sesame_mcp(*args, stdin=subprocess.PIPE) as running:
+        assert running.url == "stdin/stdout"
+        running.process.send_signal(signal.SIGTERM)
+        with anyio.fail_after(10):
+            assert await running.process.wait() == 0
 
 
 async def test_sse_transport_serves_the_sdk_sse_client(tmp_path: Path) -> None:
