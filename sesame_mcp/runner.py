@@ -47,13 +47,16 @@ async def connected(settings: McpSettings) -> AsyncIterator[Connected]:
         local = None
         ws_url: str | None
         if settings.embedded:
-            local = await stack.enter_async_context(
-                running_platform(
-                    settings.data_dir,
-                    port=settings.platform_port,
-                    admin_email=settings.admin_email,
-                )
+            platform = running_platform(
+                settings.data_dir, port=settings.platform_port, admin_email=settings.admin_email
             )
+            try:
+                local = await stack.enter_async_context(platform)
+            except OSError as error:
+                raise StartupError(
+                    f"cannot start the embedded platform on 127.0.0.1:{settings.platform_port}"
+                    f" (data dir {settings.data_dir}): {error.strerror or error}"
+                ) from error
             api_url, ws_url = local.url, local.ws_url
             credentials: dict[str, Any] = {"api_key": local.agent.api_key}
         else:

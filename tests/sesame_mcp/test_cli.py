@@ -84,6 +84,17 @@ def test_an_unreachable_platform_is_one_line_without_traceback() -> None:
     assert "Traceback" not in output
 
 
+def test_a_busy_platform_port_is_one_line_without_traceback(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        code, output = invoke("--embedded", "--data-dir", str(tmp_path), "--platform-port", port)
+    assert code == 1
+    assert f"Error: cannot start the embedded platform on 127.0.0.1:{port}" in output
+    assert "Traceback" not in output
+
+
 @pytest.mark.anyio
 @pytest.mark.slow
 async def test_a_refused_credential_is_one_line_without_traceback(workspace: Workspace) -> None:
