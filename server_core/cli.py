@@ -112,7 +112,7 @@ def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> 
     """Run the API and gateway (migrations are applied first)."""
     settings = settings_from(**flags)
     configure_logging(settings.log_level)
-    login = asyncio.run(_prepare(settings, admin_email, admin_password))
+    login = asyncio.run(prepare_admin(settings, admin_email, admin_password))
     _print_banner(settings, login)
     # uvicorn's default loop and http ("auto") pick uvloop and httptools, which are
     # dependencies: both cut the per-request cost of the event loop and of HTTP parsing.
@@ -128,7 +128,7 @@ def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> 
     uvicorn.Server(config).run()
 
 
-async def _prepare(
+async def prepare_admin(
     settings: Settings, admin_email: str | None, admin_password: str | None
 ) -> dict[str, str] | None:
     """Migrate; create the first workspace and admin when asked; say how to log in."""
@@ -149,12 +149,12 @@ async def _prepare(
         await workspaces.do_bootstrap(tx, platform.keyring, "Local workspace", admin)
         login = {"email": admin.email, "password": admin.password}
         if admin_password is None:
-            _write_private(saved, login)
+            write_private(saved, login)
             return {**login, "passwordFile": str(saved)}
         return login
 
 
-def _write_private(path: Path, document: dict[str, str]) -> None:
+def write_private(path: Path, document: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

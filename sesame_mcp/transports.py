@@ -1,0 +1,269 @@
+"""Serving the MCP server to hosts: stdio, or HTTP (streamable HTTP, legacy SSE) under uvicorn
+in the caller's event loop, next to the shared state (and, embedded, the platform).
+
+HTTP requests pass a guard before the SDK sees them, in this order:
+
+1. `Host` must name this server (loopback names with the bound port, the bound address, and
+   `--allowed-hosts`), else 421: a DNS-rebinding page cannot reach it through another name;
+2. `Origin`, when a browser sends one, must be this server's or in `--allowed-origins`, else
+   403;
+3. with an auth token configured (required when bound beyond loopback), `Authorization:
+   Bearer <token>` must match it (compared in constant time), else 401 with
+   `WWW-Authenticate: Bearer`.
+
+The SDK gets the same allow-lists as explicit `TransportSecuritySettings` (its automatic
+protection covers loopback binds only). The token is the MCP server's own: platform
+credentials are never taken from MCP clients, nor passed to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import logging
+import os
+import socket
+from asyncio import FIRST_COMPLETED
+from collections.abc import AsyncIterator
+from typing import Any, cast
+
+import anyio
+import uvicorn
+from mcp.server import MCPServer
+from mcp.server.stdio import stdio_server
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.datastructures import Headers
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sesame_mcp.config import LOOPBACK_HOSTS, McpSettings
+
+log = logging.getLogger(__name__)
+
+MCP_PATHS = {"streamable-http": "/mcp", "sse": "/sse"}
+STARTUP_SECONDS = 60  # migrations of a fresh database included
+SHUTDOWN_GRACE_SECONDS = 5  # open event streams are cut after this on shutdown
+STDIO_LINE_LIMIT = 64 * 1024 * 1024  # one JSON-RPC message per line
+
+
+def url_host(host: str) -> str:
+    """A host as it appears in a URL (IPv6 in brackets; the wildcard as loopback)."""
+    if host in ("0.0.0.0", ""):  # noqa: S104
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _loopback_names(port: int) -> list[str]:
+    return [f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"]
+
+
+def security_settings(settings: McpSettings, port: int) -> TransportSecuritySettings:
+    """The allow-lists: this server's own names with the bound port, plus the configured
+    extras (`host:port`, or `host:*` for any port)."""
+    hosts = _loopback_names(port)
+    if settings.host not in (*LOOPBACK_HOSTS, "0.0.0.0", "::"):  # noqa: S104
+        hosts.append(f"{url_host(settings.host)}:{port}")
+    hosts += settings.allowed_hosts
+    origins = [f"http://{name}" for name in hosts] + settings.allowed_origins
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=list(dict.fromkeys(hosts)),
+        allowed_origins=list(dict.fromkeys(origins)),
+    )
+
+
+def _allowed(value: str, allowed: list[str]) -> bool:
+    """The SDK's matching: exact, or `name:*` for any port of `name`."""
+    return value in allowed or any(
+        pattern.endswith(":*") and value.startswith(pattern[:-1]) for pattern in allowed
+    )
+
+
+class Guard:
+    """Host (421), Origin (403) and bearer-token (401) checks in front of the MCP app."""
+
+    def __init__(
+        self, app: ASGIApp, security: TransportSecuritySettings, token: str | None
+    ) -> None:
+        self.app = app
+        self.security = security
+        self.token = token.encode() if token is not None else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        refusal = self._refusal(headers)
+        if refusal is None:
+            await self.app(scope, receive, send)
+        else:
+            await refusal(scope, receive, send)
+
+    def _refusal(self, headers: Headers) -> PlainTextResponse | None:
+        host = headers.get("host", "")
+        if not _allowed(host, self.security.allowed_hosts):
+            log.warning("refused a request for host %r", host)
+            return PlainTextResponse("Invalid Host header", status_code=421)
+        origin = headers.get("origin")
+        if origin and not _allowed(origin, self.security.allowed_origins):
+            log.warning("refused a request from origin %r", origin)
+            return PlainTextResponse("Invalid Origin header", status_code=403)
+        if self.token is not None:
+            scheme, _, given = headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not given:
+                return _unauthorized("Bearer")
+            if not hmac.compare_digest(given.strip().encode(), self.token):
+                return _unauthorized('Bearer error="invalid_token"')
+        return None
+
+
+def _unauthorized(challenge: str) -> PlainTextResponse:
+    return PlainTextResponse(
+        "Unauthorized: send the MCP server's token as `Authorization: Bearer <token>`",
+        status_code=401,
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+def http_app(server: MCPServer[Any], settings: McpSettings, port: int) -> ASGIApp:
+    """The SDK's Starlette app for the configured HTTP transport, behind the guard."""
+    security = security_settings(settings, port)
+    if settings.transport == "sse":
+        app: ASGIApp = server.sse_app(transport_security=security, host=settings.host)
+    else:
+        app = server.streamable_http_app(transport_security=security, host=settings.host)
+    token = settings.auth_token.get_secret_value() if settings.auth_token else None
+    return Guard(app, security, token)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (port 0: a free one), so the port is known before the app is built."""
+    family = socket.AF_INET6 if _is_ipv6(host) else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+        sock.set_inheritable(True)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
+class Uvicorn(uvicorn.Server):
+    """uvicorn without its own signal handling (the caller stops it, in order), telling when
+    it listens."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Any:
+        yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.ready.set()
+
+
+@contextlib.asynccontextmanager
+async def serving(app: ASGIApp, sock: socket.socket, **options: Any) -> AsyncIterator[None]:
+    """`app` served on `sock` by uvicorn in this event loop until the block ends."""
+    config = uvicorn.Config(
+        app,
+        lifespan="on",
+        log_config=None,
+        proxy_headers=False,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        **options,
+    )
+    server = Uvicorn(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    ready = asyncio.create_task(server.ready.wait())
+    try:
+        await asyncio.wait({task, ready}, timeout=STARTUP_SECONDS, return_when=FIRST_COMPLETED)
+        if not server.ready.is_set():
+            if task.done():
+                await task  # raises what stopped it, if anything
+            raise RuntimeError("the HTTP server did not start")
+        yield
+    finally:
+        ready.cancel()
+        server.should_exit = True
+        with anyio.CancelScope(shield=True):
+            await task
+        sock.close()
+
+
+@contextlib.asynccontextmanager
+async def serving_mcp(
+    server: MCPServer[Any], settings: McpSettings, sock: socket.socket
+) -> AsyncIterator[str]:
+    """The MCP server over the configured HTTP transport on `sock` (see `bind`); yields its
+    URL."""
+    port = sock.getsockname()[1]
+    app = http_app(server, settings, port)
+    async with serving(app, sock):
+        yield f"http://{url_host(settings.host)}:{port}{MCP_PATHS[settings.transport]}"
+
+
+class _Lines:
+    """Lines of a stream the event loop reads, for `stdio_server(stdin=...)`."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self.reader = reader
+
+    def __aiter__(self) -> _Lines:
+        return self
+
+    async def __anext__(self) -> str:
+        line = await self.reader.readline()
+        if not line:
+            raise StopAsyncIteration
+        return line.decode("utf-8", errors="replace")
+
+
+@contextlib.asynccontextmanager
+async def _stdin_lines() -> AsyncIterator[_Lines | None]:
+    """stdin read by the event loop rather than a worker thread: a thread blocked in read()
+    cannot be cancelled, so a stop signal would wait for the host's next line. None when
+    stdin is a regular file (the SDK's reader handles that)."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=STDIO_LINE_LIMIT)
+    pipe = os.fdopen(os.dup(0), "rb", buffering=0)
+    try:
+        transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), pipe
+        )
+    except (ValueError, OSError):
+        pipe.close()
+        yield None
+        return
+    try:
+        yield _Lines(reader)
+    finally:
+        transport.close()
+
+
+async def serve_stdio(server: MCPServer[Any]) -> None:
+    """The MCP server over stdin/stdout until the host closes stdin (or this is cancelled)."""
+    # No public accessor for the low-level server in mcp 2.3.0; run_stdio_async() would
+    # read stdin on a thread.
+    lowlevel = server._lowlevel_server
+    async with _stdin_lines() as lines, stdio_server(stdin=cast(Any, lines)) as (read, write):
+        await lowlevel.run(read, write, lowlevel.create_initialization_options())
