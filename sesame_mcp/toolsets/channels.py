@@ -190,14 +190,9 @@ async def open_dm(args: OpenDmInput, ctx: Context) -> ChannelOutput:
     return ChannelOutput(channel=ChannelView.of(channel), created=channel.id not in existing)
 
 
-@TOOLSET.completer("channel")
-async def complete_channels(state: Sesame, value: str) -> list[str]:
-    return await refs.channel_names(state, value)
-
-
-@TOOLSET.completer("channelId")
-async def complete_channel_ids(state: Sesame, value: str) -> list[str]:
-    return await refs.channel_ids(state, value)
+# Channel arguments of this toolset's prompts and resource templates complete to names and ids.
+TOOLSET.completer("channel")(refs.channel_names)
+TOOLSET.completer("channelId")(refs.channel_ids)
 
 
 @TOOLSET.extra

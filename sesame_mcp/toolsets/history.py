@@ -27,14 +27,9 @@ RECENT = 50  # messages in the channel resource: a screenful, well under the pag
 CATCH_UP = 100  # unread messages a catch_up prompt quotes at most
 
 
-@TOOLSET.completer("channel")
-async def complete_channels(state: Sesame, value: str) -> list[str]:
-    return await refs.channel_names(state, value)
-
-
-@TOOLSET.completer("channelId")
-async def complete_channel_ids(state: Sesame, value: str) -> list[str]:
-    return await refs.channel_ids(state, value)
+# Channel arguments of this toolset's prompts and resource templates complete to names and ids.
+TOOLSET.completer("channel")(refs.channel_names)
+TOOLSET.completer("channelId")(refs.channel_ids)
 
 
 @TOOLSET.extra
