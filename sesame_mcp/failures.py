@@ -16,7 +16,8 @@ NEXT_STEP: dict[str, str] = {
     "forbidden": "you lack the role for this; ask a workspace admin",
     "human_only": "only humans may do this; ask your owner",
     "message_deleted": "the message was deleted and cannot change any more",
-    "conflict": "it clashes with the current state; look again (channel_info) before retrying",
+    "conflict": "it clashes with the current state; look again (list_channels, or channel_info "
+    "in toolset channel_admin) before retrying",
     "rate_limited": "you are calling too fast; wait, then try again",
     "validation_error": "fix the arguments as the message says",
     "connection_failed": "the Sesame platform is not reachable right now; try again shortly",

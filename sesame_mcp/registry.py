@@ -72,8 +72,8 @@ class ToolSpec:
     toolset: str
 
     def annotations(self) -> ToolAnnotations:
+        # No title here: the tool's own `title` says it once.
         return ToolAnnotations(
-            title=self.title,
             read_only_hint=self.read_only,
             destructive_hint=self.destructive,
             idempotent_hint=self.idempotent,
@@ -205,7 +205,7 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
         )
 
     metadata = FuncMetadata(arg_model=spec.input_model, output_model=spec.output_model)
-    metadata.output_schema = untitled(metadata.output_schema)
+    metadata.output_schema = bare(metadata.output_schema)
     return Tool(
         fn=call,
         name=name or spec.name,
@@ -235,6 +235,38 @@ def untitled(schema: Any) -> Any:
         else:
             compact[key] = untitled(value)
     return compact
+
+
+def bare(schema: Any) -> Any:
+    """An output schema for machines: no titles, no descriptions (the field names carry the
+    meaning), and `anyOf: [X, null]` written as X with `type: [X's type, "null"]`. Clients
+    validate the structured content against it; the model reads the description and the text."""
+    if isinstance(schema, list):
+        return [bare(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    compact: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("title", "description") and isinstance(value, str):
+            continue
+        if key in ("properties", "$defs"):  # name → schema maps: keep the names
+            compact[key] = {name: bare(item) for name, item in value.items()}
+        elif key == "anyOf" and (nullable := _nullable(value)) is not None:
+            compact.update(bare(nullable))
+        else:
+            compact[key] = bare(value)
+    return compact
+
+
+def _nullable(options: Any) -> dict[str, Any] | None:
+    """`anyOf: [X, {type: null}]` as one schema, X with null added to its type; None when the
+    `anyOf` is anything else (or X has no single type, as a `$ref`)."""
+    if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
+        return None
+    other = options[0] if options[1] == {"type": "null"} else options[1]
+    if not isinstance(other, dict) or not isinstance(other.get("type"), str):
+        return None
+    return other | {"type": [other["type"], "null"]}
 
 
 def failed(text: str) -> CallToolResult:

@@ -1,6 +1,7 @@
-"""Toolset `channel_admin`: a channel's settings, context, coordination, members and thread
-ownership. Mostly for its owners and admins; any member may leave, mute, or change how it
-participates (update_member / remove_member on `me`)."""
+"""Toolset `channel_admin`: a look inside a channel (channel_info), and its settings, context,
+coordination, members and thread ownership. Changes are mostly for its owners and admins; any
+member may leave, mute, or change how it participates (update_member / remove_member on
+`me`)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ from datetime import datetime
 from typing import Literal
 
 from mcp.server.mcpserver import Context
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from server_core.features.channels.schemas import ChannelMember
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.views import ChannelDetails, MemberView, label
+from sesame_mcp.toolsets.views import ChannelDetails, MemberView, label, quote
 
 TOOLSET = Toolset(
     "channel_admin",
-    "Change a channel's settings, context, coordination, members and thread owners",
+    "Look inside a channel; change its settings, context, coordination, members and thread owners",
     default=False,
 )
 
@@ -26,11 +27,81 @@ Role = Literal["owner", "admin", "member", "readonly"]
 Participation = Literal["full", "active", "passive"]
 
 
+class ChannelInfoInput(ToolInput):
+    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
+    view: Literal["details", "members", "read_receipts", "links"] = Field(
+        default="details",
+        description="details: settings, context, coordination; members: who is in it; "
+        "read_receipts: how far each member has read; links: URLs shared lately",
+    )
+
+
+class ReceiptView(BaseModel):
+    handle: str = Field(description="The member's handle")
+    last_read_seq: int = Field(description="The member has read up to this seq")
+    last_read_at: datetime | None = Field(description="When the member last moved it")
+
+
+class LinkView(BaseModel):
+    url: str = Field(description="The URL as written")
+    seq: int = Field(description="The message it is in")
+    message_id: str = Field(description="That message's id")
+    sender_id: str = Field(description="Who posted it")
+
+
+class ChannelInfoOutput(ToolOutput):
+    view: str = Field(description="Which view this is")
+    channel: ChannelDetails = Field(description="The channel")
+    members: list[MemberView] | None = Field(default=None, description="view=members")
+    read_receipts: list[ReceiptView] | None = Field(default=None, description="view=read_receipts")
+    links: list[LinkView] | None = Field(default=None, description="view=links, newest first")
+
+    def render(self) -> str:
+        where = self.channel.name
+        if self.members is not None:
+            lines = [f"{len(self.members)} members of {where}:"]
+            lines += [member.line() for member in self.members]
+        elif self.read_receipts is not None:
+            lines = [f"Read positions in {where} (newest #{self.channel.last_seq}):"]
+            lines += [f"@{r.handle} read up to #{r.last_read_seq}" for r in self.read_receipts]
+        elif self.links is not None:
+            lines = [f"{len(self.links)} links shared in {where}, newest first:"]
+            lines += [f"#{link.seq} {quote(link.url)}" for link in self.links]
+        else:
+            lines = [self.channel.text()]
+        return "\n".join(lines)
+
+
+@TOOLSET.tool(title="Channel info", read_only=True)
+async def channel_info(args: ChannelInfoInput, ctx: Context) -> ChannelInfoOutput:
+    """Look inside one channel: its details (settings, context, coordination), members,
+    members' read positions, or the links shared in it."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    output = ChannelInfoOutput(view=args.view, channel=ChannelDetails.of(channel))
+    channels = state.client.channels
+    if args.view == "members":
+        output.members = [MemberView.of_member(m) for m in await channels.members(channel.id)]
+    elif args.view == "read_receipts":
+        output.read_receipts = [
+            ReceiptView(handle=r.handle, last_read_seq=r.last_read_seq, last_read_at=r.last_read_at)
+            for r in await channels.read_receipts(channel.id)
+        ]
+    elif args.view == "links":
+        output.links = [
+            LinkView(
+                url=link.url, seq=link.seq, message_id=link.message_id, sender_id=link.sender_id
+            )
+            for link in await channels.links(channel.id)
+        ]
+    return output
+
+
 class ChannelOutput(ToolOutput):
     channel: ChannelDetails = Field(description="The channel now")
 
     def render(self) -> str:
-        return f"Updated {self.channel.label}:\n{self.channel.text()}"
+        return f"Updated {self.channel.name}:\n{self.channel.text()}"
 
 
 class UpdateChannelInput(ToolInput):

@@ -4,21 +4,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Literal
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.views import ChannelDetails, ChannelView, MemberView, quote
+from sesame_mcp.toolsets.views import ChannelView
 
-TOOLSET = Toolset(
-    "channels", "Your channels and DMs: list them, look inside, open new ones", default=True
-)
+TOOLSET = Toolset("channels", "Your channels and DMs: list them, open new ones", default=True)
 
 
 class ListChannelsInput(ToolInput):
@@ -51,91 +48,21 @@ async def list_channels(args: ListChannelsInput, ctx: Context) -> ListChannelsOu
     return ListChannelsOutput(channels=views, unread_total=sum(v.unread_count for v in views))
 
 
-class ChannelInfoInput(ToolInput):
-    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
-    view: Literal["details", "members", "read_receipts", "links"] = Field(
-        default="details",
-        description="details: settings, context, coordination; members: who is in it; "
-        "read_receipts: how far each member has read; links: URLs shared lately",
-    )
-
-
-class ReceiptView(BaseModel):
-    handle: str = Field(description="The member's handle")
-    last_read_seq: int = Field(description="The member has read up to this seq")
-    last_read_at: datetime | None = Field(description="When the member last moved it")
-
-
-class LinkView(BaseModel):
-    url: str = Field(description="The URL as written")
-    seq: int = Field(description="The message it is in")
-    message_id: str = Field(description="That message's id")
-    sender_id: str = Field(description="Who posted it")
-
-
-class ChannelInfoOutput(ToolOutput):
-    view: str = Field(description="Which view this is")
-    channel: ChannelDetails = Field(description="The channel")
-    members: list[MemberView] | None = Field(default=None, description="view=members")
-    read_receipts: list[ReceiptView] | None = Field(default=None, description="view=read_receipts")
-    links: list[LinkView] | None = Field(default=None, description="view=links, newest first")
-
-    def render(self) -> str:
-        where = self.channel.label
-        if self.members is not None:
-            lines = [f"{len(self.members)} members of {where}:"]
-            lines += [member.line() for member in self.members]
-        elif self.read_receipts is not None:
-            lines = [f"Read positions in {where} (newest #{self.channel.last_seq}):"]
-            lines += [f"@{r.handle} read up to #{r.last_read_seq}" for r in self.read_receipts]
-        elif self.links is not None:
-            lines = [f"{len(self.links)} links shared in {where}, newest first:"]
-            lines += [f"#{link.seq} {quote(link.url)}" for link in self.links]
-        else:
-            lines = [self.channel.text()]
-        return "\n".join(lines)
-
-
-@TOOLSET.tool(title="Channel info", read_only=True)
-async def channel_info(args: ChannelInfoInput, ctx: Context) -> ChannelInfoOutput:
-    """Look inside one channel: its details (settings, context, coordination), members,
-    members' read positions, or the links shared in it."""
-    state = sesame(ctx)
-    channel = await refs.resolve_channel(state, args.channel)
-    output = ChannelInfoOutput(view=args.view, channel=ChannelDetails.of(channel))
-    channels = state.client.channels
-    if args.view == "members":
-        output.members = [MemberView.of_member(m) for m in await channels.members(channel.id)]
-    elif args.view == "read_receipts":
-        output.read_receipts = [
-            ReceiptView(handle=r.handle, last_read_seq=r.last_read_seq, last_read_at=r.last_read_at)
-            for r in await channels.read_receipts(channel.id)
-        ]
-    elif args.view == "links":
-        output.links = [
-            LinkView(
-                url=link.url, seq=link.seq, message_id=link.message_id, sender_id=link.sender_id
-            )
-            for link in await channels.links(channel.id)
-        ]
-    return output
-
-
 class ChannelOutput(ToolOutput):
     channel: ChannelView = Field(description="The channel")
     created: bool = Field(description="False when an existing channel was returned")
 
     def render(self) -> str:
         verb = "Created" if self.created else "Opened existing"
-        return f"{verb} {self.channel.label} [{self.channel.id}]."
+        return f"{verb} {self.channel.name} [{self.channel.id}]."
 
 
 class CreateChannelInput(ToolInput):
-    name: str = Field(min_length=1, max_length=100, description="The channel's name, 1-100 chars")
+    name: str = Field(min_length=1, max_length=100, description="The channel's name")
     members: list[str] = Field(
         default_factory=list,
         max_length=100,
-        description="Who else joins: @handles or principal ids (you join as owner)",
+        description="Who else joins: @handles or ids",
     )
     kind: Literal["group", "topic"] = Field(
         default="group", description="group: a team conversation; topic: a subject to follow"
@@ -146,19 +73,14 @@ class CreateChannelInput(ToolInput):
     context: str | None = Field(
         default=None,
         max_length=50_000,
-        description="Shared context every member reads (goals, rules, links)",
-    )
-    visibility: Literal["mixed", "agent_only", "human_only"] = Field(
-        default="mixed",
-        description="mixed: all post; agent_only: humans only read; human_only: agents reply "
-        "in threads only",
+        description="Shared context every member reads: goals, rules, links",
     )
 
 
 @TOOLSET.tool(title="Create a channel", read_only=False)
 async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutput:
-    """Create a group or topic channel with these members; you own it. For a conversation
-    with one principal use open_dm."""
+    """Create a group or topic channel with these members; you own it (channel_admin changes
+    its settings later). For a conversation with one principal use open_dm."""
     state = sesame(ctx)
     member_ids = [(await refs.resolve_principal(state, ref)).id for ref in args.members]
     channel = await state.client.channels.create(
@@ -167,7 +89,6 @@ async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutpu
         description=args.description,
         context=args.context,
         member_ids=[id for id in dict.fromkeys(member_ids) if id != state.me.id],
-        visibility=args.visibility,
     )
     return ChannelOutput(channel=ChannelView.of(channel), created=True)
 

@@ -1,5 +1,5 @@
-"""Toolsets `identity` (who you are, who else is here, your status) and `profile` (changing
-how others see you), and the `sesame://me` resource."""
+"""Toolsets `identity` (who you are, who else is here) and `profile` (your status, and how
+others see you), and the `sesame://me` resource."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
 from sesame_mcp.toolsets.views import PrincipalView, quote
 
-TOOLSET = Toolset(
-    "identity", "Who you are on Sesame, who else is here, and your status", default=True
-)
-PROFILE = Toolset("profile", "Change your display name and avatar", default=False)
+TOOLSET = Toolset("identity", "Who you are on Sesame, and who else is here", default=True)
+PROFILE = Toolset("profile", "Set your status; change your display name and avatar", default=False)
 
 
 class WhoamiInput(ToolInput):
@@ -121,7 +119,7 @@ class StatusOutput(ToolOutput):
         return text + ". Your workspace sees it."
 
 
-@TOOLSET.tool(title="Set my status", read_only=False, idempotent=True)
+@PROFILE.tool(title="Set my status", read_only=False, idempotent=True)
 async def set_status(args: SetStatusInput, ctx: Context) -> StatusOutput:
     """Tell your workspace what you are doing (status, detail, progress); it replaces your
     previous status and is broadcast to everyone connected."""

@@ -1,4 +1,5 @@
-"""Toolsets `messaging` (send, read, react, mark read) and `message_admin` (edit and delete).
+"""Toolsets `messaging` (send, read, react, mark read) and `message_admin` (edit and delete,
+take back a reaction).
 
 Messages are named by their seq in the channel (`#12`) as well as by id: listings show seqs,
 so an agent can reply, react or mark read without copying ids around.
@@ -16,14 +17,15 @@ from server_core.features.messages.schemas import Mention, Reaction
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.views import MessageView, ReactionView, label, message_lines, quote
+from sesame_mcp.toolsets.views import MessageView, label, message_lines, quote
 
 TOOLSET = Toolset(
     "messaging", "Read and send messages, reply in threads, react, mark read", default=True
 )
 ADMIN = Toolset(
     "message_admin",
-    "Edit your messages; delete yours (channel owners and admins: anyone's)",
+    "Edit your messages; delete yours (channel owners and admins: anyone's); take back your "
+    "reactions",
     default=False,
 )
 
@@ -37,26 +39,28 @@ class SendMessageInput(ToolInput):
     thread: str | None = Field(
         default=None,
         max_length=64,
-        description="Reply in the thread of this top-level message: its seq (12 or #12) or id",
+        description="Reply in the thread of this top-level message: seq (#12) or id",
     )
     intent: Literal["chat", "approval", "notification", "task_update", "error"] = Field(
-        default="chat", description="What the message is for; chat unless you know better"
+        default="chat", description="What the message is for"
     )
     client_generated_id: str | None = Field(
         default=None,
         min_length=1,
         max_length=64,
-        description="Your key for this message: sending again with it cannot post twice",
+        description="Your key for it: resending with the same key cannot post twice",
     )
 
 
 class SentOutput(ToolOutput):
     channel: str = Field(description="Where it went: #name or @handle")
-    message: MessageView = Field(description="The message as stored")
+    message_id: str = Field(description="The message's id")
+    seq: int = Field(description="Its seq in the channel")
+    thread_root_id: str | None = Field(description="Replies: the id of the thread's root")
 
     def render(self) -> str:
-        where = "a thread in " if self.message.thread_root_id else ""
-        return f"Sent #{self.message.seq} to {where}{self.channel} (id {self.message.id})."
+        where = "a thread in " if self.thread_root_id else ""
+        return f"Sent #{self.seq} to {where}{self.channel} (id {self.message_id})."
 
 
 @TOOLSET.tool(title="Send a message", read_only=False)
@@ -76,7 +80,12 @@ async def send_message(args: SendMessageInput, ctx: Context) -> SentOutput:
         client_generated_id=args.client_generated_id,
         mentions=await _mentions(state, args.content),
     )
-    return SentOutput(channel=label(channel), message=MessageView.of(message))
+    return SentOutput(
+        channel=label(channel),
+        message_id=message.id,
+        seq=message.seq,
+        thread_root_id=message.thread_root_id,
+    )
 
 
 async def _mentions(state: Sesame, content: str) -> list[Mention]:
@@ -94,24 +103,20 @@ async def _mentions(state: Sesame, content: str) -> list[Mention]:
 
 class ReadMessagesInput(ToolInput):
     channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
-    unread_only: bool = Field(
-        default=False, description="Only messages after your read position, oldest first"
-    )
-    before_seq: int | None = Field(
-        default=None, ge=1, description="Page back: messages older than this seq"
-    )
+    unread_only: bool = Field(default=False, description="Only what is after your read position")
+    before_seq: int | None = Field(default=None, ge=1, description="Page back: older than this seq")
     after_seq: int | None = Field(
-        default=None, ge=0, description="Page forward: messages newer than this seq"
+        default=None, ge=0, description="Page forward: newer than this seq"
     )
     thread: str | None = Field(
         default=None,
         max_length=64,
-        description="Read the replies of this thread instead: its root's seq (12 or #12) or id",
+        description="Read this thread's replies instead: its root's seq (#12) or id",
     )
     include_replies: bool = Field(
-        default=False, description="Also list thread replies in the channel's history"
+        default=False, description="Also thread replies in the channel's history"
     )
-    limit: int = Field(default=30, ge=1, le=100, description="At most this many, 1 to 100")
+    limit: int = Field(default=30, ge=1, le=100, description="At most this many")
 
 
 class MessagesOutput(ToolOutput):
@@ -179,10 +184,11 @@ class ReactionInput(ToolInput):
 
 class ReactionsOutput(ToolOutput):
     message_id: str = Field(description="The message")
-    reactions: list[ReactionView] = Field(description="Its reactions now")
+    reactions: dict[str, int] = Field(description="Its reactions now: emoji → count")
 
     def render(self) -> str:
-        summary = ", ".join(f"{r.emoji}x{r.count}" for r in self.reactions) or "none"
+        summary = ", ".join(f"{emoji}x{count}" for emoji, count in self.reactions.items())
+        summary = summary or "none"
         return f"Reactions on the message now: {summary}."
 
 
@@ -196,7 +202,7 @@ async def add_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
     return _reactions(result.message_id, result.reactions)
 
 
-@TOOLSET.tool(title="Remove my reaction", read_only=False, destructive=True, idempotent=True)
+@ADMIN.tool(title="Remove my reaction", read_only=False, destructive=True, idempotent=True)
 async def remove_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
     """Take back your reaction to a message (removing it again changes nothing)."""
     state = sesame(ctx)
@@ -207,16 +213,13 @@ async def remove_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
 
 
 def _reactions(message_id: str, reactions: list[Reaction]) -> ReactionsOutput:
-    views = [
-        ReactionView(emoji=r.emoji, count=r.count, has_reacted=r.has_reacted) for r in reactions
-    ]
-    return ReactionsOutput(message_id=message_id, reactions=views)
+    return ReactionsOutput(message_id=message_id, reactions={r.emoji: r.count for r in reactions})
 
 
 class MarkReadInput(ToolInput):
     channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
     seq: int | None = Field(
-        default=None, ge=0, description="Read up to and including this seq; omit for everything"
+        default=None, ge=0, description="Up to and including this seq; omit for all"
     )
 
 
@@ -254,9 +257,10 @@ class MessageOutput(ToolOutput):
     message: MessageView = Field(description="The message now")
 
     def render(self) -> str:
-        if self.message.is_deleted:
+        if self.message.deleted:
             return f"Deleted #{self.message.seq} in {self.channel}."
-        return f"#{self.message.seq} in {self.channel} now reads {quote(self.message.text or '')}."
+        now = quote(self.message.sender_text or "")
+        return f"#{self.message.seq} in {self.channel} now reads {now}."
 
 
 @ADMIN.tool(title="Edit a message", read_only=False, destructive=True, idempotent=True)

@@ -17,9 +17,9 @@ from sesame_mcp.state import Sesame
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SEQ = re.compile(r"^#?(\d{1,18})$")
 
-CHANNEL_REF = "The channel: its id, its name (#plans), or @handle for your DM with that principal"
+CHANNEL_REF = "The channel: #name, id, or @handle for your DM"
 PRINCIPAL_REF = "A principal: @handle, id, or me"
-MESSAGE_REF = "A message of the channel: its seq (12 or #12) or its id"
+MESSAGE_REF = "A message of the channel: its seq (12 or #12) or id"
 
 
 async def resolve_channel(state: Sesame, ref: str) -> Channel:

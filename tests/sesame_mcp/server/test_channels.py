@@ -19,7 +19,7 @@ async def test_list_channels_shows_unread_counts(
     result = await mcp.call_tool("list_channels", {})
     listed = ok(result)
     [channel] = listed["channels"]
-    assert (channel["id"], channel["label"], channel["unread_count"]) == (plans, "#plans", 1)
+    assert (channel["id"], channel["name"], channel["unread_count"]) == (plans, "#plans", 1)
     assert listed["unread_total"] == 1
     assert f"#plans [{plans}] group, 1 unread" in text(result)
     assert ok(await mcp.call_tool("list_channels", {"unread_only": True}))["channels"]
@@ -35,7 +35,7 @@ async def test_create_channel_with_members_by_handle(mcp: Client, bob: Agent) ->
         )
     )
     assert made["created"]
-    assert (made["channel"]["label"], made["channel"]["role"]) == ("#Launch", "owner")
+    assert (made["channel"]["name"], made["channel"]["role"]) == ("#Launch", "owner")
     seen = await bob.client.channels.get(made["channel"]["id"])
     assert seen.context == "Ship v1 on Friday"
 
@@ -49,7 +49,7 @@ async def test_create_channel_with_an_unknown_member_says_how_to_find_one(mcp: C
 async def test_open_dm_creates_it_once(mcp: Client, bob: Agent) -> None:
     first = ok(await mcp.call_tool("open_dm", {"principal": "@bob"}))
     assert first["created"]
-    assert first["channel"]["label"] == "@bob"
+    assert first["channel"]["name"] == "@bob"
     second = ok(await mcp.call_tool("open_dm", {"principal": bob.account.id}))
     assert not second["created"]
     assert second["channel"]["id"] == first["channel"]["id"]
@@ -63,23 +63,23 @@ async def test_open_dm_with_yourself_is_refused(mcp: Client) -> None:
     assert "another principal" in text(result)
 
 
-async def test_channel_info_views(mcp: Client, workspace: Workspace, plans: str) -> None:
+async def test_channel_info_views(mcp_all: Client, workspace: Workspace, plans: str) -> None:
     await workspace.admin.messages.send(plans, "see https://example.com/spec")
-    details = await mcp.call_tool("channel_info", {"channel": "plans"})
+    details = await mcp_all.call_tool("channel_info", {"channel": "plans"})
     assert ok(details)["channel"]["coordination_mode"] == "free"
     assert "you are member" in text(details)
-    members = ok(await mcp.call_tool("channel_info", {"channel": "plans", "view": "members"}))
+    members = ok(await mcp_all.call_tool("channel_info", {"channel": "plans", "view": "members"}))
     assert sorted(m["handle"] for m in members["members"]) == ["ada", "bob", "scout"]
     receipts = ok(
-        await mcp.call_tool("channel_info", {"channel": "plans", "view": "read_receipts"})
+        await mcp_all.call_tool("channel_info", {"channel": "plans", "view": "read_receipts"})
     )
     assert {r["handle"] for r in receipts["read_receipts"]} == {"ada", "bob", "scout"}
-    links = ok(await mcp.call_tool("channel_info", {"channel": "plans", "view": "links"}))
+    links = ok(await mcp_all.call_tool("channel_info", {"channel": "plans", "view": "links"}))
     assert [link["url"] for link in links["links"]] == ["https://example.com/spec"]
 
 
-async def test_channel_info_with_an_unknown_view_is_refused(mcp: Client, plans: str) -> None:
-    result = await mcp.call_tool("channel_info", {"channel": "plans", "view": "secrets"})
+async def test_channel_info_with_an_unknown_view_is_refused(mcp_all: Client, plans: str) -> None:
+    result = await mcp_all.call_tool("channel_info", {"channel": "plans", "view": "secrets"})
     assert result.is_error
 
 
@@ -91,7 +91,7 @@ async def test_owner_changes_settings_context_and_coordination(mcp_all: Client) 
             "update_channel", {"channel": cid, "name": "ops-2", "description": "Runbooks"}
         )
     )
-    assert (updated["channel"]["name"], updated["channel"]["description"]) == ("ops-2", "Runbooks")
+    assert (updated["channel"]["name"], updated["channel"]["description"]) == ("#ops-2", "Runbooks")
     context = ok(
         await mcp_all.call_tool("set_channel_context", {"channel": "ops-2", "context": "v2"})
     )
@@ -104,7 +104,7 @@ async def test_owner_changes_settings_context_and_coordination(mcp_all: Client) 
     assert coordination["channel"]["coordination_mode"] == "round_robin"
     assert coordination["channel"]["rate_limit"] == 5
     archived = ok(await mcp_all.call_tool("update_channel", {"channel": cid, "archived": True}))
-    assert archived["channel"]["is_archived"]
+    assert archived["channel"]["archived"]
     refused = await mcp_all.call_tool("send_message", {"channel": cid, "content": "hi"})
     assert refused.is_error
     assert "archived" in text(refused)
@@ -151,14 +151,14 @@ async def test_leaving_a_channel(mcp_all: Client, plans: str) -> None:
 
 async def test_transfer_a_thread(mcp_all: Client, bob: Agent, plans: str) -> None:
     root = ok(await mcp_all.call_tool("send_message", {"channel": plans, "content": "Task A"}))
-    seq = root["message"]["seq"]
+    seq = root["seq"]
     moved = ok(
         await mcp_all.call_tool(
             "transfer_thread", {"channel": plans, "thread": f"#{seq}", "new_owner": "@bob"}
         )
     )
     assert moved["owner"] == "bob"
-    assert moved["thread_root_id"] == root["message"]["id"]
+    assert moved["thread_root_id"] == root["message_id"]
     back = await mcp_all.call_tool(
         "transfer_thread", {"channel": plans, "thread": f"#{seq}", "new_owner": "me"}
     )

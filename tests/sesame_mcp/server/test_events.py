@@ -103,7 +103,7 @@ async def test_a_message_from_another_agent_is_returned_labelled(scene: Scene, m
         "#plans",
         scene.plans,
     )
-    assert event["text"] == 'ship it\nNext: "ignore this"'
+    assert event["author_text"] == 'ship it\nNext: "ignore this"'
     # The text is quoted data: it cannot start a line of its own or close the quote.
     assert event["summary"].startswith('@bob in #plans wrote: "ship it\\nNext: \\"ignore this\\""')
     assert answer["text"].splitlines()[1] == f"- {event['summary']}"
@@ -126,14 +126,14 @@ async def test_the_cursor_continues_after_what_was_returned(
     for n in range(3):
         await scene.bob.messages.send(scene.plans, f"step {n}")
     first = await wait(mcp, cursor=start["next_cursor"], max_events=1)
-    assert [event["text"] for event in first["events"]] == ["step 0"]
+    assert [event["author_text"] for event in first["events"]] == ["step 0"]
     second = await wait(mcp, cursor=first["next_cursor"], max_events=1)
-    assert [event["text"] for event in second["events"]] == ["step 1"]
+    assert [event["author_text"] for event in second["events"]] == ["step 1"]
     # Without a cursor, a 2025-11-25 session continues where its last call stopped; a
     # 2026-07-28 call (no session) waits for what comes next.
     unnamed = await wait(mcp, timeout_seconds=1)
     expected = ["step 2"] if era == "legacy" else []
-    assert [event["text"] for event in unnamed["events"]] == expected
+    assert [event["author_text"] for event in unnamed["events"]] == expected
 
 
 async def test_filters_pick_channel_type_mentions_and_leave_out_own_actions(
@@ -151,15 +151,15 @@ async def test_filters_pick_channel_type_mentions_and_leave_out_own_actions(
 
     # The last event first: once it is in, so are the others.
     mentioned = await wait(mcp, cursor=start, mentions_only=True)
-    assert [event["text"] for event in mentioned["events"]] == [mention]
+    assert [event["author_text"] for event in mentioned["events"]] == [mention]
     assert mentioned["events"][0]["mentions_you"] is True
     here = await wait(mcp, cursor=start, channel_id=scene.plans, types=["message"])
-    assert [event["text"] for event in here["events"]] == ["here", mention]
+    assert [event["author_text"] for event in here["events"]] == ["here", mention]
     reactions = await wait(mcp, cursor=start, types=["reaction"])
     [reaction] = reactions["events"]
     assert reaction["summary"] == f'@bob reacted "thumbs_up" to message {sent.id} in #plans'
     own = await wait(mcp, cursor=start, include_own=True, max_events=1)
-    assert [(e["author"], e["text"]) for e in own["events"]] == [("scout", "mine")]
+    assert [(e["author"], e["author_text"]) for e in own["events"]] == [("scout", "mine")]
 
 
 async def test_unknown_cursors_and_arguments_are_refused(mcp: Client) -> None:
@@ -278,7 +278,7 @@ async def test_a_dropped_platform_connection_loses_and_repeats_nothing(
     cursor = start
     while len(texts) < 5:
         answer = await wait(mcp, cursor=cursor)
-        texts += [event["text"] for event in answer["events"]]
+        texts += [event["author_text"] for event in answer["events"]]
         cursor = answer["next_cursor"]
     assert texts == [f"during {n}" for n in range(4)] + ["after"]
     assert (await wait(mcp, cursor=cursor, timeout_seconds=1))["events"] == []
@@ -313,7 +313,9 @@ async def test_tools_answer_while_the_platform_is_down(platform: Platform, era: 
                 async with SesameClient(base_url(live), credentials=token) as ada:
                     await ada.messages.send(channel, "back again")
                 back = await wait(mcp, cursor=down["next_cursor"])
-                assert [(e["author"], e["text"]) for e in back["events"]] == [("ada", "back again")]
+                assert [(e["author"], e["author_text"]) for e in back["events"]] == [
+                    ("ada", "back again")
+                ]
                 assert back["connected"] is True
     finally:
         await sesame.__aexit__(None, None, None)

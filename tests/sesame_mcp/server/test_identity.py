@@ -54,8 +54,8 @@ async def test_find_principals_refuses_a_wrong_type(mcp: Client) -> None:
     assert "limit" in text(result)
 
 
-async def test_set_status_is_seen_by_the_workspace(mcp: Client, workspace: Workspace) -> None:
-    result = await mcp.call_tool(
+async def test_set_status_is_seen_by_the_workspace(mcp_all: Client, workspace: Workspace) -> None:
+    result = await mcp_all.call_tool(
         "set_status", {"status": "working", "detail": "Drafting the plan", "progress": 40}
     )
     status = ok(result)
@@ -63,8 +63,8 @@ async def test_set_status_is_seen_by_the_workspace(mcp: Client, workspace: Works
     assert "working" in text(result)
 
 
-async def test_set_status_out_of_range_is_refused(mcp: Client) -> None:
-    result = await mcp.call_tool("set_status", {"status": "working", "progress": 140})
+async def test_set_status_out_of_range_is_refused(mcp_all: Client) -> None:
+    result = await mcp_all.call_tool("set_status", {"status": "working", "progress": 140})
     assert result.is_error
 
 

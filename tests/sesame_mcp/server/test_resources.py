@@ -36,7 +36,7 @@ async def test_me_and_channels(mcp: Client, agent: Agent, plans: str) -> None:
     assert (me["id"], me["handle"]) == (agent.account.id, "scout")
     channels = await read_json(mcp, "sesame://channels")
     assert isinstance(channels, list)
-    assert [(c["id"], c["label"]) for c in channels] == [(plans, "#plans")]
+    assert [(c["id"], c["name"]) for c in channels] == [(plans, "#plans")]
 
 
 async def test_recent_messages_of_a_channel(mcp: Client, workspace: Workspace, plans: str) -> None:
@@ -44,7 +44,7 @@ async def test_recent_messages_of_a_channel(mcp: Client, workspace: Workspace, p
     recent = await read_json(mcp, f"sesame://channels/{plans}/messages")
     assert isinstance(recent, dict)
     assert recent["channel"] == "#plans"
-    assert [(m["sender_handle"], m["text"]) for m in recent["messages"]][-1] == (
+    assert [(m["sender"], m["sender_text"]) for m in recent["messages"]][-1] == (
         "ada",
         "Kickoff at 10",
     )
