@@ -26,12 +26,12 @@ from server_core.kernel import errors
 from server_core.kernel.middleware import AccessLog, BodyLimit
 from server_core.kernel.platform import Platform, open_platform
 from server_core.kernel.wire import ErrorBody, ok
+from server_core.version import VERSION as VERSION
 from server_core.workers import run_workers
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-VERSION = "0.1.0"
 
 _STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
     400: errors.BadRequest,

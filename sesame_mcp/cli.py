@@ -10,8 +10,8 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from server_core.app import VERSION
 from server_core.kernel.logs import configure_logging
+from server_core.version import VERSION
 from sesame_mcp.config import McpSettings
 from sesame_mcp.registry import UnknownToolset
 from sesame_mcp.runner import StartupError, serve

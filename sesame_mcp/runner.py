@@ -10,19 +10,21 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from server_core.kernel.logs import configure_logging
 from sesame_mcp.client import SesameClient, SesameError
 from sesame_mcp.config import McpSettings
-from sesame_mcp.embedded import LocalPlatform, running_platform
 from sesame_mcp.registry import select
 from sesame_mcp.server import build_server
 from sesame_mcp.state import Sesame, open_sesame
 from sesame_mcp.toolsets import ALL_TOOLSETS
 from sesame_mcp.transports import bind, serve_stdio, serving_mcp
+
+if TYPE_CHECKING:
+    from sesame_mcp.embedded import LocalPlatform
 
 log = logging.getLogger(__name__)
 Echo = Callable[[str], None]
@@ -47,6 +49,9 @@ async def connected(settings: McpSettings) -> AsyncIterator[Connected]:
         local = None
         ws_url: str | None
         if settings.embedded:
+            # The platform's app and storage are imported only when it runs here.
+            from sesame_mcp.embedded import running_platform
+
             platform = running_platform(
                 settings.data_dir, port=settings.platform_port, admin_email=settings.admin_email
             )

@@ -16,7 +16,7 @@ from mcp.types import (
     ResourceTemplateReference,
 )
 
-from server_core.app import VERSION
+from server_core.version import VERSION
 from sesame_mcp.briefing import briefing
 from sesame_mcp.registry import ALIASES, Completer, mcp_tool, run_extra, select
 from sesame_mcp.state import Sesame

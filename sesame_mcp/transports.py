@@ -31,9 +31,19 @@ from typing import Any, cast
 
 import anyio
 import uvicorn
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.server import MCPServer
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.message import SessionMessage
+from mcp.types import (
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    ErrorData,
+    JSONRPCError,
+    RequestId,
+)
+from pydantic import ValidationError
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -265,5 +275,57 @@ async def serve_stdio(server: MCPServer[Any]) -> None:
     # No public accessor for the low-level server in mcp 2.3.0; run_stdio_async() would
     # read stdin on a thread.
     lowlevel = server._lowlevel_server
-    async with _stdin_lines() as lines, stdio_server(stdin=cast(Any, lines)) as (read, write):
-        await lowlevel.run(read, write, lowlevel.create_initialization_options())
+    async with (
+        _stdin_lines() as lines,
+        stdio_server(stdin=cast(Any, lines)) as (read, write),
+        anyio.create_task_group() as group,
+    ):
+        relay, messages = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+        group.start_soon(_answer_unreadable, read, relay, write)
+        await lowlevel.run(messages, write, lowlevel.create_initialization_options())
+        group.cancel_scope.cancel()
+
+
+Inbound = MemoryObjectReceiveStream[SessionMessage | Exception]
+
+
+async def _answer_unreadable(
+    read: Inbound,
+    relay: MemoryObjectSendStream[SessionMessage | Exception],
+    write: MemoryObjectSendStream[SessionMessage],
+) -> None:
+    """Pass the host's messages on; answer a line that is not a JSON-RPC message with the
+    JSON-RPC error for it (the SDK's server only logs it, and the host would wait for an
+    answer that never comes): -32700 when it is not JSON, -32600 when it is JSON but not a
+    message, with the request's id when it has a usable one."""
+    async with read, relay:
+        async for item in read:
+            if isinstance(item, Exception):
+                log.warning("unreadable message from the host: %s", _first_line(item))
+                await write.send(SessionMessage(_error_for(item)))
+            else:
+                await relay.send(item)
+
+
+def _error_for(problem: Exception) -> JSONRPCError:
+    details = problem.errors() if isinstance(problem, ValidationError) else []
+    if not details or any(detail["type"] == "json_invalid" for detail in details):
+        return JSONRPCError(
+            jsonrpc="2.0", id=None, error=ErrorData(code=PARSE_ERROR, message="Parse error")
+        )
+    request_id: RequestId | None = None
+    for detail in details:  # some report the whole message as their input
+        given = detail.get("input")
+        candidate = given.get("id") if isinstance(given, dict) else None
+        if isinstance(candidate, str | int) and not isinstance(candidate, bool):
+            request_id = candidate
+            break
+    return JSONRPCError(
+        jsonrpc="2.0",
+        id=request_id,
+        error=ErrorData(code=INVALID_REQUEST, message="Invalid Request: not a JSON-RPC message"),
+    )
+
+
+def _first_line(problem: Exception) -> str:
+    return str(problem).split("\n", 1)[0]
