@@ -86,6 +86,6 @@ async def test_what_a_sends_reaches_b_waiting_for_events_labelled(
         "#plans",
         plans,
     )
-    assert event["text"] == "Launch at noon?"
-    assert event["message_id"] == sent["message"]["id"]
+    assert event["author_text"] == "Launch at noon?"
+    assert event["message_id"] == sent["message_id"]
     assert answer["timed_out"] is False
