@@ -3,7 +3,7 @@ is, its channels and what is unread, and how to work with the tools."""
 
 from __future__ import annotations
 
-from server_core.features.channels.schemas import Channel
+from sesame_mcp.labels import channel_label
 from sesame_mcp.state import Sesame
 
 MAX_CHANNELS = 12  # keeps the briefing well under 600 tokens
@@ -19,23 +19,19 @@ GUIDE = (
 async def briefing(state: Sesame) -> str:
     me = state.me
     lines = [f"You are {me.display_name} (@{me.handle}, {me.kind}) on Sesame."]
-    channels = await state.client.channels.list()
+    channels = await state.directory.list_channels()
     active = [channel for channel in channels if not channel.is_archived]
     if active:
         unread = sum(channel.unread_count for channel in active)
         lines.append(f"Your channels ({len(active)}, {unread} unread messages):")
         active.sort(key=lambda channel: channel.unread_count, reverse=True)
         for channel in active[:MAX_CHANNELS]:
-            lines.append(f"- {_label(channel)} [{channel.id}]: {channel.unread_count} unread")
+            lines.append(
+                f"- {channel_label(channel)} [{channel.id}]: {channel.unread_count} unread"
+            )
         if len(active) > MAX_CHANNELS:
             lines.append(f"- … and {len(active) - MAX_CHANNELS} more (list_channels)")
     else:
         lines.append("You are not in any channel yet.")
     lines.append(GUIDE)
     return "\n".join(lines)
-
-
-def _label(channel: Channel) -> str:
-    if channel.dm_partner is not None:
-        return f"DM with @{channel.dm_partner.handle}"
-    return f"#{channel.name}" if channel.name else "(unnamed)"

@@ -226,7 +226,7 @@ class EventFeed:
             self._delivered = Delivered()
         # Raises when the platform is down: a channel missing from the cursors would replay
         # its whole history, so the feed tries again later instead.
-        channels = await self.client.channels.list()
+        channels = await self.directory.list_channels()
         known = self._delivered.cursors()
         for channel in channels:
             if channel.id not in known:
@@ -262,7 +262,7 @@ class EventFeed:
             self.directory.learn_handle(actor_id, handle)
         elif actor_id is not None:
             handle = await self.directory.handle(actor_id)
-        channel = await self.directory.channel(event.channel_id) if event.channel_id else None
+        channel = await self.directory.channel_label(event.channel_id) if event.channel_id else None
         return actor_id, handle if isinstance(handle, str) else None, channel
 
     def _make(

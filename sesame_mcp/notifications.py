@@ -13,6 +13,7 @@ Which URIs an event changes is decided by `changed_resources`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import anyio
@@ -64,6 +65,18 @@ def connection_of(session: ServerSession) -> Connection:
     return connection
 
 
+async def send_each(
+    sessions: Iterable[ServerSession], send: Callable[[ServerSession], Awaitable[None]]
+) -> None:
+    """Send a notification on each session, giving each at most SEND_TIMEOUT seconds."""
+    for session in sessions:
+        with anyio.move_on_after(SEND_TIMEOUT):
+            try:
+                await send(session)
+            except Exception:  # one client's broken stream must not stop the others
+                log.info("notification not delivered", exc_info=True)
+
+
 class ResourceNotifier:
     """Publishes resource updates to listen streams (the bus) and to legacy subscribers."""
 
@@ -90,12 +103,17 @@ class ResourceNotifier:
         """Tell every subscriber of each URI that it changed."""
         for uri in uris:
             await self.bus.publish(ResourceUpdated(uri=uri))
-            for session in list(self._legacy.get(uri, {}).values()):
-                with anyio.move_on_after(SEND_TIMEOUT):
-                    try:
-                        await session.send_resource_updated(uri)
-                    except Exception:  # one client's broken stream must not stop the others
-                        log.info("resource update for %s not delivered", uri, exc_info=True)
+            await send_each(
+                list(self._legacy.get(uri, {}).values()),
+                lambda session, uri=uri: session.send_resource_updated(uri),  # type: ignore[misc]
+            )
+
+    def legacy_sessions(self) -> dict[Connection, ServerSession]:
+        """A session of each legacy connection subscribed to anything."""
+        connections: dict[Connection, ServerSession] = {}
+        for subscribers in self._legacy.values():
+            connections.update(subscribers)
+        return connections
 
     async def _on_subscribe(
         self, ctx: ServerRequestContext[Any, Any], params: types.SubscribeRequestParams

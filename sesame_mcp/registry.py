@@ -13,6 +13,7 @@ with `@TOOLSET.tool(...)`. A tool is an async function `(args, ctx) -> output`:
 
 from __future__ import annotations
 
+import abc
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,10 +40,12 @@ class ToolInput(ArgModelBase):
 
 
 class ToolOutput(BaseModel):
-    """A tool's structured result; `render()` is the short text shown next to it."""
+    """A tool's structured result; `render()` is the short text shown next to it. Field
+    descriptions document the models for readers and SDK users; the output schema sent to
+    clients leaves them out (see `bare`)."""
 
-    def render(self) -> str:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def render(self) -> str: ...
 
 
 class ToolFailure(Exception):

@@ -18,8 +18,8 @@ from mcp.types import (
 
 from server_core.version import VERSION
 from sesame_mcp.briefing import briefing
-from sesame_mcp.registry import ALIASES, Completer, mcp_tool, run_extra, select
 from sesame_mcp.state import Sesame
+from sesame_mcp.toolbox import Toolbox, announce_tool_changes
 from sesame_mcp.toolsets import ALL_TOOLSETS
 
 
@@ -27,11 +27,8 @@ async def build_server(
     state: Sesame, *, toolsets: Iterable[str] | None = None, read_only: bool = False
 ) -> MCPServer[Sesame]:
     """An MCP server over `state` with the default toolsets (or `toolsets`; `all` for every
-    one), without write tools when `read_only`."""
-    specs = select(ALL_TOOLSETS, toolsets, read_only=read_only)
-    tools = [mcp_tool(spec) for spec in specs]
-    exposed = {spec.name: spec for spec in specs}
-    tools += [mcp_tool(exposed[new], old) for old, new in ALIASES.items() if new in exposed]
+    one), without write tools when `read_only`. `switch_toolsets` changes the toolsets while
+    it runs."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: MCPServer[Sesame]) -> AsyncIterator[Sesame]:
@@ -42,29 +39,22 @@ async def build_server(
         title="Sesame",
         version=VERSION,
         instructions=await briefing(state),
-        tools=tools,
         lifespan=lifespan,
         subscriptions=state.feed.notifier.bus,
     )
     state.feed.notifier.register(server)
-    chosen = {spec.toolset for spec in specs}
-    completers: dict[str, Completer] = {}
-    for toolset in ALL_TOOLSETS:
-        if toolset.name in chosen:
-            for register in toolset.extras:
-                run_extra(register, server, state)
-            completers.update(toolset.completers)
-    if completers:
-        _serve_completions(server, state, completers)
+    toolbox = Toolbox(server, state, ALL_TOOLSETS, state.feed.notifier, read_only=read_only)
+    toolbox.start(toolsets)
+    announce_tool_changes(server)
+    state.toolbox = toolbox
+    _serve_completions(server, state, toolbox)
     return server
 
 
 MAX_COMPLETIONS = 100  # the protocol's cap on values per answer
 
 
-def _serve_completions(
-    server: MCPServer[Sesame], state: Sesame, completers: dict[str, Completer]
-) -> None:
+def _serve_completions(server: MCPServer[Sesame], state: Sesame, toolbox: Toolbox) -> None:
     """One completion handler (the SDK keeps one): by argument name, whatever the prompt or
     resource template asking."""
 
@@ -74,7 +64,7 @@ def _serve_completions(
         argument: CompletionArgument,
         context: CompletionContext | None,
     ) -> Completion | None:
-        completer = completers.get(argument.name)
+        completer = toolbox.completer(argument.name)
         if completer is None:
             return None
         values = await completer(state, argument.value)

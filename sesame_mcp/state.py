@@ -5,13 +5,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import Context
 
 from server_core.kernel.principals import Me
 from sesame_mcp.client import SesameClient
 from sesame_mcp.events import EventFeed
+from sesame_mcp.labels import Directory
+
+if TYPE_CHECKING:
+    from sesame_mcp.toolbox import Toolbox
 
 
 @dataclass
@@ -21,6 +25,13 @@ class Sesame:
     client: SesameClient
     me: Me
     feed: EventFeed
+    # The toolsets on now; set by the server built over this state.
+    toolbox: Toolbox | None = None
+
+    @property
+    def directory(self) -> Directory:
+        """Channels and handles this server knows, by id and by name."""
+        return self.feed.directory
 
 
 @contextlib.asynccontextmanager

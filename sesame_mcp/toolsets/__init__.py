@@ -10,6 +10,7 @@ from sesame_mcp.toolsets import (
     history,  # noqa: F401  (registers the messaging toolset's resource, prompts, completions)
     identity,
     messaging,
+    switch,
 )
 
 # In the order `tools/list` shows them: the default toolsets first.
@@ -18,6 +19,7 @@ ALL_TOOLSETS: list[Toolset] = [
     channels.TOOLSET,
     messaging.TOOLSET,
     events.TOOLSET,
+    switch.TOOLSET,
     identity.PROFILE,
     channel_admin.TOOLSET,
     messaging.ADMIN,

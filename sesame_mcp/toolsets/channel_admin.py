@@ -12,10 +12,11 @@ from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
 from server_core.features.channels.schemas import ChannelMember
+from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.views import ChannelDetails, MemberView, label, quote
+from sesame_mcp.toolsets.views import ChannelDetails, MemberView, quote
 
 TOOLSET = Toolset(
     "channel_admin",
@@ -233,7 +234,7 @@ async def add_member(args: AddMemberInput, ctx: Context) -> MemberOutput:
     member = await state.client.channels.add_member(
         channel.id, principal.id, role=args.role, participation_mode=args.participation_mode
     )
-    return _member(label(channel), member, "added")
+    return _member(channel_label(channel), member, "added")
 
 
 class UpdateMemberInput(ToolInput):
@@ -264,7 +265,7 @@ async def update_member(args: UpdateMemberInput, ctx: Context) -> MemberOutput:
         muted=args.muted,
         participation_mode=args.participation_mode,
     )
-    return _member(label(channel), member, "updated")
+    return _member(channel_label(channel), member, "updated")
 
 
 class RemoveMemberInput(ToolInput):
@@ -281,7 +282,7 @@ async def remove_member(args: RemoveMemberInput, ctx: Context) -> MemberOutput:
     channel = await refs.resolve_channel(state, args.channel)
     principal = await refs.resolve_principal(state, args.principal)
     member = await state.client.channels.remove_member(channel.id, principal.id)
-    return _member(label(channel), member, "removed")
+    return _member(channel_label(channel), member, "removed")
 
 
 class TransferThreadInput(ToolInput):
@@ -307,11 +308,11 @@ async def transfer_thread(args: TransferThreadInput, ctx: Context) -> ThreadOutp
     """Hand a thread you own (or any, as a channel owner or admin) to another member."""
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
-    root = await refs.resolve_message_id(state, channel, args.thread)
+    root = await refs.resolve_message_id(state, channel.id, args.thread)
     owner = await refs.resolve_principal(state, args.new_owner)
     moved = await state.client.channels.transfer_thread(channel.id, root, owner.id)
     return ThreadOutput(
-        channel=label(channel),
+        channel=channel_label(channel),
         thread_root_id=moved.thread_root_id,
         owner=owner.handle,
         previous_owner_id=moved.previous_owner_id,

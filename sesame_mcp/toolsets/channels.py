@@ -41,7 +41,7 @@ async def list_channels(args: ListChannelsInput, ctx: Context) -> ListChannelsOu
     channel in other tools by its #name, its id, or @handle for a DM."""
     views = [
         ChannelView.of(channel)
-        for channel in await sesame(ctx).client.channels.list()
+        for channel in await sesame(ctx).directory.list_channels()
         if (args.include_archived or not channel.is_archived)
         and (channel.unread_count > 0 or not args.unread_only)
     ]
@@ -106,7 +106,7 @@ async def open_dm(args: OpenDmInput, ctx: Context) -> ChannelOutput:
     other = await refs.resolve_principal(state, args.principal)
     if other.id == state.me.id:
         raise ToolFailure("a DM needs another principal than you.")
-    existing = {c.id for c in await state.client.channels.list() if c.kind == "dm"}
+    existing = {c.id for c in await state.directory.list_channels() if c.kind == "dm"}
     channel = await state.client.channels.dm(other.id)
     return ChannelOutput(channel=ChannelView.of(channel), created=channel.id not in existing)
 
@@ -126,5 +126,5 @@ def channels_resource(server: MCPServer, state: Sesame) -> None:
         mime_type="application/json",
     )
     async def channels() -> str:
-        views = [ChannelView.of(channel) for channel in await state.client.channels.list()]
+        views = [ChannelView.of(channel) for channel in await state.directory.list_channels()]
         return json.dumps([view.model_dump(mode="json") for view in views])

@@ -17,11 +17,12 @@ from pydantic import Field
 
 from sesame_mcp.client import SesameError
 from sesame_mcp.failures import explain
+from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure
 from sesame_mcp.state import Sesame
 from sesame_mcp.toolsets import refs
 from sesame_mcp.toolsets.messaging import TOOLSET
-from sesame_mcp.toolsets.views import DATA_NOTE, MessageView, label, message_lines
+from sesame_mcp.toolsets.views import DATA_NOTE, MessageView, message_lines
 
 RECENT = 50  # messages in the channel resource: a screenful, well under the page limit
 CATCH_UP = 100  # unread messages a catch_up prompt quotes at most
@@ -55,7 +56,7 @@ def channel_messages_resource(server: MCPServer, state: Sesame) -> None:
         return json.dumps(
             {
                 "channelId": channel.id,
-                "channel": label(channel),
+                "channel": channel_label(channel),
                 "lastSeq": channel.last_seq,
                 "lastReadSeq": channel.last_read_seq,
                 "messages": [MessageView.of(m).model_dump(mode="json") for m in page.items],
@@ -82,7 +83,7 @@ def prompts(server: MCPServer, state: Sesame) -> None:
             raise ValueError(explain(error, "catch_up")) from error
         except ToolFailure as failure:
             raise ValueError(str(failure)) from failure
-        where = label(found)
+        where = channel_label(found)
         if not unread:
             text = f"Nothing is unread in {where}."
         else:
@@ -103,7 +104,7 @@ def prompts(server: MCPServer, state: Sesame) -> None:
         """Reply in the thread of a message: the thread so far, and how to post the reply."""
         try:
             found = await refs.resolve_channel(state, channel)
-            root = MessageView.of(await refs.resolve_message(state, found, message))
+            root = MessageView.of(await refs.resolve_message(state, found.id, message))
             page = await state.client.messages.history(found.id, thread_root_id=root.id, limit=50)
         except SesameError as error:
             raise ValueError(explain(error, "reply_in_thread")) from error
@@ -111,7 +112,7 @@ def prompts(server: MCPServer, state: Sesame) -> None:
             raise ValueError(str(failure)) from failure
         if root.thread_root_id is not None:
             raise ValueError(f"#{root.seq} is a reply; name its thread's root message instead.")
-        where = label(found)
+        where = channel_label(found)
         thread = [root] + [MessageView.of(m) for m in page.items]
         lines = message_lines(f"the thread of #{root.seq} in {where}", thread)
         lines.append(

@@ -80,7 +80,7 @@ async def find_principals(args: FindPrincipalsInput, ctx: Context) -> FindPrinci
     wanted = args.query.strip().removeprefix("@").casefold()
     found = [
         PrincipalView.of(principal)
-        for principal in await sesame(ctx).client.channels.principals()
+        for principal in await sesame(ctx).directory.list_principals()
         if (args.kind == "any" or principal.kind == args.kind)
         and (wanted in principal.handle.casefold() or wanted in principal.display_name.casefold())
     ]

@@ -14,10 +14,11 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from server_core.features.messages.schemas import Mention, Reaction
+from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.views import MessageView, label, message_lines, quote
+from sesame_mcp.toolsets.views import MessageView, message_lines, quote
 
 TOOLSET = Toolset(
     "messaging", "Read and send messages, reply in threads, react, mark read", default=True
@@ -53,7 +54,7 @@ class SendMessageInput(ToolInput):
 
 
 class SentOutput(ToolOutput):
-    channel: str = Field(description="Where it went: #name or @handle")
+    channel: str = Field(description="Where it went: #name or DM with @handle")
     message_id: str = Field(description="The message's id")
     seq: int = Field(description="Its seq in the channel")
     thread_root_id: str | None = Field(description="Replies: the id of the thread's root")
@@ -68,12 +69,12 @@ async def send_message(args: SendMessageInput, ctx: Context) -> SentOutput:
     """Post a message in a channel or DM, or reply in a thread with `thread`. Mention
     someone by writing their @handle."""
     state = sesame(ctx)
-    channel = await refs.resolve_channel(state, args.channel)
+    channel_id, where = await refs.channel_target(state, args.channel)
     root = None
     if args.thread is not None:
-        root = await refs.resolve_message_id(state, channel, args.thread)
+        root = await refs.resolve_message_id(state, channel_id, args.thread)
     message = await state.client.messages.send(
-        channel.id,
+        channel_id,
         args.content,
         intent=args.intent,
         thread_root_id=root,
@@ -81,7 +82,7 @@ async def send_message(args: SendMessageInput, ctx: Context) -> SentOutput:
         mentions=await _mentions(state, args.content),
     )
     return SentOutput(
-        channel=label(channel),
+        channel=where,
         message_id=message.id,
         seq=message.seq,
         thread_root_id=message.thread_root_id,
@@ -93,7 +94,7 @@ async def _mentions(state: Sesame, content: str) -> list[Mention]:
     found = list(HANDLE.finditer(content))
     if not found:
         return []
-    known = {p.handle: p.id for p in await state.client.channels.principals()}
+    known = await state.directory.principal_ids(m.group(1) for m in found)
     return [
         Mention(principal_id=known[m.group(1).lower()], offset=m.start(), length=len(m.group(0)))
         for m in found
@@ -120,7 +121,7 @@ class ReadMessagesInput(ToolInput):
 
 
 class MessagesOutput(ToolOutput):
-    channel: str = Field(description="The channel: #name or @handle")
+    channel: str = Field(description="The channel: #name or DM with @handle")
     channel_id: str = Field(description="The channel's id")
     messages: list[MessageView] = Field(description="The messages, oldest first")
     has_more: bool = Field(description="Whether more exist in the direction read")
@@ -148,7 +149,7 @@ async def read_messages(args: ReadMessagesInput, ctx: Context) -> MessagesOutput
     channel = await refs.resolve_channel(state, args.channel)
     root = None
     if args.thread is not None:
-        root = await refs.resolve_message_id(state, channel, args.thread)
+        root = await refs.resolve_message_id(state, channel.id, args.thread)
     cursor = args.before_seq
     direction: Literal["before", "after"] = "before"
     if args.unread_only or args.after_seq is not None:
@@ -164,7 +165,7 @@ async def read_messages(args: ReadMessagesInput, ctx: Context) -> MessagesOutput
     )
     next_cursor = page.cursor if isinstance(page.cursor, int) else None
     return MessagesOutput(
-        channel=label(channel),
+        channel=channel_label(channel),
         channel_id=channel.id,
         messages=[MessageView.of(message) for message in page.items],
         has_more=page.has_more,
@@ -197,7 +198,7 @@ async def add_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
     """Add your reaction to a message (adding the same one again changes nothing)."""
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel, args.message)
+    message_id = await refs.resolve_message_id(state, channel.id, args.message)
     result = await state.client.messages.react(channel.id, message_id, args.emoji)
     return _reactions(result.message_id, result.reactions)
 
@@ -207,7 +208,7 @@ async def remove_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
     """Take back your reaction to a message (removing it again changes nothing)."""
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel, args.message)
+    message_id = await refs.resolve_message_id(state, channel.id, args.message)
     result = await state.client.messages.unreact(channel.id, message_id, args.emoji)
     return _reactions(result.message_id, result.reactions)
 
@@ -224,7 +225,7 @@ class MarkReadInput(ToolInput):
 
 
 class ReadPositionOutput(ToolOutput):
-    channel: str = Field(description="The channel: #name or @handle")
+    channel: str = Field(description="The channel: #name or DM with @handle")
     last_read_seq: int = Field(description="Your read position now (it never moves back)")
     unread_count: int = Field(description="Messages by others still unread")
 
@@ -240,7 +241,7 @@ async def mark_read(args: MarkReadInput, ctx: Context) -> ReadPositionOutput:
     seq = channel.last_seq if args.seq is None else args.seq
     position = await state.client.messages.mark_read(channel.id, seq)
     return ReadPositionOutput(
-        channel=label(channel),
+        channel=channel_label(channel),
         last_read_seq=position.last_read_seq,
         unread_count=position.unread_count,
     )
@@ -253,7 +254,7 @@ class EditMessageInput(ToolInput):
 
 
 class MessageOutput(ToolOutput):
-    channel: str = Field(description="The channel: #name or @handle")
+    channel: str = Field(description="The channel: #name or DM with @handle")
     message: MessageView = Field(description="The message now")
 
     def render(self) -> str:
@@ -268,9 +269,9 @@ async def edit_message(args: EditMessageInput, ctx: Context) -> MessageOutput:
     """Replace the text of one of your messages (members see it marked edited)."""
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel, args.message)
+    message_id = await refs.resolve_message_id(state, channel.id, args.message)
     message = await state.client.messages.edit(channel.id, message_id, args.content)
-    return MessageOutput(channel=label(channel), message=MessageView.of(message))
+    return MessageOutput(channel=channel_label(channel), message=MessageView.of(message))
 
 
 class DeleteMessageInput(ToolInput):
@@ -284,6 +285,6 @@ async def delete_message(args: DeleteMessageInput, ctx: Context) -> MessageOutpu
     or anyone's in a channel you own or administer."""
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel, args.message)
+    message_id = await refs.resolve_message_id(state, channel.id, args.message)
     message = await state.client.messages.delete(channel.id, message_id)
-    return MessageOutput(channel=label(channel), message=MessageView.of(message))
+    return MessageOutput(channel=channel_label(channel), message=MessageView.of(message))

@@ -1,5 +1,6 @@
-"""How tools name things: a channel by id, #name or @handle (its DM); a principal by id,
-@handle or `me`; a message by id or by its seq in the channel (`12` or `#12`).
+"""How tools name things: a channel by id, #name or @handle (its DM, also written `DM with
+@handle` as tools show it); a principal by id, @handle or `me`; a message by id or by its seq
+in the channel (`12` or `#12`).
 
 Agents see names and seqs in the briefing and in message listings; accepting them saves a
 lookup call and keeps the rendered text free of long ids.
@@ -11,6 +12,7 @@ import re
 
 from server_core.features.channels.schemas import Channel, PrincipalSummary
 from server_core.features.messages.schemas import Message
+from sesame_mcp.labels import DM_PREFIX, channel_label
 from sesame_mcp.registry import ToolFailure
 from sesame_mcp.state import Sesame
 
@@ -23,22 +25,38 @@ MESSAGE_REF = "A message of the channel: its seq (12 or #12) or id"
 
 
 async def resolve_channel(state: Sesame, ref: str) -> Channel:
-    """The channel `ref` names among yours; an id is fetched directly (the platform answers
-    404 or 403 for ids that are not yours)."""
+    """The channel `ref` names among yours, fresh from the platform (the platform answers 404
+    or 403 for ids that are not yours)."""
+    channel = await known_channel(state, ref)
+    fresh = await state.client.channels.get(channel.id if channel else ref.strip().lower())
+    state.directory.remember([fresh])
+    return fresh
+
+
+async def channel_target(state: Sesame, ref: str) -> tuple[str, str]:
+    """The id and label of the channel `ref` names, without a request when the channel is
+    known: for writes, where the platform checks access anyway."""
+    channel = await known_channel(state, ref)
+    if channel is None:  # an id not seen yet
+        channel = await resolve_channel(state, ref)
+    return channel.id, channel_label(channel)
+
+
+async def known_channel(state: Sesame, ref: str) -> Channel | None:
+    """The channel `ref` names as far as this server knows its channels: None for an id it
+    has not seen; a failure for a name or handle that is none of yours."""
     ref = ref.strip()
     if UUID.match(ref):
-        return await state.client.channels.get(ref.lower())
-    channels = await state.client.channels.list()
+        return state.directory.known_channel(ref.lower())
+    ref = ref.removeprefix(DM_PREFIX).strip()
     if ref.startswith("@"):
-        handle = ref[1:].lower()
-        found = [c for c in channels if c.dm_partner and c.dm_partner.handle == handle]
-        if not found:
+        dm = await state.directory.dm_with(ref[1:])
+        if dm is None:
             raise ToolFailure(
                 f"you have no DM with {ref}. Next: open one with open_dm(principal={ref!r})."
             )
-        return found[0]
-    name = ref.removeprefix("#").casefold()
-    found = [c for c in channels if c.name is not None and c.name.casefold() == name]
+        return dm
+    found = await state.directory.channels_named(ref.removeprefix("#"))
     if not found:
         raise ToolFailure(
             f"no channel of yours is named {ref!r}. Next: list_channels shows your channels "
@@ -55,7 +73,7 @@ async def resolve_principal(state: Sesame, ref: str) -> PrincipalSummary:
     ref = ref.strip()
     if ref.lower() == "me":
         ref = state.me.id
-    principals = await state.client.channels.principals()
+    principals = await state.directory.list_principals()
     if UUID.match(ref):
         found = [p for p in principals if p.id == ref.lower()]
     else:
@@ -69,46 +87,46 @@ async def resolve_principal(state: Sesame, ref: str) -> PrincipalSummary:
     return found[0]
 
 
-async def resolve_message_id(state: Sesame, channel: Channel, ref: str) -> str:
-    """The id of the message `ref` names in `channel`."""
+async def resolve_message_id(state: Sesame, channel_id: str, ref: str) -> str:
+    """The id of the message `ref` names in the channel."""
     ref = ref.strip()
     if UUID.match(ref):
         return ref.lower()
-    return (await message_at(state, channel, ref)).id
+    return (await message_at(state, channel_id, ref)).id
 
 
-async def resolve_message(state: Sesame, channel: Channel, ref: str) -> Message:
-    """The message `ref` names in `channel`. The platform reads messages by seq only, so an
+async def resolve_message(state: Sesame, channel_id: str, ref: str) -> Message:
+    """The message `ref` names in the channel. The platform reads messages by seq only, so an
     id is looked for page by page: fine for prompts, too slow for tools."""
     ref = ref.strip()
     if not UUID.match(ref):
-        return await message_at(state, channel, ref)
-    async for message in state.client.messages.after(channel.id, 0):
+        return await message_at(state, channel_id, ref)
+    async for message in state.client.messages.after(channel_id, 0):
         if message.id == ref.lower():
             return message
     raise ToolFailure(f"no message {ref} in this channel. Next: read_messages lists them.")
 
 
-async def message_at(state: Sesame, channel: Channel, ref: str) -> Message:
-    """The message with seq `ref` (`12` or `#12`) in `channel`."""
+async def message_at(state: Sesame, channel_id: str, ref: str) -> Message:
+    """The message with seq `ref` (`12` or `#12`) in the channel."""
     match = SEQ.match(ref.strip())
     if match is None:
         raise ToolFailure(f"{ref!r} is neither a message id nor a seq such as 12 or #12.")
     seq = int(match.group(1))
     page = await state.client.messages.history(
-        channel.id, cursor=seq - 1, limit=1, direction="after", include_replies=True
+        channel_id, cursor=seq - 1, limit=1, direction="after", include_replies=True
     )
     if not page.items or page.items[0].seq != seq:
         raise ToolFailure(
-            f"no message #{seq} in this channel (its newest is #{channel.last_seq}). Next: "
-            "read_messages shows the messages with their seqs."
+            f"no message #{seq} in this channel. Next: read_messages shows the messages with "
+            "their seqs."
         )
     return page.items[0]
 
 
 async def channel_names(state: Sesame, prefix: str) -> list[str]:
     """Completion values for channel arguments: #names and @handles of DMs."""
-    channels = await state.client.channels.list()
+    channels = await state.directory.list_channels()
     names = [f"#{c.name}" for c in channels if c.name and not c.is_archived]
     names += [f"@{c.dm_partner.handle}" for c in channels if c.dm_partner]
     wanted = prefix.strip().lstrip("#@").casefold()
@@ -118,7 +136,7 @@ async def channel_names(state: Sesame, prefix: str) -> list[str]:
 async def handles(state: Sesame, prefix: str) -> list[str]:
     """Completion values for principal arguments: @handles."""
     wanted = prefix.strip().lstrip("@").lower()
-    principals = await state.client.channels.principals()
+    principals = await state.directory.list_principals()
     return sorted(f"@{p.handle}" for p in principals if p.handle.startswith(wanted))
 
 
@@ -128,6 +146,6 @@ async def channel_ids(state: Sesame, prefix: str) -> list[str]:
     wanted = prefix.strip().lstrip("#").casefold()
     return [
         channel.id
-        for channel in await state.client.channels.list()
+        for channel in await state.directory.list_channels()
         if channel.id.startswith(wanted) or (channel.name or "").casefold().startswith(wanted)
     ]

@@ -3,6 +3,7 @@ changing them as their owner."""
 
 from __future__ import annotations
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -49,12 +50,16 @@ async def test_create_channel_with_an_unknown_member_says_how_to_find_one(mcp: C
 async def test_open_dm_creates_it_once(mcp: Client, bob: Agent) -> None:
     first = ok(await mcp.call_tool("open_dm", {"principal": "@bob"}))
     assert first["created"]
-    assert first["channel"]["name"] == "@bob"
+    assert first["channel"]["name"] == "DM with @bob"
     second = ok(await mcp.call_tool("open_dm", {"principal": bob.account.id}))
     assert not second["created"]
     assert second["channel"]["id"] == first["channel"]["id"]
     sent = ok(await mcp.call_tool("send_message", {"channel": "@bob", "content": "psst"}))
-    assert sent["channel"] == "@bob"
+    assert sent["channel"] == "DM with @bob"
+    # What tools show is accepted back (after the DM's 100 ms loop-prevention cooldown).
+    await anyio.sleep(0.15)
+    again = ok(await mcp.call_tool("send_message", {"channel": "DM with @bob", "content": "!"}))
+    assert again["seq"] == sent["seq"] + 1
 
 
 async def test_open_dm_with_yourself_is_refused(mcp: Client) -> None:

@@ -120,6 +120,7 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
         "find_principals",
         "list_channels",
         "read_messages",
+        "switch_toolsets",
         "wait_for_events",
         "whoami",
     ]

@@ -697,6 +697,45 @@ async def test_the_whole_tool_surface(mcp_all: Client) -> None:
                 },
             },
             {
+                "name": "switch_toolsets",
+                "title": "Switch toolsets",
+                "description": "Switch toolsets on or off; no arguments lists those on. Optional: profile (your status), channel_admin (channel settings, members), message_admin (edit, delete).",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "enable": {
+                            "description": "Toolsets to switch on",
+                            "items": {"type": "string"},
+                            "maxItems": 20,
+                            "type": "array",
+                        },
+                        "disable": {
+                            "description": "Toolsets to switch off",
+                            "items": {"type": "string"},
+                            "maxItems": 20,
+                            "type": "array",
+                        },
+                    },
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "enabled": {"items": {"type": "string"}, "type": "array"},
+                        "added": {"items": {"type": "string"}, "type": "array"},
+                        "removed": {"items": {"type": "string"}, "type": "array"},
+                        "read_only": {"type": "boolean"},
+                    },
+                    "required": ["enabled", "added", "removed", "read_only"],
+                    "type": "object",
+                },
+            },
+            {
                 "name": "set_status",
                 "title": "Set my status",
                 "description": "Tell your workspace what you are doing (status, detail, progress); it replaces your previous status and is broadcast to everyone connected.",
