@@ -248,7 +248,8 @@ def _decide(
     audit = Audit(conn, events, keyring, caller, utcnow())
     lease = _load(audit, lease_id, lock=True)
     ids = _ids(lease)
-    approver = _is_approver(audit, lease)
+    vault = find_vault(conn, caller, lease["vault_id"])
+    approver = vault is not None and vault.allows("approve")
     if lease["requester_id"] == caller.principal_id:
         audit.deny(
             VaultAccessDenied(f"You cannot {action.removeprefix('lease_')} your own lease"),
@@ -256,7 +257,13 @@ def _decide(
             **ids,
         )
     if not approver:
-        audit.deny(VaultNotFound(f"No lease with id '{lease_id}' in this workspace"), action, **ids)
+        # Members of the vault learn that they may not; others that there is nothing here.
+        error: ApiError = (
+            VaultAccessDenied("Only the vault's owners and admins decide leases")
+            if vault is not None and vault.role is not None
+            else VaultNotFound(f"No lease with id '{lease_id}' in this workspace")
+        )
+        audit.deny(error, action, **ids)
     if lease["status"] != "pending":
         audit.deny(LeaseNotPending(f"This lease is {lease['status']}, not pending"), action, **ids)
     return audit, lease
