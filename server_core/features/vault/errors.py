@@ -14,8 +14,11 @@
                                                               active: pending, denied, expired,
                                                               revoked; recorded as denied)
     ApiError
-    └── AuditUnavailable         500 audit_unavailable       (the access event could not be
-                                                              written: nothing is revealed)
+    ├── AuditUnavailable         500 audit_unavailable       (the access event could not be
+    │                                                         written: nothing is revealed)
+    └── FieldUnreadable          500 vault_field_unreadable  (a stored field does not open:
+                                                              tampered, moved, or its master
+                                                              key is not configured)
 
 Denials keep their writes (`keeps_writes`): the request's transaction commits the denied
 access event, then the error is answered. Raise them before anything else is written.
@@ -70,3 +73,11 @@ class LeaseNotActive(Conflict):
 class AuditUnavailable(ApiError):
     code = "audit_unavailable"
     default_message = "The access could not be recorded, so nothing was revealed"
+
+
+class FieldUnreadable(ApiError):
+    code = "vault_field_unreadable"
+    default_message = (
+        "A stored field of this item does not open: it was altered, or its master key is "
+        "not configured on this server"
+    )

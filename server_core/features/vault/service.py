@@ -7,6 +7,7 @@ access to a secret and every denial goes to the trail through `audit.Audit`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from server_core.features.vault import totp as totp_codes
 from server_core.features.vault.audit import Audit
 from server_core.features.vault.envelope import SealedField, open_field, seal_field
 from server_core.features.vault.errors import (
+    FieldUnreadable,
     NoTotpSecret,
     UnknownField,
     VaultAccessDenied,
@@ -59,7 +61,7 @@ from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.errors import BadRequest, Conflict, Forbidden, NotFound
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id, parse_id
-from server_core.kernel.keyring import Keyring
+from server_core.kernel.keyring import Keyring, KeyringError
 from server_core.kernel.store.tables import (
     principals,
     vault_item_fields,
@@ -69,6 +71,8 @@ from server_core.kernel.store.tables import (
     vault_members,
     vaults,
 )
+
+log = logging.getLogger(__name__)
 
 MASK = "••••••••"
 FIELD = "field"
@@ -180,13 +184,20 @@ def field_rows(conn: Connection, item_id: str, slot: str = FIELD) -> list[RowMap
 
 
 def _open(keyring: Keyring, row: Mapping[Any, Any]) -> str:
-    return open_field(
-        keyring,
-        row["item_id"],
-        row["slot"],
-        row["field_key"],
-        SealedField(bytes(row["ciphertext"]), bytes(row["wrapped_key"]), row["master_key_id"]),
-    )
+    try:
+        return open_field(
+            keyring,
+            row["item_id"],
+            row["slot"],
+            row["field_key"],
+            SealedField(bytes(row["ciphertext"]), bytes(row["wrapped_key"]), row["master_key_id"]),
+        )
+    except KeyringError as exc:
+        log.error(
+            "vault field does not open",
+            extra={"itemId": row["item_id"], "fieldKey": row["field_key"], "reason": str(exc)},
+        )
+        raise FieldUnreadable() from exc
 
 
 def open_fields(keyring: Keyring, rows: Iterable[Mapping[Any, Any]]) -> dict[str, str]:
