@@ -21,6 +21,7 @@ from server_core.features.agents.routes import router as agents_router
 from server_core.features.auth.routes import router as auth_router
 from server_core.features.channels.routes import router as channels_router
 from server_core.features.messages.routes import router as messages_router
+from server_core.features.vault.routes import router as vault_router
 from server_core.gateway import GatewayRoute, gateway_hub
 from server_core.kernel import errors
 from server_core.kernel.middleware import AccessLog, BodyLimit
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(agents_router, prefix=API_PREFIX)
     app.include_router(channels_router, prefix=API_PREFIX)
     app.include_router(messages_router, prefix=API_PREFIX)
+    app.include_router(vault_router, prefix=API_PREFIX)
     _install_health(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 

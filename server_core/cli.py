@@ -24,6 +24,7 @@ from server_core.config import Settings
 from server_core.features.agents.schemas import ProvisionAgentRequest
 from server_core.features.agents.service import do_create_api_key, do_insert_agent
 from server_core.features.auth.schemas import RegisterRequest
+from server_core.features.vault import envelope as vault_envelope
 from server_core.features.workspaces import service as workspaces
 from server_core.gateway.uvicorn_ws import UVICORN_OPTIONS
 from server_core.kernel.errors import ApiError
@@ -262,7 +263,8 @@ def keys() -> None:
 @storage_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON")
 def keys_rotate(as_json: bool, **flags: Any) -> None:
-    """Add a new master key and rewrap every data key under it (works while servers run).
+    """Add a new master key and rewrap every data key (message data keys and the key of
+    every vault field) under it (works while servers run).
 
     With a key file (the default) the new key is generated into it; old keys stay in the file.
     With SESAME_MASTER_KEY, list the new key first (`new:…,old:…`) on every node, then run this
@@ -275,9 +277,13 @@ def keys_rotate(as_json: bool, **flags: Any) -> None:
             if keyring.masters.path is not None:
                 keyring = Keyring(keyring.masters.with_new_key())
             rewrapped = await platform.store.run_sync(keyring.rewrap_all)
+            vault_fields = await platform.store.run_sync(
+                lambda conn: vault_envelope.rewrap_all(conn, keyring)
+            )
             return {
                 "currentKeyId": keyring.masters.current_id,
                 "rewrappedDataKeys": rewrapped,
+                "rewrappedVaultFieldKeys": vault_fields,
                 "keyFile": str(keyring.masters.path) if keyring.masters.path else None,
             }
 
@@ -290,7 +296,8 @@ def keys_rotate(as_json: bool, **flags: Any) -> None:
     else:
         click.echo(
             f"current master key {result['currentKeyId']}; "
-            f"rewrapped {result['rewrappedDataKeys']} data key(s)"
+            f"rewrapped {result['rewrappedDataKeys']} data key(s) and "
+            f"{result['rewrappedVaultFieldKeys']} vault field key(s)"
         )
 
 

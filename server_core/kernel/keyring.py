@@ -11,6 +11,9 @@
   to its row by associated data (a ciphertext copied to another row does not open).
 
 Unwrapped data keys are cached for the life of the process.
+
+Features that keep a data key per value (vault fields) wrap and unwrap their keys with
+`wrap_key` / `unwrap_key`, binding each wrap to its owner by associated data.
 """
 
 from __future__ import annotations
@@ -243,23 +246,42 @@ class Keyring:
         return changed
 
     def _wrap(self, master_id: str, data_key_id: str, raw: bytes) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
-        master = AESGCM(self._masters.keys[master_id])
-        return nonce + master.encrypt(nonce, raw, _wrap_aad(data_key_id))
+        return self._wrap_bound(master_id, raw, _wrap_aad(data_key_id))
 
     def _unwrap(self, master_id: str, data_key_id: str, wrapped: bytes) -> bytes:
+        try:
+            return self._unwrap_bound(master_id, wrapped, _wrap_aad(data_key_id))
+        except InvalidTag as exc:
+            raise KeyringError(f"data key {data_key_id} does not open with '{master_id}'") from exc
+
+    def _wrap_bound(self, master_id: str, raw: bytes, aad: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        master = AESGCM(self._masters.keys[master_id])
+        return nonce + master.encrypt(nonce, raw, aad)
+
+    def _unwrap_bound(self, master_id: str, wrapped: bytes, aad: bytes) -> bytes:
         if master_id not in self._masters.keys and self._masters.path is not None:
             # Rotated by another process since this one started: read the file again.
             self._masters = MasterKeys.from_file(self._masters.path)
         key = self._masters.keys.get(master_id)
         if key is None:
             raise KeyringError(f"master key '{master_id}' is not configured")
+        return AESGCM(key).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], aad)
+
+    # -- keys wrapped for other owners (vault fields) ----------------------------------------
+
+    def wrap_key(self, raw: bytes, aad: bytes) -> tuple[str, bytes]:
+        """Wrap a data key under the current master key, bound to `aad`; return the master
+        key's id and the wrapped key (`nonce ‖ ciphertext ‖ tag`)."""
+        master_id = self._masters.current_id
+        return master_id, self._wrap_bound(master_id, raw, aad)
+
+    def unwrap_key(self, master_id: str, wrapped: bytes, aad: bytes) -> bytes:
+        """Open a key wrapped by `wrap_key` with the same `aad`; KeyringError if it does not."""
         try:
-            return AESGCM(key).decrypt(
-                wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(data_key_id)
-            )
+            return self._unwrap_bound(master_id, wrapped, aad)
         except InvalidTag as exc:
-            raise KeyringError(f"data key {data_key_id} does not open with '{master_id}'") from exc
+            raise KeyringError(f"wrapped key does not open with '{master_id}'") from exc
 
     # -- values ------------------------------------------------------------------------------
 

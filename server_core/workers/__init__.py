@@ -9,6 +9,7 @@ import anyio
 
 from server_core.kernel.platform import Platform
 from server_core.workers.auto_archive import auto_archive_loop
+from server_core.workers.lease_expiry import lease_expiry_loop
 
 
 @contextlib.asynccontextmanager
@@ -18,5 +19,6 @@ async def run_workers(platform: Platform) -> AsyncIterator[None]:
         group.start_soon(
             auto_archive_loop, platform.store, platform.settings.auto_archive_interval_seconds
         )
+        group.start_soon(lease_expiry_loop, platform.store)
         yield
         group.cancel_scope.cancel()

@@ -260,3 +260,176 @@ principal_status = sa.Table(
     sa.Column("emoji", sa.String(32), nullable=True),
     _when("updated_at"),
 )
+
+# --- vault --------------------------------------------------------------------------------
+
+vaults = sa.Table(
+    "vaults",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("sensitivity_label", sa.String(16), nullable=False),
+    # {"alwaysMask": [hint, …], "neverMask": [hint, …]} or null.
+    sa.Column("masking_policy", Json, nullable=True),
+    _id("created_by", sa.ForeignKey("principals.id"), nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.CheckConstraint(
+        "sensitivity_label in ('low', 'medium', 'high', 'critical')", name="sensitivity_label"
+    ),
+    sa.Index(None, "workspace_id"),
+)
+
+vault_members = sa.Table(
+    "vault_members",
+    metadata,
+    _id("vault_id", sa.ForeignKey("vaults.id", ondelete="CASCADE"), nullable=False),
+    _id("principal_id", sa.ForeignKey("principals.id"), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    _id("added_by", sa.ForeignKey("principals.id"), nullable=False),
+    _when("added_at"),
+    sa.PrimaryKeyConstraint("vault_id", "principal_id"),
+    sa.CheckConstraint("role in ('owner', 'admin', 'editor', 'viewer', 'use_only')", name="role"),
+    sa.Index(None, "principal_id"),
+)
+
+vault_items = sa.Table(
+    "vault_items",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    _id("vault_id", sa.ForeignKey("vaults.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("url", sa.Text, nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+    sa.Column("tags", Json, nullable=False),
+    sa.Column("type_metadata", Json, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    _id("created_by", sa.ForeignKey("principals.id"), nullable=False),
+    _id("updated_by", sa.ForeignKey("principals.id"), nullable=False),
+    _when("last_accessed_at", nullable=True),
+    _when("last_rotated_at", nullable=True),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.Index(None, "vault_id"),
+    sa.Index(None, "workspace_id"),
+)
+
+# Each field is sealed on its own: a fresh data key per field, wrapped by a master key, with the
+# item id, slot and field key bound in as associated data of both the wrap and the ciphertext.
+vault_item_fields = sa.Table(
+    "vault_item_fields",
+    metadata,
+    _id("item_id", sa.ForeignKey("vault_items.id", ondelete="CASCADE"), nullable=False),
+    # "field": a field of the item; "meta": a secret kept out of typeMetadata (totpSecret).
+    sa.Column("slot", sa.String(8), nullable=False),
+    sa.Column("field_key", sa.String(128), nullable=False),
+    sa.Column("hint", sa.String(16), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("ciphertext", sa.LargeBinary, nullable=False),
+    sa.Column("wrapped_key", sa.LargeBinary, nullable=False),
+    sa.Column("master_key_id", sa.String(64), nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.PrimaryKeyConstraint("item_id", "slot", "field_key"),
+    sa.Index(None, "master_key_id"),
+)
+
+vault_item_shares = sa.Table(
+    "vault_item_shares",
+    metadata,
+    _id("item_id", sa.ForeignKey("vault_items.id", ondelete="CASCADE"), nullable=False),
+    _id("principal_id", sa.ForeignKey("principals.id"), nullable=False),
+    sa.Column("can_reveal", sa.Boolean, nullable=False),
+    sa.Column("allowed_domains", Json, nullable=False),
+    _when("expires_at", nullable=True),
+    _id("shared_by", sa.ForeignKey("principals.id"), nullable=False),
+    _when("created_at"),
+    sa.PrimaryKeyConstraint("item_id", "principal_id"),
+    sa.Index(None, "principal_id"),
+)
+
+vault_leases = sa.Table(
+    "vault_leases",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    _id("item_id", sa.ForeignKey("vault_items.id", ondelete="CASCADE"), nullable=False),
+    _id("vault_id", nullable=False),
+    _id("requester_id", sa.ForeignKey("principals.id"), nullable=False),
+    _id("approver_id", sa.ForeignKey("principals.id"), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("duration_minutes", sa.Integer, nullable=True),
+    # Null means unlimited; `uses_remaining` only ever falls, in one conditional UPDATE.
+    sa.Column("max_uses", sa.Integer, nullable=True),
+    sa.Column("uses_remaining", sa.Integer, nullable=True),
+    sa.Column("use_count", sa.Integer, nullable=False),
+    sa.Column("constraints", Json, nullable=False),
+    _when("expires_at", nullable=True),
+    _when("decided_at", nullable=True),
+    _when("revoked_at", nullable=True),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.CheckConstraint(
+        "status in ('pending', 'active', 'expired', 'revoked', 'denied')", name="status"
+    ),
+    sa.Index(None, "item_id"),
+    sa.Index(None, "requester_id"),
+    sa.Index(None, "status", "expires_at"),
+)
+
+# The audit trail: no foreign keys, so it outlives the items and vaults it is about.
+vault_access_events = sa.Table(
+    "vault_access_events",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", nullable=False),
+    _id("vault_id", nullable=True),
+    _id("item_id", nullable=True),
+    _id("lease_id", nullable=True),
+    _id("principal_id", nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("detail", sa.Text, nullable=True),
+    sa.Column("fields", Json, nullable=False),
+    _when("created_at"),
+    sa.Index(None, "workspace_id", "id"),
+    sa.Index(None, "item_id", "id"),
+)
+
+vault_alert_rules = sa.Table(
+    "vault_alert_rules",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    _id("vault_id", sa.ForeignKey("vaults.id", ondelete="CASCADE"), nullable=True),
+    _id("item_id", sa.ForeignKey("vault_items.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("trigger", sa.String(16), nullable=False),
+    sa.Column("destination", sa.String(16), nullable=False),
+    sa.Column("destination_config", Json, nullable=False),
+    sa.Column("threshold", sa.Integer, nullable=True),
+    _id("created_by", sa.ForeignKey("principals.id"), nullable=False),
+    _when("last_fired_at", nullable=True),
+    _when("created_at"),
+    sa.Index(None, "workspace_id"),
+)
+
+vault_alert_deliveries = sa.Table(
+    "vault_alert_deliveries",
+    metadata,
+    _id(primary_key=True),
+    _id("workspace_id", nullable=False),
+    _id("rule_id", sa.ForeignKey("vault_alert_rules.id", ondelete="CASCADE"), nullable=False),
+    _id("access_event_id", nullable=True),
+    sa.Column("destination", sa.String(16), nullable=False),
+    # "sent" (posted to its channel), "pending" (push and email: no sender yet), "failed".
+    sa.Column("status", sa.String(16), nullable=False),
+    _id("message_id", nullable=True),
+    sa.Column("payload", Json, nullable=False),
+    _when("created_at"),
+    sa.Index(None, "rule_id"),
+)
