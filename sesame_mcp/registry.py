@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sesame_mcp.client import SesameError
 from sesame_mcp.failures import explain
+from sesame_mcp.state import sesame
 
 if TYPE_CHECKING:
     from sesame_mcp.state import Sesame
@@ -73,6 +74,8 @@ class ToolSpec:
     idempotent: bool
     open_world: bool
     toolset: str
+    # Stores secrets on purpose (vault items): exempt from the outbound guard.
+    carries_secrets: bool = False
 
     def annotations(self) -> ToolAnnotations:
         # No title here: the tool's own `title` says it once.
@@ -103,6 +106,7 @@ class Toolset:
         destructive: bool = False,
         idempotent: bool = False,
         open_world: bool = False,
+        carries_secrets: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Declare a tool: the function's name is the tool's, its docstring the description,
         its `args` annotation the input model and its return annotation the output model.
@@ -111,7 +115,11 @@ class Toolset:
         ones), so they must be true: `destructive` when the call may remove or overwrite
         something, `idempotent` when repeating it with the same arguments changes nothing
         more. `open_world` stays False: tools only reach the Sesame platform, a closed system
-        whose principals and channels are known, never the open web."""
+        whose principals and channels are known, never the open web.
+
+        Every string argument of a tool that writes is checked against the secrets this
+        server revealed (see `sesame_mcp.guard`); `carries_secrets` exempts a tool whose
+        purpose is to store secrets in the vault."""
 
         def declare(handler: Handler) -> Handler:
             hints = get_type_hints(handler)
@@ -128,6 +136,7 @@ class Toolset:
                     idempotent=idempotent or read_only,
                     open_world=open_world,
                     toolset=self.name,
+                    carries_secrets=carries_secrets,
                 )
             )
             return handler
@@ -194,8 +203,16 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
     """The SDK's tool for a spec: the input model as the (flat) argument model, the output
     model as the output schema, failures as error results."""
 
+    guarded = not spec.read_only and not spec.carries_secrets
+
     async def call(ctx: Context, **arguments: Any) -> CallToolResult:
         args = spec.input_model.model_construct(**arguments)  # validated by the SDK already
+        if guarded and (leak := sesame(ctx).guard.leak(arguments)) is not None:
+            return failed(
+                f"{spec.name} refused: the text contains a secret this server revealed "
+                f"({leak}). Secrets must not be posted; refer to the vault item instead, or "
+                "share it with share_vault_item."
+            )
         try:
             output = await spec.handler(args, ctx)
         except ToolFailure as failure:

@@ -81,7 +81,13 @@ async def connected(settings: McpSettings) -> AsyncIterator[Connected]:
             raise StartupError(f"bad credential: {error}") from error
         await stack.enter_async_context(client)
         try:
-            state = await stack.enter_async_context(open_sesame(client))
+            state = await stack.enter_async_context(
+                open_sesame(
+                    client,
+                    data_dir=settings.data_dir if settings.embedded else None,
+                    remote=settings.transport != "stdio" and settings.beyond_loopback,
+                )
+            )
         except SesameError as error:
             raise StartupError(_unreachable(api_url, error)) from error
         yield Connected(state, local)

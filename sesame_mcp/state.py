@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import Context
 
 from server_core.kernel.principals import Me
 from sesame_mcp.client import SesameClient
+from sesame_mcp.delivery import SecretFiles
 from sesame_mcp.events import EventFeed
+from sesame_mcp.guard import SecretGuard
 from sesame_mcp.labels import Directory
 
 if TYPE_CHECKING:
@@ -25,6 +28,11 @@ class Sesame:
     client: SesameClient
     me: Me
     feed: EventFeed
+    # Where revealed secrets go instead of the model's context, and what they were.
+    files: SecretFiles = field(default_factory=SecretFiles)
+    guard: SecretGuard = field(default_factory=SecretGuard)
+    # Served to other machines: a file on this one would not reach the agent.
+    remote: bool = False
     # The toolsets on now; set by the server built over this state.
     toolbox: Toolbox | None = None
 
@@ -36,15 +44,25 @@ class Sesame:
 
 @contextlib.asynccontextmanager
 async def open_sesame(
-    client: SesameClient, *, listener_options: Mapping[str, Any] | None = None
+    client: SesameClient,
+    *,
+    listener_options: Mapping[str, Any] | None = None,
+    data_dir: Path | None = None,
+    remote: bool = False,
 ) -> AsyncIterator[Sesame]:
     """The shared state over a connected client (which the caller keeps and closes), with the
     event feed running until the block ends. `listener_options` go to the platform's
-    `EventListener` (reconnect delays, heartbeat)."""
+    `EventListener` (reconnect delays, heartbeat); secret files go under `data_dir` (else a
+    temporary directory) and are removed at the end; `remote` when MCP clients connect from
+    other machines."""
     me = await client.me()
     feed = EventFeed(client, me.id, listener_options=listener_options)
-    async with feed.running():
-        yield Sesame(client=client, me=me, feed=feed)
+    files = SecretFiles(data_dir)
+    try:
+        async with feed.running():
+            yield Sesame(client=client, me=me, feed=feed, files=files, remote=remote)
+    finally:
+        files.close()
 
 
 def sesame(ctx: Context[Any, Any]) -> Sesame:

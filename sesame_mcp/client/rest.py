@@ -31,6 +31,7 @@ from sesame_mcp.client.channels import Channels
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.events import EventListener
 from sesame_mcp.client.messages import Messages
+from sesame_mcp.client.vault import VaultApi
 from sesame_mcp.client.wire import (
     API_PREFIX,
     UNSET,
@@ -93,6 +94,7 @@ class SesameClient:
         self.agents = Agents(self)
         self.channels = Channels(self)
         self.messages = Messages(self)
+        self.vault = VaultApi(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

@@ -11,6 +11,7 @@ from sesame_mcp.toolsets import (
     identity,
     messaging,
     switch,
+    vault,
 )
 
 # In the order `tools/list` shows them: the default toolsets first.
@@ -23,4 +24,5 @@ ALL_TOOLSETS: list[Toolset] = [
     identity.PROFILE,
     channel_admin.TOOLSET,
     messaging.ADMIN,
+    vault.TOOLSET,
 ]

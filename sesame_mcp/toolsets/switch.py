@@ -41,7 +41,8 @@ class ToolsetsOutput(ToolOutput):
 @TOOLSET.tool(title="Switch toolsets", read_only=True, idempotent=True)
 async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOutput:
     """Switch toolsets on or off; no arguments lists those on. Optional: profile (your
-    status), channel_admin (channel settings, members), message_admin (edit, delete)."""
+    status), channel_admin (channel settings, members), message_admin (edit, delete), vault
+    (secrets: leases, reveal, items)."""
     toolbox = sesame(ctx).toolbox
     if toolbox is None:
         raise ToolFailure("this server's toolsets are fixed.")

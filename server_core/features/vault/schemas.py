@@ -54,6 +54,8 @@ MAX_METADATA_BYTES = 16 * 1024
 MAX_LEASE_MINUTES = 7 * 24 * 60
 MAX_LEASE_USES = 100_000
 
+MASK = "••••••••"  # a field value the vault's masking policy hides on reveal
+
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 

@@ -36,6 +36,7 @@ from server_core.features.vault.roles import (
     member_role_clause,
 )
 from server_core.features.vault.schemas import (
+    MASK,
     AddVaultMemberRequest,
     CreateItemRequest,
     CreateVaultRequest,
@@ -74,7 +75,6 @@ from server_core.kernel.store.tables import (
 
 log = logging.getLogger(__name__)
 
-MASK = "••••••••"
 FIELD = "field"
 META = "meta"  # secrets kept out of typeMetadata: `totpSecret`
 TOTP_SECRET = "totpSecret"  # noqa: S105 (a key name, not a password)
