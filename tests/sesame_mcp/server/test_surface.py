@@ -86,12 +86,14 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "edit_message",
         "remove_member",
         "remove_reaction",
+        "revoke_lease",
         "set_channel_context",
         "set_coordination",
         "transfer_thread",
         "update_channel",
         "update_member",
         "update_profile",
+        "update_vault_item",
     ]
 
 
@@ -118,7 +120,11 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
     assert sorted(tool.name for tool in tools) == [
         "channel_info",
         "find_principals",
+        "get_vault_item",
+        "get_wallet",
         "list_channels",
+        "list_leases",
+        "list_vault_items",
         "read_messages",
         "switch_toolsets",
         "wait_for_events",

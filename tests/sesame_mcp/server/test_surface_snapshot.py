@@ -699,7 +699,7 @@ async def test_the_whole_tool_surface(mcp_all: Client) -> None:
             {
                 "name": "switch_toolsets",
                 "title": "Switch toolsets",
-                "description": "Switch toolsets on or off; no arguments lists those on. Optional: profile (your status), channel_admin (channel settings, members), message_admin (edit, delete).",
+                "description": "Switch toolsets on or off; no arguments lists those on. Optional: profile (your status), channel_admin (channel settings, members), message_admin (edit, delete), vault (secrets: leases, reveal, items).",
                 "annotations": {
                     "read_only_hint": True,
                     "destructive_hint": False,
@@ -1757,6 +1757,787 @@ async def test_the_whole_tool_surface(mcp_all: Client) -> None:
                                 "reactions",
                                 "edited",
                                 "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "get_wallet",
+                "title": "My wallet",
+                "description": "Everything you can reach in the vault, in one call: items of your vaults (with your role), items shared with you, and your active leases. No secret values.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {"properties": {}, "type": "object", "additionalProperties": False},
+                "output_schema": {
+                    "properties": {
+                        "items": {"items": {"$ref": "#/$defs/WalletEntry"}, "type": "array"}
+                    },
+                    "required": ["items"],
+                    "type": "object",
+                    "$defs": {
+                        "WalletEntry": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "access": {"type": "string"},
+                                "vault": {"type": ["string", "null"]},
+                                "lease_id": {"type": ["string", "null"]},
+                                "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "access",
+                                "vault",
+                                "lease_id",
+                                "expires_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "list_vault_items",
+                "title": "Find vault items",
+                "description": "Search the items you can see by name, vault or type. Metadata only, no values.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "query": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Part of the item's name (any case)",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The vault: its name or id",
+                        },
+                        "type": {
+                            "anyOf": [
+                                {
+                                    "enum": [
+                                        "login",
+                                        "api_key",
+                                        "ssh_key",
+                                        "card",
+                                        "address",
+                                        "note",
+                                        "crypto_wallet",
+                                        "document",
+                                        "config",
+                                        "env",
+                                        "certificate",
+                                        "token",
+                                    ],
+                                    "type": "string",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only items of this type: login, api_key, ssh_key, card, address, note, crypto_wallet, document, config, env, certificate or token",
+                        },
+                    },
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "items": {"items": {"$ref": "#/$defs/ItemView"}, "type": "array"}
+                    },
+                    "required": ["items"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "get_vault_item",
+                "title": "Vault item details",
+                "description": "An item's metadata: its fields with their hints, tags, URL. Never values.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item": {"$ref": "#/$defs/ItemView"},
+                        "fields": {"additionalProperties": {"type": "string"}, "type": "object"},
+                        "always_masked": {"items": {"type": "string"}, "type": "array"},
+                    },
+                    "required": ["item", "fields", "always_masked"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "lease_secret",
+                "title": "Lease a secret",
+                "description": "Get a secret the safe way: request a lease (or reuse your active one), wait while a human approves it, then use it. Values go to a private file by default, not into your context. Each call spends one use.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "reason": {
+                            "anyOf": [{"maxLength": 1000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Why you need it: approvers read this",
+                        },
+                        "duration_minutes": {
+                            "anyOf": [
+                                {"maximum": 10080, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "How long the lease lasts (default 60)",
+                        },
+                        "max_uses": {
+                            "anyOf": [
+                                {"maximum": 100000, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "How many uses (default 10 if auto-approved)",
+                        },
+                        "fields": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 100, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only these field keys; omit for all",
+                        },
+                        "deliver": {
+                            "default": "file",
+                            "description": "file (default): the values go to a private file whose path is returned, never into your context; context: return the values in the result (only when you must see them)",
+                            "enum": ["file", "context"],
+                            "type": "string",
+                        },
+                        "wait_seconds": {
+                            "default": 120,
+                            "description": "How long to wait for approval when pending",
+                            "maximum": 600,
+                            "minimum": 0,
+                            "type": "integer",
+                        },
+                        "lease_id": {
+                            "anyOf": [{"maxLength": 64, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Continue with this lease of yours",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "fields": {"items": {"type": "string"}, "type": "array"},
+                        "file": {"type": ["string", "null"]},
+                        "values": {
+                            "additionalProperties": {"type": "string"},
+                            "type": ["object", "null"],
+                        },
+                        "masked": {"items": {"type": "string"}, "type": "array"},
+                        "removed_at": {"format": "date-time", "type": ["string", "null"]},
+                        "lease_id": {"type": "string"},
+                        "status": {
+                            "enum": ["pending", "active", "expired", "revoked", "denied"],
+                            "type": "string",
+                        },
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                        "uses_remaining": {"type": ["integer", "null"]},
+                        "reused": {"type": "boolean"},
+                    },
+                    "required": [
+                        "item_id",
+                        "fields",
+                        "file",
+                        "values",
+                        "masked",
+                        "removed_at",
+                        "lease_id",
+                        "status",
+                        "expires_at",
+                        "uses_remaining",
+                        "reused",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "reveal_secret",
+                "title": "Reveal a secret",
+                "description": "Decrypt an item's fields directly (vault viewers and up; use_only members use lease_secret). Audited. Values go to a private file by default, not into your context; prefer lease_secret, whose access ends by itself.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "fields": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 100, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only these field keys; omit for all",
+                        },
+                        "deliver": {
+                            "default": "file",
+                            "description": "file (default): the values go to a private file whose path is returned, never into your context; context: return the values in the result (only when you must see them)",
+                            "enum": ["file", "context"],
+                            "type": "string",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "fields": {"items": {"type": "string"}, "type": "array"},
+                        "file": {"type": ["string", "null"]},
+                        "values": {
+                            "additionalProperties": {"type": "string"},
+                            "type": ["object", "null"],
+                        },
+                        "masked": {"items": {"type": "string"}, "type": "array"},
+                        "removed_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": ["item_id", "fields", "file", "values", "masked", "removed_at"],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "get_totp_code",
+                "title": "TOTP code",
+                "description": "The current one-time code of an item with a TOTP secret (audited). Use it at once; the code, not the secret, is returned.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {"code": {"type": "string"}, "expires_in": {"type": "integer"}},
+                    "required": ["code", "expires_in"],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "list_leases",
+                "title": "List leases",
+                "description": "Your leases, and those waiting on you when you approve for a vault; by status or item.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "status": {
+                            "anyOf": [
+                                {
+                                    "enum": ["pending", "active", "expired", "revoked", "denied"],
+                                    "type": "string",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only leases in this status: pending, active, expired, …",
+                        },
+                        "item": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Only this item's leases",
+                        },
+                    },
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "leases": {"items": {"$ref": "#/$defs/LeaseView"}, "type": "array"}
+                    },
+                    "required": ["leases"],
+                    "type": "object",
+                    "$defs": {
+                        "LeaseView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "item_id": {"type": "string"},
+                                "requester_id": {"type": "string"},
+                                "status": {
+                                    "enum": ["pending", "active", "expired", "revoked", "denied"],
+                                    "type": "string",
+                                },
+                                "reason": {"type": ["string", "null"]},
+                                "uses_remaining": {"type": ["integer", "null"]},
+                                "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                            },
+                            "required": [
+                                "id",
+                                "item_id",
+                                "requester_id",
+                                "status",
+                                "reason",
+                                "uses_remaining",
+                                "expires_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "revoke_lease",
+                "title": "Revoke a lease",
+                "description": "End a lease at once when you are done with it (and remove its secret file).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "lease": {
+                            "description": "The lease's id",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["lease"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {"lease": {"$ref": "#/$defs/LeaseView"}},
+                    "required": ["lease"],
+                    "type": "object",
+                    "$defs": {
+                        "LeaseView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "item_id": {"type": "string"},
+                                "requester_id": {"type": "string"},
+                                "status": {
+                                    "enum": ["pending", "active", "expired", "revoked", "denied"],
+                                    "type": "string",
+                                },
+                                "reason": {"type": ["string", "null"]},
+                                "uses_remaining": {"type": ["integer", "null"]},
+                                "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                            },
+                            "required": [
+                                "id",
+                                "item_id",
+                                "requester_id",
+                                "status",
+                                "reason",
+                                "uses_remaining",
+                                "expires_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "create_vault_item",
+                "title": "Store a secret",
+                "description": "Store a new secret in a vault (editors and up): each field is encrypted on its own. Use it for credentials you generate, instead of keeping them anywhere else.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "name": {
+                            "description": "The item's name",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "type": {
+                            "description": "The item's type: login, api_key, ssh_key, card, address, note, crypto_wallet, document, config, env, certificate or token",
+                            "enum": [
+                                "login",
+                                "api_key",
+                                "ssh_key",
+                                "card",
+                                "address",
+                                "note",
+                                "crypto_wallet",
+                                "document",
+                                "config",
+                                "env",
+                                "certificate",
+                                "token",
+                            ],
+                            "type": "string",
+                        },
+                        "fields": {
+                            "additionalProperties": {"type": "string"},
+                            "description": "Field key → secret value, e.g. {'password': '…'}",
+                            "minProperties": 1,
+                            "type": "object",
+                        },
+                        "field_hints": {
+                            "anyOf": [
+                                {
+                                    "additionalProperties": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "type": "object",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Field key → hint (password, username, totp, …); inferred",
+                        },
+                        "url": {
+                            "anyOf": [{"maxLength": 2048, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Where it is used",
+                        },
+                        "notes": {
+                            "anyOf": [{"maxLength": 10000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Notes (not secret)",
+                        },
+                        "tags": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 50, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Labels to find it",
+                        },
+                    },
+                    "required": ["vault", "name", "type", "fields"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item": {"$ref": "#/$defs/ItemView"},
+                        "fields": {"additionalProperties": {"type": "string"}, "type": "object"},
+                        "always_masked": {"items": {"type": "string"}, "type": "array"},
+                        "created": {"type": "boolean"},
+                    },
+                    "required": ["item", "fields", "always_masked", "created"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "update_vault_item",
+                "title": "Update or rotate a secret",
+                "description": "Change an item (editors and up): new values for some fields (a rotation), its name, hints, URL, notes or tags. Fields not given keep their values.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "name": {
+                            "anyOf": [
+                                {"maxLength": 200, "minLength": 1, "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New name",
+                        },
+                        "fields": {
+                            "anyOf": [
+                                {"additionalProperties": {"type": "string"}, "type": "object"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Field key → new value; merged, others stay (a rotation)",
+                        },
+                        "field_hints": {
+                            "anyOf": [
+                                {
+                                    "additionalProperties": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "type": "object",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New hints",
+                        },
+                        "url": {
+                            "anyOf": [{"maxLength": 2048, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "New URL",
+                        },
+                        "notes": {
+                            "anyOf": [{"maxLength": 10000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "New notes",
+                        },
+                        "tags": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 50, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New tags (replace)",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item": {"$ref": "#/$defs/ItemView"},
+                        "fields": {"additionalProperties": {"type": "string"}, "type": "object"},
+                        "always_masked": {"items": {"type": "string"}, "type": "array"},
+                        "created": {"type": "boolean"},
+                    },
+                    "required": ["item", "fields", "always_masked", "created"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
                             ],
                             "type": "object",
                         }

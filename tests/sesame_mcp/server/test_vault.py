@@ -1,0 +1,296 @@
+"""The vault toolset against a real platform: an agent leases a secret a human approves, the
+value lands in a private file and not in the tool result, and the outbound guard stops it
+from being posted; reveal, TOTP, leases and items, in both protocol eras."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pyotp
+import pytest
+from mcp import Client
+
+from server_core.features.vault.schemas import VaultRole
+from sesame_mcp.client import SesameClient
+from sesame_mcp.server import build_server
+from sesame_mcp.state import Sesame, open_sesame
+from tests.sesame_mcp.conftest import WAIT, Agent, Workspace
+from tests.sesame_mcp.server.conftest import ok, text
+
+pytestmark = pytest.mark.anyio
+
+CANARY = "canary-Pa55-9f3e1c"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+class Vaulted:
+    """A vault `Prod` with the item `db` (username and a canary password), a channel the
+    agent is in, and the agent's role in the vault."""
+
+    def __init__(self, admin: SesameClient, vault_id: str, item_id: str, plans: str) -> None:
+        self.admin = admin
+        self.vault_id = vault_id
+        self.item_id = item_id
+        self.plans = plans
+
+
+async def vaulted(workspace: Workspace, agent: Agent, role: VaultRole) -> Vaulted:
+    admin = workspace.admin
+    vault = await admin.vault.create_vault("Prod")
+    item = await admin.vault.create_item(
+        vault.id,
+        "db",
+        "login",
+        {"username": "admin", "password": CANARY, "otp": TOTP_SECRET},
+        field_hints={"otp": "totp"},
+    )
+    await admin.vault.add_member(vault.id, agent.account.id, role)
+    plans = await workspace.group("plans", agent.account)
+    return Vaulted(admin, vault.id, item.item.id, plans)
+
+
+@pytest.fixture
+async def state(agent: Agent) -> AsyncIterator[Sesame]:
+    async with open_sesame(agent.client) as shared:
+        yield shared
+
+
+@pytest.fixture
+async def mcp(state: Sesame, era: str) -> AsyncIterator[Client]:
+    server = await build_server(state, toolsets=["all"])
+    async with Client(server, mode=era) as client:
+        yield client
+
+
+def never_shows_the_canary(result: Any) -> None:
+    assert CANARY not in text(result)
+    assert CANARY not in json.dumps(result.structured_content or {})
+
+
+async def approve_when_pending(admin: SesameClient, **options: Any) -> str:
+    """Approve the first pending lease as a human, once it exists; its id."""
+    with anyio.fail_after(WAIT):
+        while not (pending := await admin.vault.list_leases(status="pending")):
+            await anyio.sleep(0.05)
+    await admin.vault.approve_lease(pending[0].id, **options)
+    return pending[0].id
+
+
+async def test_a_use_only_agent_leases_a_secret_a_human_approves(
+    mcp: Client, state: Sesame, workspace: Workspace, agent: Agent
+) -> None:
+    scene = await vaulted(workspace, agent, "use_only")
+    async with anyio.create_task_group() as group:
+        group.start_soon(approve_when_pending, scene.admin)
+        result = await mcp.call_tool(
+            "lease_secret", {"item": "db", "reason": "migration", "wait_seconds": 30}
+        )
+    leased = ok(result)
+    never_shows_the_canary(result)
+    assert leased["status"] == "active"
+    assert leased["values"] is None
+    assert sorted(leased["fields"]) == ["otp", "password", "username"]
+    file = Path(leased["file"])
+    assert json.loads(file.read_text())["password"] == CANARY
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(file.parent.stat().st_mode) == 0o700
+
+    # The guard: the value it revealed cannot be posted, in any writing tool.
+    posted = await mcp.call_tool(
+        "send_message", {"channel": "#plans", "content": f"the password is {CANARY}"}
+    )
+    assert posted.is_error
+    assert "contains a secret this server revealed" in text(posted)
+    never_shows_the_canary(posted)
+    history = await scene.admin.messages.history(scene.plans)
+    assert history.items == []
+    context = await mcp.call_tool(
+        "set_channel_context", {"channel": "#plans", "context": f"db: {CANARY}"}
+    )
+    assert context.is_error
+    # Harmless text still goes through (the username is not a secret).
+    ok(await mcp.call_tool("send_message", {"channel": "#plans", "content": "user admin"}))
+
+    # Revoking ends the lease and removes the file.
+    revoked = ok(await mcp.call_tool("revoke_lease", {"lease": leased["lease_id"]}))
+    assert revoked["lease"]["status"] == "revoked"
+    assert not file.exists()
+
+
+async def test_a_pending_lease_is_reported_then_continued(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    scene = await vaulted(workspace, agent, "use_only")
+    pending = ok(await mcp.call_tool("lease_secret", {"item": "db", "wait_seconds": 0}))
+    assert pending["status"] == "pending"
+    assert (pending["file"], pending["values"]) == (None, None)
+    await scene.admin.vault.approve_lease(pending["lease_id"], max_uses=2)
+    used = ok(
+        await mcp.call_tool(
+            "lease_secret",
+            {"item": "db", "lease_id": pending["lease_id"], "fields": ["password"]},
+        )
+    )
+    assert used["fields"] == ["password"]
+    assert used["uses_remaining"] == 1
+    # The next call reuses the same lease; the one after finds it spent and asks anew.
+    again = ok(await mcp.call_tool("lease_secret", {"item": "db"}))
+    assert (again["lease_id"], again["reused"], again["uses_remaining"]) == (
+        pending["lease_id"],
+        True,
+        0,
+    )
+    fresh = ok(await mcp.call_tool("lease_secret", {"item": "db", "wait_seconds": 0}))
+    assert fresh["status"] == "pending"
+    assert fresh["lease_id"] != pending["lease_id"]
+
+
+async def test_a_denied_lease_is_an_error_with_the_next_step(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    scene = await vaulted(workspace, agent, "use_only")
+
+    async def deny() -> None:
+        with anyio.fail_after(WAIT):
+            while not (pending := await scene.admin.vault.list_leases(status="pending")):
+                await anyio.sleep(0.05)
+        await scene.admin.vault.deny_lease(pending[0].id)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(deny)
+        result = await mcp.call_tool("lease_secret", {"item": "db", "wait_seconds": 30})
+    assert result.is_error
+    assert "was denied" in text(result)
+
+
+async def test_waiting_for_approval_reports_progress(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    scene = await vaulted(workspace, agent, "use_only")
+    progress: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(done: float, total: float | None, message: str | None) -> None:
+        progress.append((done, total, message))
+
+    async def approve_after_a_report() -> None:
+        with anyio.fail_after(WAIT):
+            while not progress:
+                await anyio.sleep(0.05)
+        await approve_when_pending(scene.admin)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(approve_after_a_report)
+        result = await mcp.call_tool(
+            "lease_secret",
+            {"item": "db", "wait_seconds": 30},
+            progress_callback=on_progress,
+        )
+    assert ok(result)["status"] == "active"
+    assert "waits for approval" in str(progress[0][2])
+
+
+async def test_a_viewer_reveals_to_a_file_or_to_context_when_asked(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    await vaulted(workspace, agent, "viewer")
+    to_file = await mcp.call_tool("reveal_secret", {"item": "db", "fields": ["password"]})
+    never_shows_the_canary(to_file)
+    assert json.loads(Path(ok(to_file)["file"]).read_text()) == {"password": CANARY}
+    to_context = ok(await mcp.call_tool("reveal_secret", {"item": "db", "deliver": "context"}))
+    assert to_context["values"]["password"] == CANARY
+    assert to_context["file"] is None
+    missing = await mcp.call_tool("reveal_secret", {"item": "db", "fields": ["pin"]})
+    assert missing.is_error
+    assert "pin" in text(missing)
+
+
+async def test_a_use_only_member_cannot_reveal_directly(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    await vaulted(workspace, agent, "use_only")
+    result = await mcp.call_tool("reveal_secret", {"item": "db"})
+    assert result.is_error
+    assert "HTTP 403" in text(result)
+
+
+async def test_totp_codes_match_the_secret(mcp: Client, workspace: Workspace, agent: Agent) -> None:
+    await vaulted(workspace, agent, "viewer")
+    code = ok(await mcp.call_tool("get_totp_code", {"item": "db"}))
+    assert pyotp.TOTP(TOTP_SECRET).verify(code["code"], valid_window=1)
+    assert 0 < code["expires_in"] <= 30
+
+
+async def test_wallet_search_and_details_show_no_values(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    scene = await vaulted(workspace, agent, "viewer")
+    wallet = await mcp.call_tool("get_wallet", {})
+    never_shows_the_canary(wallet)
+    assert [(i["name"], i["access"]) for i in ok(wallet)["items"]] == [
+        ("db", "vault_member:viewer")
+    ]
+    found = ok(await mcp.call_tool("list_vault_items", {"query": "D", "vault": "Prod"}))
+    assert [item["id"] for item in found["items"]] == [scene.item_id]
+    detail = await mcp.call_tool("get_vault_item", {"item": scene.item_id})
+    never_shows_the_canary(detail)
+    assert ok(detail)["fields"] == {"otp": "totp", "password": "password", "username": "username"}
+    unknown = await mcp.call_tool("get_vault_item", {"item": "nope"})
+    assert unknown.is_error
+    assert "get_wallet" in text(unknown)
+
+
+async def test_an_editor_stores_and_rotates_items(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    scene = await vaulted(workspace, agent, "editor")
+    made = ok(
+        await mcp.call_tool(
+            "create_vault_item",
+            {"vault": "Prod", "name": "gh", "type": "token", "fields": {"token": "ghp_old0001"}},
+        )
+    )
+    assert made["fields"] == {"token": "token"}
+    # Storing a value this server revealed is what the vault is for: not refused.
+    ok(await mcp.call_tool("reveal_secret", {"item": "gh", "deliver": "context"}))
+    rotated = ok(
+        await mcp.call_tool(
+            "update_vault_item", {"item": "gh", "fields": {"token": "ghp_old0001-new"}}
+        )
+    )
+    assert rotated["item"]["last_rotated_at"] is not None
+    revealed = await scene.admin.vault.reveal(made["item"]["id"])
+    assert revealed.fields == {"token": "ghp_old0001-new"}
+    nothing = await mcp.call_tool("update_vault_item", {"item": "gh"})
+    assert nothing.is_error
+
+
+async def test_a_remote_server_delivers_only_to_context(workspace: Workspace, agent: Agent) -> None:
+    await vaulted(workspace, agent, "viewer")
+    async with open_sesame(agent.client, remote=True) as remote:
+        server = await build_server(remote, toolsets=["vault"])
+        async with Client(server) as client:
+            refused = await client.call_tool("reveal_secret", {"item": "db"})
+            assert refused.is_error
+            assert "deliver='context'" in text(refused)
+            given = ok(
+                await client.call_tool("reveal_secret", {"item": "db", "deliver": "context"})
+            )
+            assert given["values"]["password"] == CANARY
+
+
+async def test_secret_files_are_removed_when_the_server_stops(
+    workspace: Workspace, agent: Agent
+) -> None:
+    await vaulted(workspace, agent, "viewer")
+    async with open_sesame(agent.client) as shared:
+        server = await build_server(shared, toolsets=["vault"])
+        async with Client(server) as client:
+            file = Path(ok(await client.call_tool("reveal_secret", {"item": "db"}))["file"])
+            assert file.exists()
+    assert not file.exists()
+    assert not file.parent.exists()
