@@ -93,6 +93,9 @@ async def test_a_use_only_agent_leases_a_secret_a_human_approves(
     leased = ok(result)
     never_shows_the_canary(result)
     assert leased["status"] == "active"
+    # The approval reached the agent as the platform's event (what ends the wait early).
+    approvals = [e for e in state.feed.log.after(0) if e.type == "vault.lease_approved"]
+    assert [e.data["leaseId"] for e in approvals] == [leased["lease_id"]]
     assert leased["values"] is None
     assert sorted(leased["fields"]) == ["otp", "password", "username"]
     file = Path(leased["file"])
