@@ -9,7 +9,7 @@ from typing import Any
 
 from mcp.server.mcpserver import Context
 
-from server_core.kernel.principals import Me
+from server_core.kernel.principal_schemas import Me
 from sesame_mcp.client import SesameClient
 from sesame_mcp.events import EventFeed
 
