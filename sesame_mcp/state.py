@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import Context
 
-from server_core.kernel.principals import Me
+from server_core.kernel.principal_schemas import Me
 from sesame_mcp.client import SesameClient
 from sesame_mcp.delivery import SecretFiles
 from sesame_mcp.events import EventFeed

@@ -29,7 +29,8 @@ from starlette.websockets import (
     WebSocketState,
 )
 
-from server_core.features.agents.status import StatusRequest, presence_event
+from server_core.features.agents.schemas import StatusRequest
+from server_core.features.agents.status import presence_event
 from server_core.features.messages.events import MessageCreated
 from server_core.gateway import frames, handlers
 from server_core.gateway.seqs import SeqTracker

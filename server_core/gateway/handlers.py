@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection as DbConnection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from server_core.features.agents.status import StatusRequest, set_status
+from server_core.features.agents.schemas import StatusRequest
+from server_core.features.agents.status import set_status
 from server_core.features.channels.access import access_member_channel
 from server_core.features.channels.events import Typing
 from server_core.features.messages.schemas import MarkReadRequest, SendMessageRequest

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from server_core.features.agents.schemas import (
+    AgentStatus,
     ApiKey,
     CreateApiKeyRequest,
     CreatedApiKey,
     ProvisionAgentRequest,
     RotateKeyRequest,
+    StatusRequest,
     UpdateAgentRequest,
 )
-from server_core.features.agents.status import AgentStatus, StatusRequest
-from server_core.kernel.principals import Principal
+from server_core.kernel.principal_schemas import Principal
 from sesame_mcp.client.wire import UNSET, Page, Unset, body, patch, path, query
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from server_core.features.auth.schemas import (
     RefreshRequest,
     RegisterRequest,
 )
-from server_core.kernel.principals import Me
+from server_core.kernel.principal_schemas import Me
 from sesame_mcp.client.agents import Agents
 from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Credentials
 from sesame_mcp.client.channels import Channels

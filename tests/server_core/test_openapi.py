@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from server_core.app import API_PREFIX, create_app
 from server_core.config import Settings
-from server_core.kernel.principals import HANDLE_PATTERN
+from server_core.kernel.principal_schemas import HANDLE_PATTERN
 
 pytestmark = pytest.mark.anyio
 

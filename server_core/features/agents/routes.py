@@ -8,17 +8,18 @@ from fastapi import APIRouter, Path, Query, status
 
 from server_core.features.agents import service
 from server_core.features.agents.schemas import (
+    AgentStatus,
     ApiKey,
     CreateApiKeyRequest,
     CreatedApiKey,
     ProvisionAgentRequest,
     RotateKeyRequest,
+    StatusRequest,
     UpdateAgentRequest,
 )
-from server_core.features.agents.status import AgentStatus, StatusRequest
 from server_core.kernel.http import CallerDep, TxDep
 from server_core.kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT, paged
-from server_core.kernel.principals import Principal
+from server_core.kernel.principal_schemas import Principal
 from server_core.kernel.wire import Envelope, ListEnvelope, errors, ok
 
 router = APIRouter(prefix="/agents", tags=["agents"])

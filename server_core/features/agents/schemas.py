@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from server_core.kernel.principals import AvatarUrl, DisplayName, Handle, Profile, PublicKey
+from server_core.kernel.principal_schemas import AvatarUrl, DisplayName, Handle, Profile, PublicKey
 from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
 
 Label = Annotated[
@@ -62,3 +62,28 @@ class CreatedApiKey(WireModel):
 
 class RotateKeyRequest(RequestModel):
     new_public_key: PublicKey
+
+
+StatusText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(no_nul),
+    Field(description="Any status: online, working, thinking, typing, away, offline, or your own"),
+]
+
+
+class StatusRequest(RequestModel):
+    status: StatusText
+    detail: Annotated[str, StringConstraints(max_length=500), AfterValidator(no_nul)] | None = None
+    progress: int | None = Field(default=None, ge=0, le=100, description="0-100")
+    emoji: Annotated[str, StringConstraints(max_length=32), AfterValidator(no_nul)] | None = None
+
+
+class AgentStatus(WireModel):
+    principal_id: str
+    handle: str
+    status: str
+    detail: str | None
+    progress: int | None
+    emoji: str | None
+    updated_at: Timestamp

@@ -14,21 +14,22 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 
 from server_core.features.agents.schemas import (
+    AgentStatus,
     ApiKey,
     CreatedApiKey,
     ProvisionAgentRequest,
+    StatusRequest,
     UpdateAgentRequest,
 )
-from server_core.features.agents.status import AgentStatus, StatusRequest, set_status
+from server_core.features.agents.status import set_status
 from server_core.kernel.auth import Caller, caller_from_row
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.crypto import digest, new_api_key
 from server_core.kernel.errors import Conflict, Forbidden, NotFound
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.pagination import paginate
+from server_core.kernel.principal_schemas import Principal, PrincipalKind
 from server_core.kernel.principals import (
-    Principal,
-    PrincipalKind,
     access_principal,
     check_handle_free,
     do_insert_principal,

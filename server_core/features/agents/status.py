@@ -1,22 +1,22 @@
 """Agent status and presence: what a principal is doing, broadcast to its workspace.
 
 `PUT /agents/:id/status` and the gateway's `status` frame both land in `set_status`; the
-gateway also announces `online` / `offline` as connections come and go.
+gateway also announces `online` / `offline` as connections come and go. The wire models
+(`StatusRequest`, `AgentStatus`) are in `schemas.py`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, Field, StringConstraints
 from sqlalchemy.engine import Connection
 
+from server_core.features.agents.schemas import AgentStatus, StatusRequest
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.store.tables import principal_status
-from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
 
 
 class Presence(Event):
@@ -29,31 +29,6 @@ class Presence(Event):
     detail: str | None = None
     progress: int | None = None
     emoji: str | None = None
-
-
-StatusText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    AfterValidator(no_nul),
-    Field(description="Any status: online, working, thinking, typing, away, offline, or your own"),
-]
-
-
-class StatusRequest(RequestModel):
-    status: StatusText
-    detail: Annotated[str, StringConstraints(max_length=500), AfterValidator(no_nul)] | None = None
-    progress: int | None = Field(default=None, ge=0, le=100, description="0-100")
-    emoji: Annotated[str, StringConstraints(max_length=32), AfterValidator(no_nul)] | None = None
-
-
-class AgentStatus(WireModel):
-    principal_id: str
-    handle: str
-    status: str
-    detail: str | None
-    progress: int | None
-    emoji: str | None
-    updated_at: Timestamp
 
 
 def presence_event(caller: Caller, request: StatusRequest) -> Presence:

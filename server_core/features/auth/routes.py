@@ -13,7 +13,7 @@ from server_core.features.auth.schemas import (
     RegisterRequest,
 )
 from server_core.kernel.http import CallerDep, PlatformDep, TxDep
-from server_core.kernel.principals import Me
+from server_core.kernel.principal_schemas import Me
 from server_core.kernel.wire import Envelope, errors, ok
 
 router = APIRouter(prefix="/auth", tags=["auth"])

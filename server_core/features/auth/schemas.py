@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from server_core.kernel.principals import AvatarUrl, DisplayName, Handle, Me, Profile
+from server_core.kernel.principal_schemas import AvatarUrl, DisplayName, Handle, Me, Profile
 from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"

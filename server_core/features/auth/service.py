@@ -33,7 +33,8 @@ from server_core.kernel.errors import (
 )
 from server_core.kernel.ids import new_id
 from server_core.kernel.platform import Platform
-from server_core.kernel.principals import Me, me_from_row
+from server_core.kernel.principal_schemas import Me
+from server_core.kernel.principals import me_from_row
 from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals, refresh_tokens
 from server_core.kernel.tokens import issue_access_token

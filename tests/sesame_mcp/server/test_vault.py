@@ -72,13 +72,32 @@ def never_shows_the_canary(result: Any) -> None:
     assert CANARY not in json.dumps(result.structured_content or {})
 
 
-async def approve_when_pending(admin: SesameClient, **options: Any) -> str:
-    """Approve the first pending lease as a human, once it exists; its id."""
+async def first_pending(admin: SesameClient) -> str:
+    """The id of the first pending lease, once there is one."""
     with anyio.fail_after(WAIT):
-        while not (pending := await admin.vault.list_leases(status="pending")):
+        while True:
+            pending = await admin.vault.list_leases(status="pending")
+            if pending:
+                return pending[0].id
             await anyio.sleep(0.05)
-    await admin.vault.approve_lease(pending[0].id, **options)
-    return pending[0].id
+
+
+async def approve_when_pending(admin: SesameClient) -> str:
+    """Approve the first pending lease as a human, once it exists; its id."""
+    lease_id = await first_pending(admin)
+    await admin.vault.approve_lease(lease_id)
+    return lease_id
+
+
+def secret_file(path: str) -> tuple[dict[str, str], int, int]:
+    """A secret file's content, and its mode and its directory's."""
+    file = Path(path)
+    content: dict[str, str] = json.loads(file.read_text())
+    return content, stat.S_IMODE(file.stat().st_mode), stat.S_IMODE(file.parent.stat().st_mode)
+
+
+def exists(path: str | Path) -> bool:
+    return Path(path).exists()
 
 
 async def test_a_use_only_agent_leases_a_secret_a_human_approves(
@@ -98,10 +117,9 @@ async def test_a_use_only_agent_leases_a_secret_a_human_approves(
     assert [e.data["leaseId"] for e in approvals] == [leased["lease_id"]]
     assert leased["values"] is None
     assert sorted(leased["fields"]) == ["otp", "password", "username"]
-    file = Path(leased["file"])
-    assert json.loads(file.read_text())["password"] == CANARY
-    assert stat.S_IMODE(file.stat().st_mode) == 0o600
-    assert stat.S_IMODE(file.parent.stat().st_mode) == 0o700
+    content, mode, directory_mode = secret_file(leased["file"])
+    assert content["password"] == CANARY
+    assert (mode, directory_mode) == (0o600, 0o700)
 
     # The guard: the value it revealed cannot be posted, in any writing tool.
     posted = await mcp.call_tool(
@@ -122,7 +140,7 @@ async def test_a_use_only_agent_leases_a_secret_a_human_approves(
     # Revoking ends the lease and removes the file.
     revoked = ok(await mcp.call_tool("revoke_lease", {"lease": leased["lease_id"]}))
     assert revoked["lease"]["status"] == "revoked"
-    assert not file.exists()
+    assert not exists(leased["file"])
 
 
 async def test_a_pending_lease_is_reported_then_continued(
@@ -159,10 +177,7 @@ async def test_a_denied_lease_is_an_error_with_the_next_step(
     scene = await vaulted(workspace, agent, "use_only")
 
     async def deny() -> None:
-        with anyio.fail_after(WAIT):
-            while not (pending := await scene.admin.vault.list_leases(status="pending")):
-                await anyio.sleep(0.05)
-        await scene.admin.vault.deny_lease(pending[0].id)
+        await scene.admin.vault.deny_lease(await first_pending(scene.admin))
 
     async with anyio.create_task_group() as group:
         group.start_soon(deny)
@@ -176,14 +191,15 @@ async def test_waiting_for_approval_reports_progress(
 ) -> None:
     scene = await vaulted(workspace, agent, "use_only")
     progress: list[tuple[float, float | None, str | None]] = []
+    reported = anyio.Event()
 
     async def on_progress(done: float, total: float | None, message: str | None) -> None:
         progress.append((done, total, message))
+        reported.set()
 
     async def approve_after_a_report() -> None:
         with anyio.fail_after(WAIT):
-            while not progress:
-                await anyio.sleep(0.05)
+            await reported.wait()
         await approve_when_pending(scene.admin)
 
     async with anyio.create_task_group() as group:
@@ -203,7 +219,7 @@ async def test_a_viewer_reveals_to_a_file_or_to_context_when_asked(
     await vaulted(workspace, agent, "viewer")
     to_file = await mcp.call_tool("reveal_secret", {"item": "db", "fields": ["password"]})
     never_shows_the_canary(to_file)
-    assert json.loads(Path(ok(to_file)["file"]).read_text()) == {"password": CANARY}
+    assert secret_file(ok(to_file)["file"])[0] == {"password": CANARY}
     to_context = ok(await mcp.call_tool("reveal_secret", {"item": "db", "deliver": "context"}))
     assert to_context["values"]["password"] == CANARY
     assert to_context["file"] is None
@@ -294,6 +310,6 @@ async def test_secret_files_are_removed_when_the_server_stops(
         server = await build_server(shared, toolsets=["vault"])
         async with Client(server) as client:
             file = Path(ok(await client.call_tool("reveal_secret", {"item": "db"}))["file"])
-            assert file.exists()
-    assert not file.exists()
-    assert not file.parent.exists()
+            assert exists(file)
+    assert not exists(file)
+    assert not exists(file.parent)
