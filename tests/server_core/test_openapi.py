@@ -31,8 +31,12 @@ pytestmark = pytest.mark.anyio
 
 OUTSIDE_THE_API = {"/healthz"}
 BODY_METHODS = {"post", "put", "patch"}
-# POST/PUT/PATCH operations that take no body at all (none yet): add them here deliberately.
-BODILESS: set[tuple[str, str]] = set()
+# POST/PUT/PATCH operations that take no body at all: add them here deliberately.
+BODILESS: set[tuple[str, str]] = {
+    ("POST", "/api/v1/vault/items/{id}/totp"),
+    ("POST", "/api/v1/vault/leases/{id}/deny"),
+    ("POST", "/api/v1/vault/leases/{id}/use"),
+}
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 
 # The fuzz: examples per operation and generation mode (positive and negative). About 30
@@ -157,6 +161,12 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("DELETE", "/api/v1/channels/{cid}/messages/{mid}"),
             ("DELETE", "/api/v1/channels/{cid}/messages/{mid}/reactions/{emoji}"),
             ("DELETE", "/api/v1/channels/{id}/members/{pid}"),
+            ("DELETE", "/api/v1/vault/alerts/{id}"),
+            ("DELETE", "/api/v1/vault/items/{id}"),
+            ("DELETE", "/api/v1/vault/items/{id}/share/{pid}"),
+            ("DELETE", "/api/v1/vault/leases/{id}"),
+            ("DELETE", "/api/v1/vault/vaults/{vid}"),
+            ("DELETE", "/api/v1/vault/vaults/{vid}/members/{pid}"),
             ("GET", "/api/v1/agents"),
             ("GET", "/api/v1/agents/{id}"),
             ("GET", "/api/v1/agents/{id}/api-keys"),
@@ -169,12 +179,25 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("GET", "/api/v1/channels/{id}/links"),
             ("GET", "/api/v1/channels/{id}/members"),
             ("GET", "/api/v1/channels/{id}/read-receipts"),
+            ("GET", "/api/v1/vault/alerts"),
+            ("GET", "/api/v1/vault/events"),
+            ("GET", "/api/v1/vault/events/items/{id}"),
+            ("GET", "/api/v1/vault/items"),
+            ("GET", "/api/v1/vault/items/attachments/{aid}/download-url"),
+            ("GET", "/api/v1/vault/items/{id}"),
+            ("GET", "/api/v1/vault/leases"),
+            ("GET", "/api/v1/vault/vaults"),
+            ("GET", "/api/v1/vault/vaults/{vid}"),
+            ("GET", "/api/v1/vault/vaults/{vid}/members"),
+            ("GET", "/api/v1/vault/wallet"),
             ("GET", "/healthz"),
             ("PATCH", "/api/v1/agents/{id}"),
             ("PATCH", "/api/v1/auth/profile"),
             ("PATCH", "/api/v1/channels/{cid}/messages/{mid}"),
             ("PATCH", "/api/v1/channels/{id}"),
             ("PATCH", "/api/v1/channels/{id}/members/{pid}"),
+            ("PATCH", "/api/v1/vault/items/{id}"),
+            ("PATCH", "/api/v1/vault/vaults/{vid}"),
             ("POST", "/api/v1/agents"),
             ("POST", "/api/v1/agents/{id}/api-keys"),
             ("POST", "/api/v1/agents/{id}/rotate-key"),
@@ -188,9 +211,22 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("POST", "/api/v1/channels/{cid}/messages/{mid}/reactions"),
             ("POST", "/api/v1/channels/{id}/members"),
             ("POST", "/api/v1/channels/{id}/threads/{mid}/transfer"),
+            ("POST", "/api/v1/vault/alerts"),
+            ("POST", "/api/v1/vault/items"),
+            ("POST", "/api/v1/vault/items/{id}/attachments/upload-url"),
+            ("POST", "/api/v1/vault/items/{id}/reveal"),
+            ("POST", "/api/v1/vault/items/{id}/share"),
+            ("POST", "/api/v1/vault/items/{id}/totp"),
+            ("POST", "/api/v1/vault/leases/request"),
+            ("POST", "/api/v1/vault/leases/{id}/approve"),
+            ("POST", "/api/v1/vault/leases/{id}/deny"),
+            ("POST", "/api/v1/vault/leases/{id}/use"),
+            ("POST", "/api/v1/vault/vaults"),
+            ("POST", "/api/v1/vault/vaults/{vid}/members"),
             ("PUT", "/api/v1/agents/{id}/status"),
             ("PUT", "/api/v1/channels/{id}/context"),
             ("PUT", "/api/v1/channels/{id}/coordination"),
+            ("PUT", "/api/v1/vault/vaults/{vid}/masking-policy"),
         ]
     )
 
