@@ -255,7 +255,7 @@ class EventFeed:
     async def _labels(self, event: ServerEvent) -> tuple[str | None, str | None, str | None]:
         """The event's actor id and handle, and its channel's label."""
         data, message = event.data, event.message
-        actor_id = message.sender_id if message is not None else data.get("principalId")
+        actor_id = message.sender_id if message is not None else _actor(data)
         handle = message.metadata.get("senderHandle") if message is not None else data.get("handle")
         actor_id = actor_id if isinstance(actor_id, str) else None
         if actor_id is not None and isinstance(handle, str):
@@ -293,3 +293,11 @@ class EventFeed:
             own=actor_id == self.me_id,
             data=data,
         )
+
+
+# Who did what a non-message event reports, by the field its type names them in.
+ACTOR_FIELDS = ("principalId", "requesterId", "approverId", "sharedBy")
+
+
+def _actor(data: Mapping[str, Any]) -> Any:
+    return next((data[name] for name in ACTOR_FIELDS if data.get(name)), None)

@@ -92,6 +92,27 @@ def _presence(event: FeedEvent) -> str:
     return line + (f": {quote(str(detail))}" if detail else "")
 
 
+def _lease_request(event: FeedEvent) -> str:
+    reason = event.data.get("reason")
+    why = f": {quote(str(reason))}" if reason else ""
+    return (
+        f"{_who(event)} asks for a lease on vault item {event.data.get('itemId')} "
+        f"(lease {event.data.get('leaseId')}){why}"
+    )
+
+
+def _lease_approved(event: FeedEvent) -> str:
+    return (
+        f"{_who(event)} approved your lease {event.data.get('leaseId')} on vault item "
+        f"{event.data.get('itemId')}, until {event.data.get('expiresAt')}"
+    )
+
+
+def _item_shared(event: FeedEvent) -> str:
+    reveal = "with reveal" if event.data.get("canReveal") else "without reveal"
+    return f"{_who(event)} shared vault item {event.data.get('itemId')} with you ({reveal})"
+
+
 def _other(event: FeedEvent) -> str:
     return f"{event.type} in {_where(event)}"
 
@@ -106,4 +127,7 @@ _DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
     "read_receipt": _read_receipt,
     "typing": _typing,
     "presence": _presence,
+    "vault.lease_request": _lease_request,
+    "vault.lease_approved": _lease_approved,
+    "vault.item_shared": _item_shared,
 }

@@ -32,6 +32,9 @@ EventType = Literal[
     "read_receipt",
     "typing",
     "presence",
+    "vault.lease_request",
+    "vault.lease_approved",
+    "vault.item_shared",
 ]
 # Read receipts, typing and presence are chatter: an agent asks for them by name.
 DEFAULT_TYPES: list[EventType] = [
@@ -41,6 +44,9 @@ DEFAULT_TYPES: list[EventType] = [
     "reaction",
     "membership",
     "channel.updated",
+    "vault.lease_request",
+    "vault.lease_approved",
+    "vault.item_shared",
 ]
 PROGRESS_EVERY = 5.0  # seconds between progress notifications while waiting
 CURSOR_KEY = "sesame.events.cursor"  # a connection's last cursor, in its state

@@ -150,7 +150,18 @@ async def test_a_pending_lease_is_reported_then_continued(
     pending = ok(await mcp.call_tool("lease_secret", {"item": "db", "wait_seconds": 0}))
     assert pending["status"] == "pending"
     assert (pending["file"], pending["values"]) == (None, None)
+    only_approvals = {"types": ["vault.lease_approved"]}
+    before = ok(await mcp.call_tool("wait_for_events", {**only_approvals, "timeout_seconds": 1}))
     await scene.admin.vault.approve_lease(pending["lease_id"], max_uses=2)
+    woken = ok(
+        await mcp.call_tool(
+            "wait_for_events",
+            {**only_approvals, "cursor": before["next_cursor"], "timeout_seconds": 10},
+        )
+    )
+    [approval] = woken["events"]
+    assert approval["author"] == "ada"
+    assert f"@ada approved your lease {pending['lease_id']}" in approval["summary"]
     used = ok(
         await mcp.call_tool(
             "lease_secret",
