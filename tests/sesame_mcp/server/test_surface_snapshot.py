@@ -699,7 +699,7 @@ async def test_the_whole_tool_surface(mcp_all: Client) -> None:
             {
                 "name": "switch_toolsets",
                 "title": "Switch toolsets",
-                "description": "Switch toolsets on or off; no arguments lists those on. Optional: profile (your status), channel_admin (channel settings, members), message_admin (edit, delete).",
+                "description": "Switch toolsets on or off; no arguments lists those on. Optional: profile (your status), channel_admin (channel settings, members), message_admin (edit, delete), vault (secrets: leases, reveal, items), vault_admin (vaults, members, shares, lease approvals, alerts).",
                 "annotations": {
                     "read_only_hint": True,
                     "destructive_hint": False,
@@ -1757,6 +1757,1916 @@ async def test_the_whole_tool_surface(mcp_all: Client) -> None:
                                 "reactions",
                                 "edited",
                                 "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "get_wallet",
+                "title": "My wallet",
+                "description": "Everything you can reach in the vault, in one call: items of your vaults (with your role), items shared with you, and your active leases. No secret values.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {"properties": {}, "type": "object", "additionalProperties": False},
+                "output_schema": {
+                    "properties": {
+                        "items": {"items": {"$ref": "#/$defs/WalletEntry"}, "type": "array"}
+                    },
+                    "required": ["items"],
+                    "type": "object",
+                    "$defs": {
+                        "WalletEntry": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "access": {"type": "string"},
+                                "vault": {"type": ["string", "null"]},
+                                "lease_id": {"type": ["string", "null"]},
+                                "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "access",
+                                "vault",
+                                "lease_id",
+                                "expires_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "list_vault_items",
+                "title": "Find vault items",
+                "description": "Search the items you can see by name, vault or type. Metadata only, no values.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "query": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Part of the item's name (any case)",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The vault: its name or id",
+                        },
+                        "type": {
+                            "anyOf": [
+                                {
+                                    "enum": [
+                                        "login",
+                                        "api_key",
+                                        "ssh_key",
+                                        "card",
+                                        "address",
+                                        "note",
+                                        "crypto_wallet",
+                                        "document",
+                                        "config",
+                                        "env",
+                                        "certificate",
+                                        "token",
+                                    ],
+                                    "type": "string",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only items of this type: login, api_key, ssh_key, card, address, note, crypto_wallet, document, config, env, certificate or token",
+                        },
+                    },
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "items": {"items": {"$ref": "#/$defs/ItemView"}, "type": "array"}
+                    },
+                    "required": ["items"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "get_vault_item",
+                "title": "Vault item details",
+                "description": "An item's metadata: its fields with their hints, tags, URL. Never values.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item": {"$ref": "#/$defs/ItemView"},
+                        "fields": {"additionalProperties": {"type": "string"}, "type": "object"},
+                        "always_masked": {"items": {"type": "string"}, "type": "array"},
+                    },
+                    "required": ["item", "fields", "always_masked"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "lease_secret",
+                "title": "Lease a secret",
+                "description": "Get a secret the safe way: request a lease (or reuse your active one), wait while a human approves it, then use it. Values go to a private file by default, not into your context. Each call spends one use.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "reason": {
+                            "anyOf": [{"maxLength": 1000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Why you need it: approvers read this",
+                        },
+                        "duration_minutes": {
+                            "anyOf": [
+                                {"maximum": 10080, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "How long the lease lasts (default 60)",
+                        },
+                        "max_uses": {
+                            "anyOf": [
+                                {"maximum": 100000, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "How many uses (default 10 if auto-approved)",
+                        },
+                        "fields": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 100, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only these field keys; omit for all",
+                        },
+                        "deliver": {
+                            "default": "file",
+                            "description": "file (default): the values go to a private file whose path is returned, never into your context; context: return the values in the result (only when you must see them)",
+                            "enum": ["file", "context"],
+                            "type": "string",
+                        },
+                        "wait_seconds": {
+                            "default": 120,
+                            "description": "How long to wait for approval when pending",
+                            "maximum": 600,
+                            "minimum": 0,
+                            "type": "integer",
+                        },
+                        "lease_id": {
+                            "anyOf": [{"maxLength": 64, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Continue with this lease of yours",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "fields": {"items": {"type": "string"}, "type": "array"},
+                        "file": {"type": ["string", "null"]},
+                        "values": {
+                            "additionalProperties": {"type": "string"},
+                            "type": ["object", "null"],
+                        },
+                        "masked": {"items": {"type": "string"}, "type": "array"},
+                        "removed_at": {"format": "date-time", "type": ["string", "null"]},
+                        "lease_id": {"type": "string"},
+                        "status": {
+                            "enum": ["pending", "active", "expired", "revoked", "denied"],
+                            "type": "string",
+                        },
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                        "uses_remaining": {"type": ["integer", "null"]},
+                        "reused": {"type": "boolean"},
+                    },
+                    "required": [
+                        "item_id",
+                        "fields",
+                        "file",
+                        "values",
+                        "masked",
+                        "removed_at",
+                        "lease_id",
+                        "status",
+                        "expires_at",
+                        "uses_remaining",
+                        "reused",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "reveal_secret",
+                "title": "Reveal a secret",
+                "description": "Decrypt an item's fields directly (vault viewers and up; use_only members use lease_secret). Audited. Values go to a private file by default, not into your context; prefer lease_secret, whose access ends by itself.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "fields": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 100, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only these field keys; omit for all",
+                        },
+                        "deliver": {
+                            "default": "file",
+                            "description": "file (default): the values go to a private file whose path is returned, never into your context; context: return the values in the result (only when you must see them)",
+                            "enum": ["file", "context"],
+                            "type": "string",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "fields": {"items": {"type": "string"}, "type": "array"},
+                        "file": {"type": ["string", "null"]},
+                        "values": {
+                            "additionalProperties": {"type": "string"},
+                            "type": ["object", "null"],
+                        },
+                        "masked": {"items": {"type": "string"}, "type": "array"},
+                        "removed_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": ["item_id", "fields", "file", "values", "masked", "removed_at"],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "get_totp_code",
+                "title": "TOTP code",
+                "description": "The current one-time code of an item with a TOTP secret (audited). Use it at once; the code, not the secret, is returned.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {"code": {"type": "string"}, "expires_in": {"type": "integer"}},
+                    "required": ["code", "expires_in"],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "list_leases",
+                "title": "List leases",
+                "description": "Your leases, and those waiting on you when you approve for a vault; by status or item.",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "status": {
+                            "anyOf": [
+                                {
+                                    "enum": ["pending", "active", "expired", "revoked", "denied"],
+                                    "type": "string",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only leases in this status: pending, active, expired, …",
+                        },
+                        "item": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Only this item's leases",
+                        },
+                    },
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "leases": {"items": {"$ref": "#/$defs/LeaseView"}, "type": "array"}
+                    },
+                    "required": ["leases"],
+                    "type": "object",
+                    "$defs": {
+                        "LeaseView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "item_id": {"type": "string"},
+                                "requester_id": {"type": "string"},
+                                "status": {
+                                    "enum": ["pending", "active", "expired", "revoked", "denied"],
+                                    "type": "string",
+                                },
+                                "reason": {"type": ["string", "null"]},
+                                "uses_remaining": {"type": ["integer", "null"]},
+                                "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                            },
+                            "required": [
+                                "id",
+                                "item_id",
+                                "requester_id",
+                                "status",
+                                "reason",
+                                "uses_remaining",
+                                "expires_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "revoke_lease",
+                "title": "Revoke a lease",
+                "description": "End a lease at once when you are done with it (and remove its secret file).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "lease": {
+                            "description": "The lease's id",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["lease"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {"lease": {"$ref": "#/$defs/LeaseView"}},
+                    "required": ["lease"],
+                    "type": "object",
+                    "$defs": {
+                        "LeaseView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "item_id": {"type": "string"},
+                                "requester_id": {"type": "string"},
+                                "status": {
+                                    "enum": ["pending", "active", "expired", "revoked", "denied"],
+                                    "type": "string",
+                                },
+                                "reason": {"type": ["string", "null"]},
+                                "uses_remaining": {"type": ["integer", "null"]},
+                                "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                            },
+                            "required": [
+                                "id",
+                                "item_id",
+                                "requester_id",
+                                "status",
+                                "reason",
+                                "uses_remaining",
+                                "expires_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "create_vault_item",
+                "title": "Store a secret",
+                "description": "Store a new secret in a vault (editors and up): each field is encrypted on its own. Use it for credentials you generate, instead of keeping them anywhere else.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "name": {
+                            "description": "The item's name",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "type": {
+                            "description": "The item's type: login, api_key, ssh_key, card, address, note, crypto_wallet, document, config, env, certificate or token",
+                            "enum": [
+                                "login",
+                                "api_key",
+                                "ssh_key",
+                                "card",
+                                "address",
+                                "note",
+                                "crypto_wallet",
+                                "document",
+                                "config",
+                                "env",
+                                "certificate",
+                                "token",
+                            ],
+                            "type": "string",
+                        },
+                        "fields": {
+                            "additionalProperties": {"type": "string"},
+                            "description": "Field key → secret value, e.g. {'password': '…'}",
+                            "minProperties": 1,
+                            "type": "object",
+                        },
+                        "field_hints": {
+                            "anyOf": [
+                                {
+                                    "additionalProperties": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "type": "object",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Field key → hint (password, username, totp, …); inferred",
+                        },
+                        "url": {
+                            "anyOf": [{"maxLength": 2048, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Where it is used",
+                        },
+                        "notes": {
+                            "anyOf": [{"maxLength": 10000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Notes (not secret)",
+                        },
+                        "tags": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 50, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Labels to find it",
+                        },
+                    },
+                    "required": ["vault", "name", "type", "fields"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item": {"$ref": "#/$defs/ItemView"},
+                        "fields": {"additionalProperties": {"type": "string"}, "type": "object"},
+                        "always_masked": {"items": {"type": "string"}, "type": "array"},
+                        "created": {"type": "boolean"},
+                    },
+                    "required": ["item", "fields", "always_masked", "created"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "update_vault_item",
+                "title": "Update or rotate a secret",
+                "description": "Change an item (editors and up): new values for some fields (a rotation), its name, hints, URL, notes or tags. Fields not given keep their values.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "name": {
+                            "anyOf": [
+                                {"maxLength": 200, "minLength": 1, "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New name",
+                        },
+                        "fields": {
+                            "anyOf": [
+                                {"additionalProperties": {"type": "string"}, "type": "object"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Field key → new value; merged, others stay (a rotation)",
+                        },
+                        "field_hints": {
+                            "anyOf": [
+                                {
+                                    "additionalProperties": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "type": "object",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New hints",
+                        },
+                        "url": {
+                            "anyOf": [{"maxLength": 2048, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "New URL",
+                        },
+                        "notes": {
+                            "anyOf": [{"maxLength": 10000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "New notes",
+                        },
+                        "tags": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 50, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New tags (replace)",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item": {"$ref": "#/$defs/ItemView"},
+                        "fields": {"additionalProperties": {"type": "string"}, "type": "object"},
+                        "always_masked": {"items": {"type": "string"}, "type": "array"},
+                        "created": {"type": "boolean"},
+                    },
+                    "required": ["item", "fields", "always_masked", "created"],
+                    "type": "object",
+                    "$defs": {
+                        "ItemView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "type": {"type": "string"},
+                                "vault_id": {"type": "string"},
+                                "tags": {"items": {"type": "string"}, "type": "array"},
+                                "url": {"type": ["string", "null"]},
+                                "has_totp": {"type": "boolean"},
+                                "last_rotated_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "type",
+                                "vault_id",
+                                "tags",
+                                "url",
+                                "has_totp",
+                                "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "vault_info",
+                "title": "Vault info",
+                "description": "Look at vaults: the list of yours, one vault's details (label, masking policy, item count, your role), its members, alert rules, or the access trail (the workspace's, or one item's with `item`).",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The vault: its name or id; needed for details and members, narrows alerts",
+                        },
+                        "view": {
+                            "anyOf": [
+                                {
+                                    "enum": ["vaults", "details", "members", "alerts", "events"],
+                                    "type": "string",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "vaults: yours; details: one vault's label, masking, items, your role; members: who is in it; alerts: alert rules; events: the access trail, newest first (one item's with `item`). Default: details with a vault, else vaults",
+                        },
+                        "item": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "view=events: only this item's (The item: its name or id)",
+                        },
+                        "limit": {
+                            "default": 20,
+                            "description": "view=events: how many",
+                            "maximum": 100,
+                            "minimum": 1,
+                            "type": "integer",
+                        },
+                        "offset": {
+                            "default": 0,
+                            "description": "view=events: skip this many",
+                            "maximum": 1000000,
+                            "minimum": 0,
+                            "type": "integer",
+                        },
+                    },
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "view": {
+                            "enum": ["vaults", "details", "members", "alerts", "events"],
+                            "type": "string",
+                        },
+                        "vaults": {"items": {"$ref": "#/$defs/VaultView"}, "type": "array"},
+                        "members": {
+                            "items": {"$ref": "#/$defs/VaultMemberView"},
+                            "type": ["array", "null"],
+                            "default": None,
+                        },
+                        "alerts": {
+                            "items": {"$ref": "#/$defs/AlertView"},
+                            "type": ["array", "null"],
+                            "default": None,
+                        },
+                        "events": {
+                            "items": {"$ref": "#/$defs/EventView"},
+                            "type": ["array", "null"],
+                            "default": None,
+                        },
+                        "next_offset": {"type": ["integer", "null"], "default": None},
+                        "labels": {"additionalProperties": {"type": "string"}, "type": "object"},
+                    },
+                    "required": ["view", "vaults"],
+                    "type": "object",
+                    "$defs": {
+                        "AlertView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "trigger": {
+                                    "enum": [
+                                        "every_access",
+                                        "denied",
+                                        "threshold",
+                                        "lease_request",
+                                    ],
+                                    "type": "string",
+                                },
+                                "destination": {
+                                    "enum": ["channel", "push", "email"],
+                                    "type": "string",
+                                },
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "channel_id": {"type": ["string", "null"]},
+                                "threshold": {"type": ["integer", "null"]},
+                                "last_fired_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "trigger",
+                                "destination",
+                                "vault_id",
+                                "item_id",
+                                "channel_id",
+                                "threshold",
+                                "last_fired_at",
+                            ],
+                            "type": "object",
+                        },
+                        "EventView": {
+                            "properties": {
+                                "at": {"format": "date-time", "type": "string"},
+                                "principal_id": {"type": "string"},
+                                "principal": {"type": ["string", "null"]},
+                                "action": {"type": "string"},
+                                "outcome": {"enum": ["allowed", "denied"], "type": "string"},
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "item": {"type": ["string", "null"]},
+                                "lease_id": {"type": ["string", "null"]},
+                                "fields": {"items": {"type": "string"}, "type": "array"},
+                                "detail": {"type": ["string", "null"]},
+                            },
+                            "required": [
+                                "at",
+                                "principal_id",
+                                "principal",
+                                "action",
+                                "outcome",
+                                "vault_id",
+                                "item_id",
+                                "item",
+                                "lease_id",
+                                "fields",
+                                "detail",
+                            ],
+                            "type": "object",
+                        },
+                        "VaultMemberView": {
+                            "properties": {
+                                "principal_id": {"type": "string"},
+                                "handle": {"type": "string"},
+                                "kind": {"type": "string"},
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "implicit": {"type": "boolean"},
+                            },
+                            "required": ["principal_id", "handle", "kind", "role", "implicit"],
+                            "type": "object",
+                        },
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        },
+                    },
+                },
+            },
+            {
+                "name": "create_vault",
+                "title": "Create a vault",
+                "description": "Create a vault you own (the workspace's humans are its admins), with a sensitivity label and a masking policy.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "name": {
+                            "description": "The vault's name",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "description": {
+                            "anyOf": [{"maxLength": 2000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "What it holds",
+                        },
+                        "sensitivity_label": {
+                            "anyOf": [
+                                {"enum": ["low", "medium", "high", "critical"], "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "low, medium (default), high or critical",
+                        },
+                        "always_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Hints masked on every reveal. Field hints: password, username, email, url, totp, secret, key, note, pin, token, other",
+                        },
+                        "never_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Hints never masked (not in always_mask)",
+                        },
+                    },
+                    "required": ["name"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"$ref": "#/$defs/VaultView"},
+                        "action": {"enum": ["created", "updated", "deleted"], "type": "string"},
+                    },
+                    "required": ["vault", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "update_vault",
+                "title": "Update a vault",
+                "description": "Rename a vault, change its description or sensitivity label, or its masking policy (owners and admins). Only what is given changes; a masking list given replaces that list and keeps the other.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "name": {
+                            "anyOf": [
+                                {"maxLength": 200, "minLength": 1, "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New name; omit to keep",
+                        },
+                        "description": {
+                            "anyOf": [{"maxLength": 2000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": 'New description; "" clears it; omit to keep',
+                        },
+                        "sensitivity_label": {
+                            "anyOf": [
+                                {"enum": ["low", "medium", "high", "critical"], "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "low, medium, high or critical; omit to keep",
+                        },
+                        "always_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Replaces the hints always masked; omit to keep",
+                        },
+                        "never_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Replaces the hints never masked; omit to keep",
+                        },
+                        "clear_masking": {
+                            "default": False,
+                            "description": "true: remove the masking policy",
+                            "type": "boolean",
+                        },
+                    },
+                    "required": ["vault"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"$ref": "#/$defs/VaultView"},
+                        "action": {"enum": ["created", "updated", "deleted"], "type": "string"},
+                    },
+                    "required": ["vault", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "delete_vault",
+                "title": "Delete a vault",
+                "description": "Delete a vault with all its items, shares and leases (owners only). It cannot be undone.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["vault"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"$ref": "#/$defs/VaultView"},
+                        "action": {"enum": ["created", "updated", "deleted"], "type": "string"},
+                    },
+                    "required": ["vault", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "add_vault_member",
+                "title": "Add a vault member",
+                "description": "Add a human or agent to a vault with a role, or change a member's role (owners and admins; only owners grant or take the owner role).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "role": {
+                            "description": "The role: owner, admin, editor, viewer or use_only (reaches items through approved leases only)",
+                            "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                            "type": "string",
+                        },
+                    },
+                    "required": ["vault", "principal", "role"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"type": "string"},
+                        "member": {"$ref": "#/$defs/VaultMemberView"},
+                        "action": {"enum": ["added", "removed"], "type": "string"},
+                    },
+                    "required": ["vault", "member", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultMemberView": {
+                            "properties": {
+                                "principal_id": {"type": "string"},
+                                "handle": {"type": "string"},
+                                "kind": {"type": "string"},
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "implicit": {"type": "boolean"},
+                            },
+                            "required": ["principal_id", "handle", "kind", "role", "implicit"],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "remove_vault_member",
+                "title": "Remove a vault member",
+                "description": "Take a member out of a vault (owners and admins; a vault keeps at least one owner).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                    },
+                    "required": ["vault", "principal"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"type": "string"},
+                        "member": {"$ref": "#/$defs/VaultMemberView"},
+                        "action": {"enum": ["added", "removed"], "type": "string"},
+                    },
+                    "required": ["vault", "member", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultMemberView": {
+                            "properties": {
+                                "principal_id": {"type": "string"},
+                                "handle": {"type": "string"},
+                                "kind": {"type": "string"},
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "implicit": {"type": "boolean"},
+                            },
+                            "required": ["principal_id", "handle", "kind", "role", "implicit"],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "share_vault_item",
+                "title": "Share a vault item",
+                "description": "Share one item with a principal outside its vault (owners and admins); sharing again replaces the share's settings.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "can_reveal": {
+                            "default": False,
+                            "description": "May decrypt it (default: metadata only)",
+                            "type": "boolean",
+                        },
+                        "allowed_domains": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 100, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only for these domains, e.g. example.com",
+                        },
+                        "expires_at": {
+                            "anyOf": [{"format": "date-time", "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "When the share ends (ISO 8601, in the future)",
+                        },
+                    },
+                    "required": ["item", "principal"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "principal": {"type": "string"},
+                        "action": {"enum": ["shared", "unshared"], "type": "string"},
+                        "can_reveal": {"type": "boolean"},
+                        "allowed_domains": {"items": {"type": "string"}, "type": "array"},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "item_id",
+                        "principal",
+                        "action",
+                        "can_reveal",
+                        "allowed_domains",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "unshare_vault_item",
+                "title": "Unshare a vault item",
+                "description": "End an item's share with a principal (owners and admins).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                    },
+                    "required": ["item", "principal"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "principal": {"type": "string"},
+                        "action": {"enum": ["shared", "unshared"], "type": "string"},
+                        "can_reveal": {"type": "boolean"},
+                        "allowed_domains": {"items": {"type": "string"}, "type": "array"},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "item_id",
+                        "principal",
+                        "action",
+                        "can_reveal",
+                        "allowed_domains",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "delete_vault_item",
+                "title": "Delete a vault item",
+                "description": "Delete an item and its secret values (owners and admins of its vault). It cannot be undone.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "vault_id": {"type": "string"},
+                    },
+                    "required": ["item_id", "name", "vault_id"],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "approve_lease",
+                "title": "Approve a lease",
+                "description": "Approve a pending lease request (owners and admins of its vault, not its requester): the requester may then use the secret for the time and uses granted. The human is asked first where the client supports it, and may change the time and uses.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "lease": {
+                            "description": "The lease's id (list_leases shows pending ones)",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "duration_minutes": {
+                            "anyOf": [
+                                {"maximum": 10080, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Minutes it lasts (default: asked)",
+                        },
+                        "max_uses": {
+                            "anyOf": [
+                                {"maximum": 100000, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Uses it allows (default: asked)",
+                        },
+                    },
+                    "required": ["lease"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "lease_id": {"type": "string"},
+                        "item_id": {"type": "string"},
+                        "item": {"type": "string"},
+                        "requester": {"type": "string"},
+                        "reason": {"type": ["string", "null"]},
+                        "status": {
+                            "enum": ["pending", "active", "expired", "revoked", "denied"],
+                            "type": "string",
+                        },
+                        "outcome": {
+                            "enum": [
+                                "approved",
+                                "denied",
+                                "declined_by_human",
+                                "cancelled_by_human",
+                            ],
+                            "type": "string",
+                        },
+                        "asked_human": {"type": "boolean"},
+                        "duration_minutes": {"type": ["integer", "null"]},
+                        "max_uses": {"type": ["integer", "null"]},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "lease_id",
+                        "item_id",
+                        "item",
+                        "requester",
+                        "reason",
+                        "status",
+                        "outcome",
+                        "asked_human",
+                        "duration_minutes",
+                        "max_uses",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "deny_lease",
+                "title": "Deny a lease",
+                "description": "Deny a pending lease request (owners and admins of its vault, not its requester); it cannot be approved afterwards. The human is asked first where the client supports it.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "lease": {
+                            "description": "The lease's id (list_leases shows pending ones)",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["lease"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "lease_id": {"type": "string"},
+                        "item_id": {"type": "string"},
+                        "item": {"type": "string"},
+                        "requester": {"type": "string"},
+                        "reason": {"type": ["string", "null"]},
+                        "status": {
+                            "enum": ["pending", "active", "expired", "revoked", "denied"],
+                            "type": "string",
+                        },
+                        "outcome": {
+                            "enum": [
+                                "approved",
+                                "denied",
+                                "declined_by_human",
+                                "cancelled_by_human",
+                            ],
+                            "type": "string",
+                        },
+                        "asked_human": {"type": "boolean"},
+                        "duration_minutes": {"type": ["integer", "null"]},
+                        "max_uses": {"type": ["integer", "null"]},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "lease_id",
+                        "item_id",
+                        "item",
+                        "requester",
+                        "reason",
+                        "status",
+                        "outcome",
+                        "asked_human",
+                        "duration_minutes",
+                        "max_uses",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "create_vault_alert",
+                "title": "Create a vault alert",
+                "description": "Be told of vault access: on every access, denials, more than `threshold` accesses an hour, or lease requests; for one item, one vault, or (humans) the workspace. Channel alerts arrive as system messages.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "trigger": {
+                            "description": "every_access (each reveal or use), denied, threshold (accesses per hour over `threshold`) or lease_request",
+                            "enum": ["every_access", "denied", "threshold", "lease_request"],
+                            "type": "string",
+                        },
+                        "destination": {
+                            "description": "channel (give `channel`), push or email",
+                            "enum": ["channel", "push", "email"],
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Scope: The vault: its name or id",
+                        },
+                        "item": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Scope: The item: its name or id",
+                        },
+                        "channel": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "destination=channel: The channel: #name, id, or @handle for your DM",
+                        },
+                        "threshold": {
+                            "anyOf": [
+                                {"maximum": 1000000, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "trigger=threshold: accesses per hour",
+                        },
+                    },
+                    "required": ["trigger", "destination"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "alert": {"$ref": "#/$defs/AlertView"},
+                        "channel": {"type": ["string", "null"]},
+                        "action": {"enum": ["created", "deleted"], "type": "string"},
+                    },
+                    "required": ["alert", "channel", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "AlertView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "trigger": {
+                                    "enum": [
+                                        "every_access",
+                                        "denied",
+                                        "threshold",
+                                        "lease_request",
+                                    ],
+                                    "type": "string",
+                                },
+                                "destination": {
+                                    "enum": ["channel", "push", "email"],
+                                    "type": "string",
+                                },
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "channel_id": {"type": ["string", "null"]},
+                                "threshold": {"type": ["integer", "null"]},
+                                "last_fired_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "trigger",
+                                "destination",
+                                "vault_id",
+                                "item_id",
+                                "channel_id",
+                                "threshold",
+                                "last_fired_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "delete_vault_alert",
+                "title": "Delete a vault alert",
+                "description": "Delete an alert rule (yours, or one on a vault you own or administer).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "alert": {
+                            "description": "The alert rule's id (vault_info view=alerts)",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["alert"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "alert": {"$ref": "#/$defs/AlertView"},
+                        "channel": {"type": ["string", "null"]},
+                        "action": {"enum": ["created", "deleted"], "type": "string"},
+                    },
+                    "required": ["alert", "channel", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "AlertView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "trigger": {
+                                    "enum": [
+                                        "every_access",
+                                        "denied",
+                                        "threshold",
+                                        "lease_request",
+                                    ],
+                                    "type": "string",
+                                },
+                                "destination": {
+                                    "enum": ["channel", "push", "email"],
+                                    "type": "string",
+                                },
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "channel_id": {"type": ["string", "null"]},
+                                "threshold": {"type": ["integer", "null"]},
+                                "last_fired_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "trigger",
+                                "destination",
+                                "vault_id",
+                                "item_id",
+                                "channel_id",
+                                "threshold",
+                                "last_fired_at",
                             ],
                             "type": "object",
                         }
