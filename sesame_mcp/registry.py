@@ -8,7 +8,9 @@ with `@TOOLSET.tool(...)`. A tool is an async function `(args, ctx) -> output`:
 - the output is a `ToolOutput`: structured content with an output schema, plus the short
   text its `render()` returns;
 - a failure raises `ToolFailure` (or lets a `SesameError` through): the agent gets an error
-  result whose text says what to do next, never a protocol error.
+  result whose text says what to do next, never a protocol error;
+- a tool that must ask the client first (2026-07-28 elicitation) raises `InputRequired`: the
+  call answers with its `InputRequiredResult`, and the client calls again with the answers.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict
 
 from sesame_mcp.client import SesameError
@@ -51,6 +53,16 @@ class ToolOutput(BaseModel):
 
 class ToolFailure(Exception):
     """A failure the agent can act on: the message says what went wrong and what to do."""
+
+
+class InputRequired(Exception):
+    """The tool needs the client's input before it can go on (2026-07-28): the call answers
+    with `result`, and the client calls again with the answers (`ctx.input_responses`) and
+    the result's `request_state` (`ctx.request_state`, sealed by the SDK on the way)."""
+
+    def __init__(self, result: InputRequiredResult) -> None:
+        super().__init__("input required")
+        self.result = result
 
 
 Handler = Callable[[Any, Context], Awaitable[ToolOutput]]
@@ -205,7 +217,7 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
 
     guarded = not spec.read_only and not spec.carries_secrets
 
-    async def call(ctx: Context, **arguments: Any) -> CallToolResult:
+    async def call(ctx: Context, **arguments: Any) -> CallToolResult | InputRequiredResult:
         args = spec.input_model.model_construct(**arguments)  # validated by the SDK already
         if guarded and (leak := sesame(ctx).guard.leak(arguments)) is not None:
             return failed(
@@ -217,6 +229,8 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
             output = await spec.handler(args, ctx)
         except ToolFailure as failure:
             return failed(str(failure))
+        except InputRequired as needed:
+            return needed.result
         except SesameError as error:
             return failed(explain(error, spec.name))
         return CallToolResult(

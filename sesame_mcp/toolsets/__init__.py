@@ -12,6 +12,7 @@ from sesame_mcp.toolsets import (
     messaging,
     switch,
     vault,
+    vault_admin,
 )
 
 # In the order `tools/list` shows them: the default toolsets first.
@@ -25,4 +26,5 @@ ALL_TOOLSETS: list[Toolset] = [
     channel_admin.TOOLSET,
     messaging.ADMIN,
     vault.TOOLSET,
+    vault_admin.TOOLSET,
 ]

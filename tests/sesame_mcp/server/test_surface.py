@@ -82,17 +82,26 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
     tools = (await mcp_all.list_tools()).tools
     destructive = sorted(t.name for t in tools if t.annotations and t.annotations.destructive_hint)
     assert destructive == [
+        "add_vault_member",
         "delete_message",
+        "delete_vault",
+        "delete_vault_alert",
+        "delete_vault_item",
+        "deny_lease",
         "edit_message",
         "remove_member",
         "remove_reaction",
+        "remove_vault_member",
         "revoke_lease",
         "set_channel_context",
         "set_coordination",
+        "share_vault_item",
         "transfer_thread",
+        "unshare_vault_item",
         "update_channel",
         "update_member",
         "update_profile",
+        "update_vault",
         "update_vault_item",
     ]
 
@@ -127,6 +136,7 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
         "list_vault_items",
         "read_messages",
         "switch_toolsets",
+        "vault_info",
         "wait_for_events",
         "whoami",
     ]

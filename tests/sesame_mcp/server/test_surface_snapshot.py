@@ -702,7 +702,7 @@ async def test_the_whole_tool_surface(mcp_all: Client) -> None:
             {
                 "name": "switch_toolsets",
                 "title": "Switch toolsets",
-                "description": "Switch toolsets on or off; no arguments lists those on. Optional: profile (your status), channel_admin (channel settings, members), message_admin (edit, delete), vault (secrets: leases, reveal, items).",
+                "description": "Switch toolsets on or off; no arguments lists those on. Optional: profile (your status), channel_admin (channel settings, members), message_admin (edit, delete), vault (secrets: leases, reveal, items), vault_admin (vaults, members, shares, lease approvals, alerts).",
                 "annotations": {
                     "read_only_hint": True,
                     "destructive_hint": False,
@@ -2541,6 +2541,1135 @@ async def test_the_whole_tool_surface(mcp_all: Client) -> None:
                                 "url",
                                 "has_totp",
                                 "last_rotated_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "vault_info",
+                "title": "Vault info",
+                "description": "Look at vaults: the list of yours, one vault's details (label, masking policy, item count, your role), its members, alert rules, or the access trail (the workspace's, or one item's with `item`).",
+                "annotations": {
+                    "read_only_hint": True,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The vault: its name or id; needed for details and members, narrows alerts",
+                        },
+                        "view": {
+                            "anyOf": [
+                                {
+                                    "enum": ["vaults", "details", "members", "alerts", "events"],
+                                    "type": "string",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "vaults: yours; details: one vault's label, masking, items, your role; members: who is in it; alerts: alert rules; events: the access trail, newest first (one item's with `item`). Default: details with a vault, else vaults",
+                        },
+                        "item": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "view=events: only this item's (The item: its name or id)",
+                        },
+                        "limit": {
+                            "default": 20,
+                            "description": "view=events: how many",
+                            "maximum": 100,
+                            "minimum": 1,
+                            "type": "integer",
+                        },
+                        "offset": {
+                            "default": 0,
+                            "description": "view=events: skip this many",
+                            "maximum": 1000000,
+                            "minimum": 0,
+                            "type": "integer",
+                        },
+                    },
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "view": {
+                            "enum": ["vaults", "details", "members", "alerts", "events"],
+                            "type": "string",
+                        },
+                        "vaults": {"items": {"$ref": "#/$defs/VaultView"}, "type": "array"},
+                        "members": {
+                            "items": {"$ref": "#/$defs/VaultMemberView"},
+                            "type": ["array", "null"],
+                            "default": None,
+                        },
+                        "alerts": {
+                            "items": {"$ref": "#/$defs/AlertView"},
+                            "type": ["array", "null"],
+                            "default": None,
+                        },
+                        "events": {
+                            "items": {"$ref": "#/$defs/EventView"},
+                            "type": ["array", "null"],
+                            "default": None,
+                        },
+                        "next_offset": {"type": ["integer", "null"], "default": None},
+                        "labels": {"additionalProperties": {"type": "string"}, "type": "object"},
+                    },
+                    "required": ["view", "vaults"],
+                    "type": "object",
+                    "$defs": {
+                        "AlertView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "trigger": {
+                                    "enum": [
+                                        "every_access",
+                                        "denied",
+                                        "threshold",
+                                        "lease_request",
+                                    ],
+                                    "type": "string",
+                                },
+                                "destination": {
+                                    "enum": ["channel", "push", "email"],
+                                    "type": "string",
+                                },
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "channel_id": {"type": ["string", "null"]},
+                                "threshold": {"type": ["integer", "null"]},
+                                "last_fired_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "trigger",
+                                "destination",
+                                "vault_id",
+                                "item_id",
+                                "channel_id",
+                                "threshold",
+                                "last_fired_at",
+                            ],
+                            "type": "object",
+                        },
+                        "EventView": {
+                            "properties": {
+                                "at": {"format": "date-time", "type": "string"},
+                                "principal_id": {"type": "string"},
+                                "principal": {"type": ["string", "null"]},
+                                "action": {"type": "string"},
+                                "outcome": {"enum": ["allowed", "denied"], "type": "string"},
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "item": {"type": ["string", "null"]},
+                                "lease_id": {"type": ["string", "null"]},
+                                "fields": {"items": {"type": "string"}, "type": "array"},
+                                "detail": {"type": ["string", "null"]},
+                            },
+                            "required": [
+                                "at",
+                                "principal_id",
+                                "principal",
+                                "action",
+                                "outcome",
+                                "vault_id",
+                                "item_id",
+                                "item",
+                                "lease_id",
+                                "fields",
+                                "detail",
+                            ],
+                            "type": "object",
+                        },
+                        "VaultMemberView": {
+                            "properties": {
+                                "principal_id": {"type": "string"},
+                                "handle": {"type": "string"},
+                                "kind": {"type": "string"},
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "implicit": {"type": "boolean"},
+                            },
+                            "required": ["principal_id", "handle", "kind", "role", "implicit"],
+                            "type": "object",
+                        },
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        },
+                    },
+                },
+            },
+            {
+                "name": "create_vault",
+                "title": "Create a vault",
+                "description": "Create a vault you own (the workspace's humans are its admins), with a sensitivity label and a masking policy.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "name": {
+                            "description": "The vault's name",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "description": {
+                            "anyOf": [{"maxLength": 2000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "What it holds",
+                        },
+                        "sensitivity_label": {
+                            "anyOf": [
+                                {"enum": ["low", "medium", "high", "critical"], "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "low, medium (default), high or critical",
+                        },
+                        "always_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Hints masked on every reveal. Field hints: password, username, email, url, totp, secret, key, note, pin, token, other",
+                        },
+                        "never_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Hints never masked (not in always_mask)",
+                        },
+                    },
+                    "required": ["name"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"$ref": "#/$defs/VaultView"},
+                        "action": {"enum": ["created", "updated", "deleted"], "type": "string"},
+                    },
+                    "required": ["vault", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "update_vault",
+                "title": "Update a vault",
+                "description": "Rename a vault, change its description or sensitivity label, or its masking policy (owners and admins). Only what is given changes; a masking list given replaces that list and keeps the other.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "name": {
+                            "anyOf": [
+                                {"maxLength": 200, "minLength": 1, "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "New name; omit to keep",
+                        },
+                        "description": {
+                            "anyOf": [{"maxLength": 2000, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": 'New description; "" clears it; omit to keep',
+                        },
+                        "sensitivity_label": {
+                            "anyOf": [
+                                {"enum": ["low", "medium", "high", "critical"], "type": "string"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "low, medium, high or critical; omit to keep",
+                        },
+                        "always_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Replaces the hints always masked; omit to keep",
+                        },
+                        "never_mask": {
+                            "anyOf": [
+                                {
+                                    "items": {
+                                        "enum": [
+                                            "password",
+                                            "username",
+                                            "email",
+                                            "url",
+                                            "totp",
+                                            "secret",
+                                            "key",
+                                            "note",
+                                            "pin",
+                                            "token",
+                                            "other",
+                                        ],
+                                        "type": "string",
+                                    },
+                                    "maxItems": 11,
+                                    "type": "array",
+                                },
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Replaces the hints never masked; omit to keep",
+                        },
+                        "clear_masking": {
+                            "default": False,
+                            "description": "true: remove the masking policy",
+                            "type": "boolean",
+                        },
+                    },
+                    "required": ["vault"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"$ref": "#/$defs/VaultView"},
+                        "action": {"enum": ["created", "updated", "deleted"], "type": "string"},
+                    },
+                    "required": ["vault", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "delete_vault",
+                "title": "Delete a vault",
+                "description": "Delete a vault with all its items, shares and leases (owners only). It cannot be undone.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["vault"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"$ref": "#/$defs/VaultView"},
+                        "action": {"enum": ["created", "updated", "deleted"], "type": "string"},
+                    },
+                    "required": ["vault", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "description": {"type": ["string", "null"]},
+                                "sensitivity_label": {
+                                    "enum": ["low", "medium", "high", "critical"],
+                                    "type": "string",
+                                },
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "item_count": {"type": "integer"},
+                                "always_mask": {"items": {"type": "string"}, "type": "array"},
+                                "never_mask": {"items": {"type": "string"}, "type": "array"},
+                                "created_at": {"format": "date-time", "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "name",
+                                "description",
+                                "sensitivity_label",
+                                "role",
+                                "item_count",
+                                "always_mask",
+                                "never_mask",
+                                "created_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "add_vault_member",
+                "title": "Add a vault member",
+                "description": "Add a human or agent to a vault with a role, or change a member's role (owners and admins; only owners grant or take the owner role).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "role": {
+                            "description": "The role: owner, admin, editor, viewer or use_only (reaches items through approved leases only)",
+                            "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                            "type": "string",
+                        },
+                    },
+                    "required": ["vault", "principal", "role"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"type": "string"},
+                        "member": {"$ref": "#/$defs/VaultMemberView"},
+                        "action": {"enum": ["added", "removed"], "type": "string"},
+                    },
+                    "required": ["vault", "member", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultMemberView": {
+                            "properties": {
+                                "principal_id": {"type": "string"},
+                                "handle": {"type": "string"},
+                                "kind": {"type": "string"},
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "implicit": {"type": "boolean"},
+                            },
+                            "required": ["principal_id", "handle", "kind", "role", "implicit"],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "remove_vault_member",
+                "title": "Remove a vault member",
+                "description": "Take a member out of a vault (owners and admins; a vault keeps at least one owner).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "vault": {
+                            "description": "The vault: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                    },
+                    "required": ["vault", "principal"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "vault": {"type": "string"},
+                        "member": {"$ref": "#/$defs/VaultMemberView"},
+                        "action": {"enum": ["added", "removed"], "type": "string"},
+                    },
+                    "required": ["vault", "member", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "VaultMemberView": {
+                            "properties": {
+                                "principal_id": {"type": "string"},
+                                "handle": {"type": "string"},
+                                "kind": {"type": "string"},
+                                "role": {
+                                    "enum": ["owner", "admin", "editor", "viewer", "use_only"],
+                                    "type": "string",
+                                },
+                                "implicit": {"type": "boolean"},
+                            },
+                            "required": ["principal_id", "handle", "kind", "role", "implicit"],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "share_vault_item",
+                "title": "Share a vault item",
+                "description": "Share one item with a principal outside its vault (owners and admins); sharing again replaces the share's settings.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "can_reveal": {
+                            "default": False,
+                            "description": "May decrypt it (default: metadata only)",
+                            "type": "boolean",
+                        },
+                        "allowed_domains": {
+                            "anyOf": [
+                                {"items": {"type": "string"}, "maxItems": 100, "type": "array"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Only for these domains, e.g. example.com",
+                        },
+                        "expires_at": {
+                            "anyOf": [{"format": "date-time", "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "When the share ends (ISO 8601, in the future)",
+                        },
+                    },
+                    "required": ["item", "principal"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "principal": {"type": "string"},
+                        "action": {"enum": ["shared", "unshared"], "type": "string"},
+                        "can_reveal": {"type": "boolean"},
+                        "allowed_domains": {"items": {"type": "string"}, "type": "array"},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "item_id",
+                        "principal",
+                        "action",
+                        "can_reveal",
+                        "allowed_domains",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "unshare_vault_item",
+                "title": "Unshare a vault item",
+                "description": "End an item's share with a principal (owners and admins).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                        "principal": {
+                            "description": "A principal: @handle, id, or me",
+                            "maxLength": 100,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                    },
+                    "required": ["item", "principal"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "principal": {"type": "string"},
+                        "action": {"enum": ["shared", "unshared"], "type": "string"},
+                        "can_reveal": {"type": "boolean"},
+                        "allowed_domains": {"items": {"type": "string"}, "type": "array"},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "item_id",
+                        "principal",
+                        "action",
+                        "can_reveal",
+                        "allowed_domains",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "delete_vault_item",
+                "title": "Delete a vault item",
+                "description": "Delete an item and its secret values (owners and admins of its vault). It cannot be undone.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "item": {
+                            "description": "The item: its name or id",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "The item's vault, when its name is not unique",
+                        },
+                    },
+                    "required": ["item"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "item_id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "vault_id": {"type": "string"},
+                    },
+                    "required": ["item_id", "name", "vault_id"],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "approve_lease",
+                "title": "Approve a lease",
+                "description": "Approve a pending lease request (owners and admins of its vault, not its requester): the requester may then use the secret for the time and uses granted. The human is asked first where the client supports it, and may change the time and uses.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "lease": {
+                            "description": "The lease's id (list_leases shows pending ones)",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        },
+                        "duration_minutes": {
+                            "anyOf": [
+                                {"maximum": 10080, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Minutes it lasts (default: asked)",
+                        },
+                        "max_uses": {
+                            "anyOf": [
+                                {"maximum": 100000, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "Uses it allows (default: asked)",
+                        },
+                    },
+                    "required": ["lease"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "lease_id": {"type": "string"},
+                        "item_id": {"type": "string"},
+                        "item": {"type": "string"},
+                        "requester": {"type": "string"},
+                        "reason": {"type": ["string", "null"]},
+                        "status": {
+                            "enum": ["pending", "active", "expired", "revoked", "denied"],
+                            "type": "string",
+                        },
+                        "outcome": {
+                            "enum": [
+                                "approved",
+                                "denied",
+                                "declined_by_human",
+                                "cancelled_by_human",
+                            ],
+                            "type": "string",
+                        },
+                        "asked_human": {"type": "boolean"},
+                        "duration_minutes": {"type": ["integer", "null"]},
+                        "max_uses": {"type": ["integer", "null"]},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "lease_id",
+                        "item_id",
+                        "item",
+                        "requester",
+                        "reason",
+                        "status",
+                        "outcome",
+                        "asked_human",
+                        "duration_minutes",
+                        "max_uses",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "deny_lease",
+                "title": "Deny a lease",
+                "description": "Deny a pending lease request (owners and admins of its vault, not its requester); it cannot be approved afterwards. The human is asked first where the client supports it.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "lease": {
+                            "description": "The lease's id (list_leases shows pending ones)",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["lease"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "lease_id": {"type": "string"},
+                        "item_id": {"type": "string"},
+                        "item": {"type": "string"},
+                        "requester": {"type": "string"},
+                        "reason": {"type": ["string", "null"]},
+                        "status": {
+                            "enum": ["pending", "active", "expired", "revoked", "denied"],
+                            "type": "string",
+                        },
+                        "outcome": {
+                            "enum": [
+                                "approved",
+                                "denied",
+                                "declined_by_human",
+                                "cancelled_by_human",
+                            ],
+                            "type": "string",
+                        },
+                        "asked_human": {"type": "boolean"},
+                        "duration_minutes": {"type": ["integer", "null"]},
+                        "max_uses": {"type": ["integer", "null"]},
+                        "expires_at": {"format": "date-time", "type": ["string", "null"]},
+                    },
+                    "required": [
+                        "lease_id",
+                        "item_id",
+                        "item",
+                        "requester",
+                        "reason",
+                        "status",
+                        "outcome",
+                        "asked_human",
+                        "duration_minutes",
+                        "max_uses",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+            },
+            {
+                "name": "create_vault_alert",
+                "title": "Create a vault alert",
+                "description": "Be told of vault access: on every access, denials, more than `threshold` accesses an hour, or lease requests; for one item, one vault, or (humans) the workspace. Channel alerts arrive as system messages.",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": False,
+                    "idempotent_hint": False,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "trigger": {
+                            "description": "every_access (each reveal or use), denied, threshold (accesses per hour over `threshold`) or lease_request",
+                            "enum": ["every_access", "denied", "threshold", "lease_request"],
+                            "type": "string",
+                        },
+                        "destination": {
+                            "description": "channel (give `channel`), push or email",
+                            "enum": ["channel", "push", "email"],
+                            "type": "string",
+                        },
+                        "vault": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Scope: The vault: its name or id",
+                        },
+                        "item": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "Scope: The item: its name or id",
+                        },
+                        "channel": {
+                            "anyOf": [{"maxLength": 200, "type": "string"}, {"type": "null"}],
+                            "default": None,
+                            "description": "destination=channel: The channel: #name, id, or @handle for your DM",
+                        },
+                        "threshold": {
+                            "anyOf": [
+                                {"maximum": 1000000, "minimum": 1, "type": "integer"},
+                                {"type": "null"},
+                            ],
+                            "default": None,
+                            "description": "trigger=threshold: accesses per hour",
+                        },
+                    },
+                    "required": ["trigger", "destination"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "alert": {"$ref": "#/$defs/AlertView"},
+                        "channel": {"type": ["string", "null"]},
+                        "action": {"enum": ["created", "deleted"], "type": "string"},
+                    },
+                    "required": ["alert", "channel", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "AlertView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "trigger": {
+                                    "enum": [
+                                        "every_access",
+                                        "denied",
+                                        "threshold",
+                                        "lease_request",
+                                    ],
+                                    "type": "string",
+                                },
+                                "destination": {
+                                    "enum": ["channel", "push", "email"],
+                                    "type": "string",
+                                },
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "channel_id": {"type": ["string", "null"]},
+                                "threshold": {"type": ["integer", "null"]},
+                                "last_fired_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "trigger",
+                                "destination",
+                                "vault_id",
+                                "item_id",
+                                "channel_id",
+                                "threshold",
+                                "last_fired_at",
+                            ],
+                            "type": "object",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "delete_vault_alert",
+                "title": "Delete a vault alert",
+                "description": "Delete an alert rule (yours, or one on a vault you own or administer).",
+                "annotations": {
+                    "read_only_hint": False,
+                    "destructive_hint": True,
+                    "idempotent_hint": True,
+                    "open_world_hint": False,
+                },
+                "input_schema": {
+                    "properties": {
+                        "alert": {
+                            "description": "The alert rule's id (vault_info view=alerts)",
+                            "maxLength": 64,
+                            "minLength": 1,
+                            "type": "string",
+                        }
+                    },
+                    "required": ["alert"],
+                    "type": "object",
+                    "additionalProperties": False,
+                },
+                "output_schema": {
+                    "properties": {
+                        "alert": {"$ref": "#/$defs/AlertView"},
+                        "channel": {"type": ["string", "null"]},
+                        "action": {"enum": ["created", "deleted"], "type": "string"},
+                    },
+                    "required": ["alert", "channel", "action"],
+                    "type": "object",
+                    "$defs": {
+                        "AlertView": {
+                            "properties": {
+                                "id": {"type": "string"},
+                                "trigger": {
+                                    "enum": [
+                                        "every_access",
+                                        "denied",
+                                        "threshold",
+                                        "lease_request",
+                                    ],
+                                    "type": "string",
+                                },
+                                "destination": {
+                                    "enum": ["channel", "push", "email"],
+                                    "type": "string",
+                                },
+                                "vault_id": {"type": ["string", "null"]},
+                                "item_id": {"type": ["string", "null"]},
+                                "channel_id": {"type": ["string", "null"]},
+                                "threshold": {"type": ["integer", "null"]},
+                                "last_fired_at": {
+                                    "format": "date-time",
+                                    "type": ["string", "null"],
+                                },
+                            },
+                            "required": [
+                                "id",
+                                "trigger",
+                                "destination",
+                                "vault_id",
+                                "item_id",
+                                "channel_id",
+                                "threshold",
+                                "last_fired_at",
                             ],
                             "type": "object",
                         }
