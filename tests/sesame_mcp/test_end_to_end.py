@@ -6,6 +6,7 @@ HTTP."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -89,3 +90,56 @@ async def test_what_a_sends_reaches_b_waiting_for_events_labelled(
     assert event["author_text"] == "Launch at noon?"
     assert event["message_id"] == sent["message_id"]
     assert answer["timed_out"] is False
+
+
+async def test_a_leased_secret_reaches_a_file_not_the_model_and_cannot_be_posted(
+    workspace: Workspace,
+) -> None:
+    """A use_only agent's `sesame-mcp` process leases a secret a human approves: the value is
+    in a private file, not in the tool result; posting it is refused; the file goes when the
+    process stops."""
+    canary = "canary-e2e-7Q2xLm"
+    scout = await workspace.agent("scout")
+    plans = await workspace.group("plans", scout)
+    admin = workspace.admin
+    vault = await admin.vault.create_vault("Prod")
+    item = await admin.vault.create_item(vault.id, "db", "login", {"password": canary})
+    await admin.vault.add_member(vault.id, scout.id, "use_only")
+
+    async def approve() -> None:
+        with anyio.fail_after(WAIT):
+            while not (pending := await admin.vault.list_leases(status="pending")):  # noqa: ASYNC110
+                await anyio.sleep(0.05)
+        await admin.vault.approve_lease(pending[0].id)
+
+    params = StdioServerParameters(
+        command=str(BIN), args=["--toolsets", "all"], env=env_for(workspace, scout)
+    )
+    with anyio.fail_after(STARTUP + 3 * WAIT):
+        async with Client(params, mode="legacy") as client:
+            async with anyio.create_task_group() as group:
+                group.start_soon(approve)
+                result = await client.call_tool(
+                    "lease_secret", {"item": "db", "reason": "deploy", "wait_seconds": WAIT}
+                )
+            assert not result.is_error, result.content
+            assert canary not in str(result.content) + str(result.structured_content)
+            leased = result.structured_content
+            assert leased is not None
+            assert leased["item_id"] == item.item.id
+            file = Path(leased["file"])
+            assert read_secret(file) == {"password": canary}
+            posted = await client.call_tool(
+                "send_message", {"channel": plans, "content": f"pw {canary}"}
+            )
+            assert posted.is_error
+            assert (await admin.messages.history(plans)).items == []
+    assert not exists(file)
+
+
+def read_secret(file: Path) -> Any:
+    return json.loads(file.read_text())
+
+
+def exists(file: Path) -> bool:
+    return file.exists()
