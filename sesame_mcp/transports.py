@@ -270,14 +270,56 @@ async def _stdin_lines() -> AsyncIterator[_Lines | None]:
         transport.close()
 
 
+class _Output:
+    """stdout written by the event loop, for `stdio_server(stdout=...)`: `flush` returns once
+    the bytes are in the pipe."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+
+    async def write(self, text: str) -> None:
+        self.writer.write(text.encode())
+
+    async def flush(self) -> None:
+        await self.writer.drain()
+
+
+@contextlib.asynccontextmanager
+async def _stdout_output() -> AsyncIterator[_Output | None]:
+    """stdout written by the event loop rather than a worker thread (the SDK's default):
+    handing each message to a thread costs a thread switch and a wake-up of the loop per
+    answer. fd 1 points at stderr meanwhile, so stray output cannot corrupt the protocol
+    stream, and is restored at the end. None when stdout is not a pipe, socket or terminal
+    (the SDK's writer handles that)."""
+    loop = asyncio.get_running_loop()
+    wire = os.dup(1)
+    pipe = os.fdopen(wire, "wb", buffering=0)
+    try:
+        transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, pipe)
+    except (ValueError, OSError):
+        pipe.close()
+        yield None
+        return
+    transport.set_write_buffer_limits(high=0)  # drain() waits until the pipe took it all
+    original = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield _Output(asyncio.StreamWriter(transport, protocol, None, loop))
+    finally:
+        os.dup2(original, 1)
+        os.close(original)
+        transport.close()
+
+
 async def serve_stdio(server: MCPServer[Any]) -> None:
     """The MCP server over stdin/stdout until the host closes stdin (or this is cancelled)."""
     # No public accessor for the low-level server in mcp 2.3.0; run_stdio_async() would
-    # read stdin on a thread.
+    # read stdin and write stdout on threads.
     lowlevel = server._lowlevel_server
     async with (
         _stdin_lines() as lines,
-        stdio_server(stdin=cast(Any, lines)) as (read, write),
+        _stdout_output() as output,
+        stdio_server(stdin=cast(Any, lines), stdout=cast(Any, output)) as (read, write),
         anyio.create_task_group() as group,
     ):
         relay, messages = anyio.create_memory_object_stream[SessionMessage | Exception](0)
