@@ -324,3 +324,21 @@ async def test_secret_files_are_removed_when_the_server_stops(
             assert exists(file)
     assert not exists(file)
     assert not exists(file.parent)
+
+
+async def test_cancelling_the_wait_leaves_the_lease_pending(
+    mcp: Client, state: Sesame, workspace: Workspace, agent: Agent
+) -> None:
+    scene = await vaulted(workspace, agent, "use_only")
+    waiting = state.feed.log.waiters
+    async with anyio.create_task_group() as group:
+        group.start_soon(mcp.call_tool, "lease_secret", {"item": "db", "wait_seconds": 60})
+        with anyio.fail_after(WAIT):
+            await state.feed.log.settle(waiting + 1)  # the call waits for a decision
+        group.cancel_scope.cancel()  # the client sends notifications/cancelled
+    with anyio.fail_after(WAIT):
+        await state.feed.log.settle(waiting)
+    [lease] = await scene.admin.vault.list_leases(status="pending")
+    # The session is still usable, and the next call continues with the same lease.
+    again = ok(await mcp.call_tool("lease_secret", {"item": "db", "wait_seconds": 0}))
+    assert (again["status"], again["lease_id"]) == ("pending", lease.id)
