@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 CHANNELS = "sesame://channels"
 ME = "sesame://me"
+WALLET = "sesame://vault/wallet"
 FORGET_ON_CLOSE = "sesame.subscriptions.forget_on_close"
 SEND_TIMEOUT = 2.0  # a legacy client that stops reading must not hold the feed up
 
@@ -36,6 +37,8 @@ SEND_TIMEOUT = 2.0  # a legacy client that stops reading must not hold the feed 
 HISTORY_EVENTS = frozenset({"message", "message.edited", "message.deleted", "reaction"})
 # Events that change the channel list: membership, settings, last message and unread counts.
 LIST_EVENTS = frozenset({"message", "membership", "channel.updated"})
+# Events that change what the vault wallet lists (a share, an approved lease).
+WALLET_EVENTS = frozenset({"vault.item_shared", "vault.lease_approved"})
 
 
 def channel_messages(channel_id: str) -> str:
@@ -54,6 +57,8 @@ def changed_resources(event: ServerEvent, me_id: str) -> list[str]:
         uris.append(CHANNELS)
     if event.type == "presence" and own:
         uris.append(ME)
+    if event.type in WALLET_EVENTS:
+        uris.append(WALLET)
     return uris
 
 

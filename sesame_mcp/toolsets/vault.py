@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import anyio
+from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
@@ -28,6 +29,7 @@ from server_core.features.vault.schemas import (
 )
 from sesame_mcp.client import SesameError
 from sesame_mcp.delivery import REVEAL_TTL
+from sesame_mcp.notifications import WALLET
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.vault_refs import ITEM_REF, VAULT_REF, resolve_item_id, resolve_vault
@@ -88,7 +90,24 @@ class WalletOutput(ToolOutput):
 async def get_wallet(args: WalletInput, ctx: Context) -> WalletOutput:
     """Everything you can reach in the vault, in one call: items of your vaults (with your
     role), items shared with you, and your active leases. No secret values."""
-    wallet = await sesame(ctx).client.vault.wallet()
+    return await _wallet(sesame(ctx))
+
+
+@TOOLSET.extra
+def wallet_resource(server: MCPServer, state: Sesame) -> None:
+    @server.resource(
+        WALLET,
+        name="wallet",
+        title="My vault wallet",
+        description="Every vault item you can reach and how; no secret values (JSON)",
+        mime_type="application/json",
+    )
+    async def wallet() -> str:
+        return (await _wallet(state)).model_dump_json()
+
+
+async def _wallet(state: Sesame) -> WalletOutput:
+    wallet = await state.client.vault.wallet()
     items = [
         WalletEntry(
             id=i.id,

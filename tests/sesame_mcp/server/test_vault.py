@@ -13,10 +13,11 @@ from typing import Any
 import anyio
 import pyotp
 import pytest
-from mcp import Client
+from mcp import Client, types
 
 from server_core.features.vault.schemas import VaultRole
 from sesame_mcp.client import SesameClient
+from sesame_mcp.notifications import WALLET
 from sesame_mcp.server import build_server
 from sesame_mcp.state import Sesame, open_sesame
 from tests.sesame_mcp.conftest import WAIT, Agent, Workspace
@@ -342,3 +343,30 @@ async def test_cancelling_the_wait_leaves_the_lease_pending(
     # The session is still usable, and the next call continues with the same lease.
     again = ok(await mcp.call_tool("lease_secret", {"item": "db", "wait_seconds": 0}))
     assert (again["status"], again["lease_id"]) == ("pending", lease.id)
+
+
+# resources/subscribe is how 2025-11-25 clients subscribe; the SDK warns that 2026-07-28 dropped it.
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+async def test_the_wallet_resource_lists_items_and_is_announced_when_shared(
+    state: Sesame, workspace: Workspace, agent: Agent
+) -> None:
+    admin = workspace.admin
+    vault = await admin.vault.create_vault("Team")
+    item = await admin.vault.create_item(vault.id, "api", "api_key", {"key": CANARY})
+    updated = anyio.Event()
+
+    async def handler(message: Any) -> None:
+        if isinstance(message, types.ResourceUpdatedNotification) and message.params.uri == WALLET:
+            updated.set()
+
+    server = await build_server(state, toolsets=["vault"])
+    async with Client(server, mode="legacy", message_handler=handler) as client:
+        empty = await client.read_resource(WALLET)
+        assert json.loads(empty.contents[0].text)["items"] == []  # type: ignore[union-attr]
+        await client.session.subscribe_resource(WALLET)
+        await admin.vault.share(item.item.id, agent.account.id, can_reveal=True)
+        with anyio.fail_after(WAIT):
+            await updated.wait()
+        listed = (await client.read_resource(WALLET)).contents[0]
+        assert CANARY not in listed.text  # type: ignore[union-attr]
+        assert [i["access"] for i in json.loads(listed.text)["items"]] == ["share"]  # type: ignore[union-attr]
