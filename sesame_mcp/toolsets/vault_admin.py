@@ -14,21 +14,11 @@ result says so.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from mcp.server.mcpserver import Context
-from mcp.shared.exceptions import MCPError, NoBackChannelError
-from mcp.types import (
-    ElicitRequest,
-    ElicitRequestFormParams,
-    ElicitResult,
-    InputRequiredResult,
-)
-from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, Field, ValidationError
 
 from server_core.features.vault.schemas import (
@@ -48,8 +38,9 @@ from server_core.features.vault.schemas import (
     VaultRole,
 )
 from sesame_mcp.client import SesameError
+from sesame_mcp.elicitation import ask_human
 from sesame_mcp.failures import explain
-from sesame_mcp.registry import InputRequired, ToolFailure, ToolInput, ToolOutput, Toolset
+from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
 from sesame_mcp.toolsets.vault_refs import ITEM_REF, VAULT_REF, resolve_item_id, resolve_vault
@@ -65,9 +56,6 @@ ROLES = "owner, admin, editor, viewer or use_only (reaches items through approve
 HINTS = "Field hints: password, username, email, url, totp, secret, key, note, pin, token, other"
 ITEM_VAULT = "The item's vault, when its name is not unique"
 LEASE_REF = "The lease's id (list_leases shows pending ones)"
-# The one question an approve or deny call asks, under this key in `input_requests`.
-CONFIRM_KEY = "confirm"
-MODERN_ERA = "2026-07-28"  # elicitation rides InputRequiredResult from this revision on
 
 # What to do next after a platform refusal, by its error code.
 NEXT_STEP: dict[str, str] = {
@@ -649,75 +637,6 @@ async def delete_vault_item(args: DeleteItemInput, ctx: Context) -> ItemDeletedO
 
 
 # --- deciding leases ----------------------------------------------------------------------
-
-
-@dataclass
-class Answer:
-    """What the human said: `accept`, `decline` or `cancel`; `unasked` when the client
-    cannot be asked."""
-
-    action: Literal["accept", "decline", "cancel", "unasked"]
-    content: dict[str, Any] | None = None
-
-
-def _can_elicit(ctx: Context) -> bool:
-    """Whether the client declared form elicitation (a bare `elicitation: {}`, from before
-    modes existed, counts as form)."""
-    capabilities = ctx.client_capabilities
-    elicitation = capabilities.elicitation if capabilities is not None else None
-    return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
-
-
-def _modern(ctx: Context) -> bool:
-    version = ctx.protocol_version
-    return version is not None and is_version_at_least(version, MODERN_ERA)
-
-
-async def ask_human(ctx: Context, message: str, schema: dict[str, Any]) -> Answer:
-    """Ask the human through the client (form elicitation), in the call's protocol era:
-
-    - 2026-07-28: the first round raises `InputRequired` with the question; the client asks
-      and calls again with the answer under CONFIRM_KEY and our `request_state` (sealed by
-      the SDK), which names the question: an answer counts only for the question asked.
-    - 2025-11-25: an `elicitation/create` request to the client during the call.
-
-    `unasked` when the client declared no elicitation or has no way back to it."""
-    if not _can_elicit(ctx):
-        return Answer("unasked")
-    question = hashlib.sha256(json.dumps([message, schema], sort_keys=True).encode()).hexdigest()
-    if _modern(ctx):
-        answer = (ctx.input_responses or {}).get(CONFIRM_KEY)
-        if isinstance(answer, ElicitResult) and _asked(ctx.request_state) == question:
-            return Answer(answer.action, answer.content)
-        request = ElicitRequest(
-            params=ElicitRequestFormParams(message=message, requested_schema=schema)
-        )
-        raise InputRequired(
-            InputRequiredResult(
-                input_requests={CONFIRM_KEY: request},
-                request_state=json.dumps({"question": question}),
-            )
-        )
-    if not ctx.session.can_send_request:
-        return Answer("unasked")
-    try:
-        result = await ctx.session.elicit_form(message, schema, related_request_id=ctx.request_id)
-    except NoBackChannelError:
-        return Answer("unasked")
-    except MCPError as error:
-        raise ToolFailure(
-            f"the human could not be asked ({error.error.message}); nothing changed. Next: "
-            "try again, or ask the human in a message."
-        ) from None
-    return Answer(result.action, result.content)
-
-
-def _asked(request_state: str | None) -> str | None:
-    try:
-        state = json.loads(request_state or "")
-    except ValueError:
-        return None
-    return state.get("question") if isinstance(state, dict) else None
 
 
 class ApproveAnswer(BaseModel):
