@@ -60,9 +60,6 @@ class SecretFiles:
             self._timers[key] = loop.call_later(delay, self.discard, key)
         return target
 
-    def path_of(self, key: str) -> Path | None:
-        return self._files.get(key)
-
     def discard(self, key: str) -> None:
         """Remove the file of `key`, if it has one."""
         timer = self._timers.pop(key, None)

@@ -246,8 +246,8 @@ class EventFeed:
             and not delivered.take(message.channel_id, message.seq)
         ):
             return  # already logged, before a listener restart
-        if event.type in ("channel.updated", "membership") and event.channel_id:
-            self.directory.forget_channel(event.channel_id)  # a new name, or a new channel
+        if event.channel_id and _renames(event):
+            self.directory.forget_channel(event.channel_id)
         labels = await self._labels(event)
         self.log.append(lambda cursor: self._make(cursor, event, *labels))
         await self.notifier.publish(changed_resources(event, self.me_id))
@@ -301,3 +301,12 @@ ACTOR_FIELDS = ("principalId", "requesterId", "approverId", "sharedBy")
 
 def _actor(data: Mapping[str, Any]) -> Any:
     return next((data[name] for name in ACTOR_FIELDS if data.get(name)), None)
+
+
+def _renames(event: ServerEvent) -> bool:
+    """Whether the event may change the channel's name, the one thing the directory keeps
+    that names depend on (a channel new to it is looked up when first needed)."""
+    if event.type != "channel.updated":
+        return False
+    changes = event.data.get("changes")
+    return not isinstance(changes, Mapping) or "name" in changes

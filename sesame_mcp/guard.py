@@ -35,9 +35,6 @@ class SecretGuard:
             if len(value.strip()) >= MIN_LENGTH and hint not in NOT_SECRET_HINTS:
                 self._values[value.strip()] = f"field {key!r} of {item}"
 
-    def __len__(self) -> int:
-        return len(self._values)
-
     def leak(self, arguments: Mapping[str, Any]) -> str | None:
         """The name of the first remembered secret found in the string arguments (nested
         lists and objects included); None when there is none."""

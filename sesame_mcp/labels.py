@@ -4,7 +4,7 @@ and principals' handles by id and the other way round.
 Tools take channels by `#name` or `@handle` and events carry ids only (a message carries its
 sender's handle), so both need lookups that would otherwise cost a platform request each time.
 The channels come from every channel listing the server makes (the event feed lists them when
-it connects) and are forgotten when an event says one changed:
+it connects) and forgotten when an event says one was renamed:
 
 - a name a tool was given that is not known is looked up at once (it may be a new channel or
   principal);
@@ -64,8 +64,7 @@ class Directory:
             self._channels[channel.id] = channel
 
     def forget_channel(self, channel_id: str) -> None:
-        """A channel whose name or membership may have changed: look it up again when next
-        needed."""
+        """A channel whose name may have changed: look it up again when next needed."""
         self._channels.pop(channel_id, None)
         self._channels_at = float("-inf")
 

@@ -195,20 +195,24 @@ def select(
 ) -> list[ToolSpec]:
     """The tools to expose: the default toolsets (or `enabled`; `all` for every one), without
     the tools that write when `read_only`."""
-    by_name = {toolset.name: toolset for toolset in toolsets}
-    if enabled is None:
-        chosen = [toolset for toolset in toolsets if toolset.default]
-    else:
-        names = [name.strip() for name in enabled if name.strip()]
-        if "all" in names:
-            chosen = list(toolsets)
-        else:
-            unknown = [name for name in names if name not in by_name]
-            if unknown:
-                known = ", ".join(sorted(by_name))
-                raise UnknownToolset(f"unknown toolset {', '.join(unknown)}; known: {known}, all")
-            chosen = [by_name[name] for name in dict.fromkeys(names)]
+    chosen = choose(toolsets, enabled)
     return [spec for toolset in chosen for spec in toolset.tools if spec.read_only or not read_only]
+
+
+def choose(toolsets: Sequence[Toolset], names: Iterable[str] | None) -> list[Toolset]:
+    """The toolsets `names` name (the defaults when None; `all` for every one), in the order
+    given. Raises UnknownToolset for a name that is none."""
+    if names is None:
+        return [toolset for toolset in toolsets if toolset.default]
+    listed = [name.strip() for name in names if name.strip()]
+    if "all" in listed:
+        return list(toolsets)
+    by_name = {toolset.name: toolset for toolset in toolsets}
+    unknown = [name for name in listed if name not in by_name]
+    if unknown:
+        known = ", ".join([*sorted(by_name), "all"])
+        raise UnknownToolset(f"unknown toolset {', '.join(unknown)}; known: {known}")
+    return [by_name[name] for name in dict.fromkeys(listed)]
 
 
 def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:

@@ -26,7 +26,7 @@ from sesame_mcp.registry import (
     Completer,
     Toolset,
     ToolSpec,
-    UnknownToolset,
+    choose,
     mcp_tool,
     run_extra,
     select,
@@ -71,8 +71,7 @@ class Toolbox:
     def start(self, names: Iterable[str] | None) -> None:
         """Switch on the initial toolsets: the defaults when `names` is None. Raises
         UnknownToolset for a name that is none."""
-        select(self.toolsets, names, read_only=self._read_only)  # checks the names
-        self._on = self._chosen(names)
+        self._on = [toolset.name for toolset in choose(self.toolsets, names)]
         _set_tools(self._server, self.tools_of(self._specs()))
         for name in self._on:
             self._run_extras(name)
@@ -93,13 +92,10 @@ class Toolbox:
         return tools
 
     def switch(self, enable: Iterable[str], disable: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Switch toolsets on and off; return the names of the tools added and removed.
-        Raises UnknownToolset for a name that is none."""
-        enable, disable = list(enable), list(disable)
-        unknown = [name for name in [*enable, *disable] if name not in self._toolsets]
-        if unknown:
-            known = ", ".join(self._toolsets)
-            raise UnknownToolset(f"unknown toolset {', '.join(unknown)}; known: {known}")
+        """Switch toolsets on and off (`all` names every one); return the names of the tools
+        added and removed. Raises UnknownToolset for a name that is none."""
+        enable = [toolset.name for toolset in choose(self.toolsets, enable)]
+        disable = [toolset.name for toolset in choose(self.toolsets, disable)]
         before = self._exposed()
         kept = [name for name in self._on if name not in disable]
         self._on = kept + [name for name in enable if name not in kept]
@@ -127,14 +123,6 @@ class Toolbox:
         names = {spec.name: spec for spec in self._specs()}
         names.update({old: names[new] for old, new in ALIASES.items() if new in names})
         return names
-
-    def _chosen(self, names: Iterable[str] | None) -> list[str]:
-        if names is None:
-            return [toolset.name for toolset in self.toolsets if toolset.default]
-        listed = [name.strip() for name in names if name.strip()]
-        if "all" in listed:
-            return list(self._toolsets)
-        return listed
 
     def _run_extras(self, name: str) -> None:
         """A toolset's resources, prompts and completions, registered the first time it is

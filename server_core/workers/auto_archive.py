@@ -7,10 +7,8 @@ archived — and announced — by exactly one node.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
-import anyio
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -19,8 +17,6 @@ from server_core.kernel.clock import to_wire, utcnow
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.store import Store
 from server_core.kernel.store.tables import channels
-
-log = logging.getLogger(__name__)
 
 
 def archive_due(conn: Connection, events: list[Event], *, now: datetime) -> int:
@@ -55,14 +51,3 @@ async def run_once(store: Store, now: datetime | None = None) -> int:
             lambda conn, events: archive_due(conn, events, now=now or utcnow())
         )
     return count
-
-
-async def auto_archive_loop(store: Store, interval_seconds: float) -> None:
-    while True:
-        try:
-            count = await run_once(store)
-            if count:
-                log.info("auto-archived channels", extra={"count": count})
-        except Exception:
-            log.exception("auto-archive pass failed; retrying next interval")
-        await anyio.sleep(interval_seconds)

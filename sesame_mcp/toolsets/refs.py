@@ -9,6 +9,7 @@ lookup call and keeps the rendered text free of long ids.
 from __future__ import annotations
 
 import re
+from typing import Protocol, TypeVar
 
 from server_core.features.channels.schemas import Channel, PrincipalSummary
 from server_core.features.messages.schemas import Message
@@ -57,14 +58,29 @@ async def known_channel(state: Sesame, ref: str) -> Channel | None:
             )
         return dm
     found = await state.directory.channels_named(ref.removeprefix("#"))
+    return only_one(
+        found,
+        ref,
+        "channels",
+        missing="Next: list_channels shows your channels with their names and ids.",
+    )
+
+
+class Named(Protocol):
+    id: str
+
+
+N = TypeVar("N", bound=Named)
+
+
+def only_one(found: list[N], ref: str, things: str, *, missing: str) -> N:
+    """The one thing of yours named `ref`: a failure (ending with `missing`) when none is,
+    one asking for an id when several are."""
     if not found:
-        raise ToolFailure(
-            f"no channel of yours is named {ref!r}. Next: list_channels shows your channels "
-            "with their names and ids."
-        )
+        raise ToolFailure(f"none of your {things} is named {ref!r}. {missing}")
     if len(found) > 1:
-        ids = ", ".join(channel.id for channel in found)
-        raise ToolFailure(f"several of your channels are named {ref!r} ({ids}); name one by id.")
+        ids = ", ".join(thing.id for thing in found)
+        raise ToolFailure(f"several of your {things} are named {ref!r} ({ids}); name one by id.")
     return found[0]
 
 

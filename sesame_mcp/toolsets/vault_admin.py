@@ -29,6 +29,7 @@ from server_core.features.vault.schemas import (
     AlertRule,
     AlertTrigger,
     FieldHint,
+    ItemShare,
     Lease,
     LeaseStatus,
     MaskingPolicy,
@@ -540,6 +541,17 @@ class ShareOutput(ToolOutput):
     allowed_domains: list[str]
     expires_at: datetime | None
 
+    @staticmethod
+    def of(share: ItemShare, handle: str, action: Literal["shared", "unshared"]) -> ShareOutput:
+        return ShareOutput(
+            item_id=share.item_id,
+            principal=handle,
+            action=action,
+            can_reveal=share.can_reveal,
+            allowed_domains=list(share.allowed_domains),
+            expires_at=share.expires_at,
+        )
+
     def render(self) -> str:
         if self.action == "unshared":
             return f"Item {self.item_id} is no longer shared with @{self.principal}."
@@ -577,14 +589,7 @@ async def share_vault_item(args: ShareItemInput, ctx: Context) -> ShareOutput:
             allowed_domains=args.allowed_domains,
             expires_at=args.expires_at,
         )
-    return ShareOutput(
-        item_id=item_id,
-        principal=principal.handle,
-        action="shared",
-        can_reveal=share.can_reveal,
-        allowed_domains=list(share.allowed_domains),
-        expires_at=share.expires_at,
-    )
+    return ShareOutput.of(share, principal.handle, "shared")
 
 
 class UnshareItemInput(ToolInput):
@@ -601,14 +606,7 @@ async def unshare_vault_item(args: UnshareItemInput, ctx: Context) -> ShareOutpu
         item_id = await resolve_item_id(state, args.item, args.vault)
         principal = await refs.resolve_principal(state, args.principal)
         share = await state.client.vault.revoke_share(item_id, principal.id)
-    return ShareOutput(
-        item_id=item_id,
-        principal=principal.handle,
-        action="unshared",
-        can_reveal=share.can_reveal,
-        allowed_domains=list(share.allowed_domains),
-        expires_at=share.expires_at,
-    )
+    return ShareOutput.of(share, principal.handle, "unshared")
 
 
 class DeleteItemInput(ToolInput):

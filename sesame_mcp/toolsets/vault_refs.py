@@ -7,7 +7,7 @@ from __future__ import annotations
 from server_core.features.vault.schemas import Vault, VaultItem
 from sesame_mcp.registry import ToolFailure
 from sesame_mcp.state import Sesame
-from sesame_mcp.toolsets.refs import UUID
+from sesame_mcp.toolsets.refs import UUID, only_one
 
 VAULT_REF = "The vault: its name or id"
 ITEM_REF = "The item: its name or id"
@@ -20,15 +20,7 @@ async def resolve_vault(state: Sesame, ref: str) -> Vault:
         return await state.client.vault.get_vault(ref.lower())
     wanted = ref.casefold()
     found = [v for v in await state.client.vault.list_vaults() if v.name.casefold() == wanted]
-    if not found:
-        raise ToolFailure(
-            f"no vault of yours is named {ref!r}. Next: get_wallet shows the items you can "
-            "reach and their vaults."
-        )
-    if len(found) > 1:
-        ids = ", ".join(vault.id for vault in found)
-        raise ToolFailure(f"several of your vaults are named {ref!r} ({ids}); name one by id.")
-    return found[0]
+    return only_one(found, ref, "vaults", missing="Next: get_wallet shows the items you can reach.")
 
 
 async def resolve_item_id(state: Sesame, ref: str, vault: str | None = None) -> str:

@@ -292,12 +292,7 @@ def approve_lease(
         "decided_at": audit.now,
         "updated_at": audit.now,
     }
-    conn.execute(
-        sa.update(vault_leases)
-        .where(vault_leases.c.id == lease["id"], vault_leases.c.status == "pending")
-        .values(**changes)
-    )
-    audit.record("lease_approve", "allowed", **_ids(lease))
+    _decided(audit, lease, changes, "lease_approve")
     events.append(
         LeaseApproved(
             lease_id=lease["id"],
@@ -322,13 +317,18 @@ def deny_lease(
         "decided_at": audit.now,
         "updated_at": audit.now,
     }
-    conn.execute(
+    _decided(audit, lease, changes, "lease_deny")
+    return render({**lease, **changes}, audit.now)
+
+
+def _decided(audit: Audit, lease: Mapping[Any, Any], changes: dict[str, Any], action: str) -> None:
+    """Store a decision on a pending lease, and its access event."""
+    audit.conn.execute(
         sa.update(vault_leases)
         .where(vault_leases.c.id == lease["id"], vault_leases.c.status == "pending")
         .values(**changes)
     )
-    audit.record("lease_deny", "allowed", **_ids(lease))
-    return render({**lease, **changes}, audit.now)
+    audit.record(action, "allowed", **_ids(lease))
 
 
 def use_lease(

@@ -105,6 +105,19 @@ class ItemAccess:
         return allows(self.role, permission)
 
 
+def vaults_with_role(caller: Caller) -> sa.Select[Any]:
+    """Vault rows with the caller's membership role as `member_role` (null for none)."""
+    return sa.select(vaults, vault_members.c.role.label("member_role")).select_from(
+        vaults.outerjoin(
+            vault_members,
+            sa.and_(
+                vault_members.c.vault_id == vaults.c.id,
+                vault_members.c.principal_id == caller.principal_id,
+            ),
+        )
+    )
+
+
 def find_vault(conn: Connection, caller: Caller, vault_id: str) -> VaultAccess | None:
     """The vault (in the caller's workspace) and the caller's role; None when it does not
     exist. The role is None when the caller is not a member."""
@@ -113,17 +126,9 @@ def find_vault(conn: Connection, caller: Caller, vault_id: str) -> VaultAccess |
         return None
     row = (
         conn.execute(
-            sa.select(vaults, vault_members.c.role.label("member_role"))
-            .select_from(
-                vaults.outerjoin(
-                    vault_members,
-                    sa.and_(
-                        vault_members.c.vault_id == vaults.c.id,
-                        vault_members.c.principal_id == caller.principal_id,
-                    ),
-                )
+            vaults_with_role(caller).where(
+                vaults.c.id == canonical, vaults.c.workspace_id == caller.workspace_id
             )
-            .where(vaults.c.id == canonical, vaults.c.workspace_id == caller.workspace_id)
         )
         .mappings()
         .first()

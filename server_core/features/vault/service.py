@@ -31,9 +31,11 @@ from server_core.features.vault.roles import (
     ItemAccess,
     Permission,
     VaultAccess,
+    effective_role,
     find_item,
     find_vault,
     member_role_clause,
+    vaults_with_role,
 )
 from server_core.features.vault.schemas import (
     MASK,
@@ -319,28 +321,15 @@ def create_vault(
 
 def list_vaults(conn: Connection, *, caller: Caller) -> list[Vault]:
     rows = conn.execute(
-        sa.select(vaults, vault_members.c.role.label("member_role"))
-        .select_from(
-            vaults.outerjoin(
-                vault_members,
-                sa.and_(
-                    vault_members.c.vault_id == vaults.c.id,
-                    vault_members.c.principal_id == caller.principal_id,
-                ),
-            )
-        )
+        vaults_with_role(caller)
         .where(member_role_clause(caller))
         .order_by(vaults.c.name, vaults.c.id)
     ).mappings()
-    result = []
-    for row in rows.all():
-        role = (
-            "owner"
-            if row["member_role"] == "owner"
-            else ("admin" if caller.is_human else row["member_role"])
-        )
-        result.append(_vault(conn, row, role))
-    return result
+    # Every row listed has a role: humans are admins, everyone else is a member.
+    return [
+        _vault(conn, row, effective_role(row["member_role"], caller.kind) or "admin")
+        for row in rows.all()
+    ]
 
 
 def get_vault(conn: Connection, *, caller: Caller, vault_id: str) -> Vault:

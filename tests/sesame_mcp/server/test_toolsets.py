@@ -102,3 +102,11 @@ def test_the_description_names_every_optional_toolset() -> None:
     for toolset in ALL_TOOLSETS:
         if not toolset.default:
             assert toolset.name in description, toolset.name
+
+
+async def test_all_switches_every_toolset(mcp: Client) -> None:
+    on = ok(await mcp.call_tool("switch_toolsets", {"enable": ["all"]}))
+    assert on["enabled"] == [toolset.name for toolset in ALL_TOOLSETS]
+    off = ok(await mcp.call_tool("switch_toolsets", {"disable": ["all"], "enable": ["identity"]}))
+    assert off["enabled"] == ["identity"]
+    assert sorted(await tool_names(mcp)) == ["find_principals", "whoami"]

@@ -150,7 +150,7 @@ async def test_overlapping_masking_lists_are_refused(mcp_all: Client, agent: Age
 
 async def test_an_unknown_vault_says_where_to_look(mcp_all: Client) -> None:
     result = await mcp_all.call_tool("vault_info", {"vault": "Nowhere"})
-    assert "no vault of yours is named 'Nowhere'" in failed(result)
+    assert "none of your vaults is named 'Nowhere'" in failed(result)
     assert "Next:" in text(result)
     details = await mcp_all.call_tool("vault_info", {"view": "members"})
     assert "view=members needs a vault" in failed(details)
