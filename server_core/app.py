@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -17,15 +17,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
 
 from server_core.config import Settings
-from server_core.features.agents.routes import router as agents_router
-from server_core.features.auth.routes import router as auth_router
-from server_core.features.channels.routes import router as channels_router
-from server_core.features.messages.routes import router as messages_router
-from server_core.features.vault.routes import router as vault_router
+from server_core.features import features
 from server_core.gateway import GatewayRoute, gateway_hub
 from server_core.kernel import errors
 from server_core.kernel.middleware import AccessLog, BodyLimit
 from server_core.kernel.platform import Platform, open_platform
+from server_core.kernel.routing import bind, check_caller_first
 from server_core.kernel.wire import ErrorBody, ok
 from server_core.version import VERSION as VERSION
 from server_core.workers import run_workers
@@ -77,11 +74,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     if platform is not None:
         app.state.platform = platform
     _install_error_handlers(app)
-    app.include_router(auth_router, prefix=API_PREFIX)
-    app.include_router(agents_router, prefix=API_PREFIX)
-    app.include_router(channels_router, prefix=API_PREFIX)
-    app.include_router(messages_router, prefix=API_PREFIX)
-    app.include_router(vault_router, prefix=API_PREFIX)
+    _install_features(app)
     _install_health(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
@@ -97,6 +90,17 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.add_middleware(AccessLog)
     app.add_middleware(GatewayRoute)  # outermost: WebSocket connections skip the HTTP stack
     return app
+
+
+def _install_features(app: FastAPI) -> None:
+    """Every feature's operations, bound to their services, and its hand-written routes."""
+    for feature in features():
+        router = APIRouter()
+        for operation, service in feature.serves.items():
+            bind(router, operation, service)
+        app.include_router(router, prefix=API_PREFIX)
+        for hand_written in feature.routers:
+            app.include_router(hand_written, prefix=API_PREFIX)
 
 
 def error_response(error: errors.ApiError) -> JSONResponse:
@@ -116,7 +120,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        try:
+            await check_caller_first(request)
+        except errors.ApiError as refused:
+            return error_response(refused)
         problems = exc.errors()
         if any(problem.get("type") == "json_invalid" for problem in problems):
             return error_response(errors.MalformedJson())

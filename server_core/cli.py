@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import os
-import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,25 +15,19 @@ import httpx2
 import sqlalchemy as sa
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.engine import RowMapping
 
+from server_core import bootstrap
 from server_core.app import VERSION, create_app
 from server_core.config import Settings
 from server_core.features.agents.schemas import ProvisionAgentRequest
-from server_core.features.agents.service import do_create_api_key, do_insert_agent
-from server_core.features.auth.schemas import RegisterRequest
 from server_core.features.vault import envelope as vault_envelope
-from server_core.features.workspaces import service as workspaces
 from server_core.gateway.uvicorn_ws import UVICORN_OPTIONS
 from server_core.kernel.errors import ApiError
 from server_core.kernel.keyring import Keyring, KeyringError
 from server_core.kernel.logs import configure_logging
 from server_core.kernel.platform import open_platform
-from server_core.kernel.principals import handle_from_email, principal_from_row
-from server_core.kernel.store import Tx
 
 F = TypeVar("F", bound=Callable[..., Any])
-ADMIN_FILE = "admin.json"
 
 
 def settings_from(**flags: Any) -> Settings:
@@ -74,23 +66,6 @@ def fail_on_api_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def admin_account(
-    email: str, password: str, handle: str | None = None, name: str | None = None
-) -> workspaces.NewHuman:
-    """An admin held to the same rules as `POST /auth/register`, so it can log in."""
-    request = RegisterRequest.model_validate(
-        {
-            "email": email,
-            "password": password,
-            "handle": handle or handle_from_email(email),
-            "displayName": name or "Admin",
-        }
-    )
-    return workspaces.NewHuman(
-        request.email, request.password, request.handle, request.display_name
-    )
-
-
 @click.group()
 @click.version_option(VERSION)
 def main() -> None:
@@ -113,7 +88,7 @@ def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> 
     """Run the API and gateway (migrations are applied first)."""
     settings = settings_from(**flags)
     configure_logging(settings.log_level)
-    login = asyncio.run(prepare_admin(settings, admin_email, admin_password))
+    login = asyncio.run(bootstrap.prepare_admin(settings, admin_email, admin_password))
     _print_banner(settings, login)
     # uvicorn's default loop and http ("auto") pick uvloop and httptools, which are
     # dependencies: both cut the per-request cost of the event loop and of HTTP parsing.
@@ -127,39 +102,6 @@ def serve(admin_email: str | None, admin_password: str | None, **flags: Any) -> 
         **UVICORN_OPTIONS,
     )
     uvicorn.Server(config).run()
-
-
-async def prepare_admin(
-    settings: Settings, admin_email: str | None, admin_password: str | None
-) -> dict[str, str] | None:
-    """Migrate; create the first workspace and admin when asked; say how to log in."""
-    admin = None
-    if admin_email is not None:
-        admin = admin_account(admin_email, admin_password or secrets.token_urlsafe(12))
-    async with open_platform(settings) as platform, platform.store.transaction() as tx:
-        has_workspace = await workspaces.any_workspace(tx) is not None
-        if admin is None:
-            return None
-        saved = settings.data_dir / ADMIN_FILE
-        if has_workspace:
-            if saved.exists():
-                # The file names the admin it holds the password of.
-                email = json.loads(saved.read_text()).get("email", admin.email)
-                return {"email": email, "passwordFile": str(saved)}
-            return {"email": admin.email}
-        await workspaces.do_bootstrap(tx, platform.keyring, "Local workspace", admin)
-        login = {"email": admin.email, "password": admin.password}
-        if admin_password is None:
-            write_private(saved, login)
-            return {**login, "passwordFile": str(saved)}
-        return login
-
-
-def write_private(path: Path, document: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(document, handle, indent=2)
 
 
 def _storage_description(url: str) -> str:
@@ -232,20 +174,12 @@ def workspace_create(
     **flags: Any,
 ) -> None:
     """Create a workspace and its first admin (works while the server runs)."""
-    admin = admin_account(admin_email, admin_password, admin_handle, admin_name)
+    admin = bootstrap.admin_account(admin_email, admin_password, admin_handle, admin_name)
     settings = settings_from(**flags)
 
     async def run() -> dict[str, Any]:
-        async with open_platform(settings) as platform, platform.store.transaction() as tx:
-            ws, admin_row = await workspaces.do_create_workspace_with_admin(
-                tx, platform.keyring, name, admin
-            )
-            return {
-                "workspaceId": ws["id"],
-                "adminId": admin_row["id"],
-                "workspace": workspaces.Workspace.model_validate(dict(ws)).model_dump(mode="json"),
-                "admin": principal_from_row(admin_row).model_dump(mode="json"),
-            }
+        async with open_platform(settings) as platform:
+            return await bootstrap.create_workspace(platform, name, admin)
 
     result = asyncio.run(run())
     if as_json:
@@ -332,47 +266,33 @@ def agent_create(
     )
     settings = settings_from(**flags)
 
-    async def run() -> dict[str, Any]:
-        async with open_platform(settings) as platform, platform.store.transaction() as tx:
-            ws = await _resolve_workspace(tx, workspace_ref)
-            owner = await workspaces.first_admin_id(tx, ws["id"])
-            row = await do_insert_agent(
-                tx,
-                ws["id"],
-                request,
-                owner_id=owner,
-                kind="service" if kind == "service" else "agent",
-            )
-            key = await do_create_api_key(tx, None, row, label)
-            return {
-                "id": row["id"],
-                "handle": row["handle"],
-                "kind": row["kind"],
-                "workspaceId": ws["id"],
-                "apiKey": key.key,
-                "apiKeyId": key.id,
-                "keyPrefix": key.key_prefix,
-            }
+    async def run() -> bootstrap.IssuedAgent:
+        async with open_platform(settings) as platform:
+            try:
+                return await bootstrap.issue_agent(
+                    platform,
+                    request,
+                    workspace=workspace_ref,
+                    kind="service" if kind == "service" else "agent",
+                    label=label,
+                )
+            except bootstrap.BootstrapError as error:
+                raise click.ClickException(str(error)) from error
 
-    result = asyncio.run(run())
+    issued = asyncio.run(run())
+    result = {
+        "id": issued.id,
+        "handle": issued.handle,
+        "kind": issued.kind,
+        "workspaceId": issued.workspace_id,
+        "apiKey": issued.api_key,
+        "apiKeyId": issued.api_key_id,
+        "keyPrefix": issued.key_prefix,
+    }
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
         click.echo(f"agent {result['id']} (@{result['handle']})\nAPI key: {result['apiKey']}")
-
-
-async def _resolve_workspace(tx: Tx, reference: str | None) -> RowMapping:
-    if reference is not None:
-        row = await workspaces.find_workspace(tx, reference)
-        if row is None:
-            raise click.ClickException(f"no single workspace matches '{reference}'")
-        return row
-    rows = await workspaces.some_workspaces(tx, 2)
-    if len(rows) != 1:
-        raise click.ClickException(
-            "pass --workspace (id or name)" if rows else "no workspace yet: create one first"
-        )
-    return rows[0]
 
 
 @main.command()

@@ -17,17 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
+from server_core import bootstrap
 from server_core.app import create_app
-from server_core.cli import prepare_admin, write_private
 from server_core.config import Settings
 from server_core.features.agents.schemas import ProvisionAgentRequest
-from server_core.features.agents.service import do_create_api_key, do_insert_agent
-from server_core.features.workspaces import service as workspaces
-from server_core.gateway.uvicorn_ws import UVICORN_OPTIONS
 from server_core.kernel.platform import Platform, open_platform
-from server_core.kernel.store.tables import principals
 from sesame_mcp.transports import bind, serving
 
 AGENT_FILE = "agent.json"
@@ -74,12 +68,12 @@ async def running_platform(
     sock = bind("127.0.0.1", port)
     try:
         settings = Settings(data_dir=data_dir, host="127.0.0.1", port=sock.getsockname()[1])
-        login = await prepare_admin(settings, admin_email, None)
+        login = await bootstrap.prepare_admin(settings, admin_email, None)
         assert login is not None  # an admin email was given
         async with open_platform(settings) as platform:
             agent = await _local_agent(platform, data_dir / AGENT_FILE)
             app = create_app(platform=platform)
-            async with serving(app, sock, **UVICORN_OPTIONS):
+            async with serving(app, sock, **bootstrap.UVICORN_OPTIONS):
                 password_file = login.get("passwordFile")
                 yield LocalPlatform(
                     url=settings.public_url,
@@ -96,17 +90,12 @@ async def running_platform(
 async def _local_agent(platform: Platform, saved: Path) -> LocalAgent:
     """The agent in `saved`, while it still exists; otherwise a new one, saved there."""
     known = _read_agent(saved)
-    if known is not None:
-        async with platform.store.transaction() as tx:
-            exists = await tx.scalar(
-                sa.select(principals.c.id).where(
-                    principals.c.id == known.id, principals.c.kind == "agent"
-                )
-            )
-        if exists:
-            return known
+    if known is not None and await bootstrap.agent_exists(platform, known.id):
+        return known
     agent = await provision_agent(platform, LOCAL_AGENT_HANDLE, "Local agent")
-    write_private(saved, {"id": agent.id, "handle": agent.handle, "apiKey": agent.api_key})
+    bootstrap.write_private(
+        saved, {"id": agent.id, "handle": agent.handle, "apiKey": agent.api_key}
+    )
     return agent
 
 
@@ -127,22 +116,6 @@ async def provision_agent(
 ) -> LocalAgent:
     """An agent of the first workspace, owned by its first admin, with a new API key; an
     existing agent of that handle gets a new key."""
-    async with platform.store.transaction() as tx:
-        workspace = await workspaces.any_workspace(tx)
-        if workspace is None:
-            raise RuntimeError("the data dir has no workspace")
-        row = await tx.one(
-            sa.select(principals).where(
-                principals.c.workspace_id == workspace["id"],
-                principals.c.handle == handle,
-                principals.c.kind == "agent",
-            )
-        )
-        if row is None:
-            request = ProvisionAgentRequest.model_validate(
-                {"handle": handle, "displayName": display_name}
-            )
-            owner = await workspaces.first_admin_id(tx, workspace["id"])
-            row = await do_insert_agent(tx, workspace["id"], request, owner_id=owner)
-        key = await do_create_api_key(tx, None, row, "sesame-mcp embedded")
-        return LocalAgent(row["id"], row["handle"], key.key)
+    request = ProvisionAgentRequest.model_validate({"handle": handle, "displayName": display_name})
+    issued = await bootstrap.issue_agent(platform, request, label="sesame-mcp embedded", reuse=True)
+    return LocalAgent(issued.id, issued.handle, issued.api_key)

@@ -55,7 +55,7 @@ async def open_sesame(
     `EventListener` (reconnect delays, heartbeat); secret files go under `data_dir` (else a
     temporary directory) and are removed at the end; `remote` when MCP clients connect from
     other machines."""
-    me = await client.me()
+    me = await client.auth.me()
     feed = EventFeed(client, me.id, listener_options=listener_options)
     files = SecretFiles(data_dir)
     try:

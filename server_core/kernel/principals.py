@@ -11,14 +11,13 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.errors import HandleTaken, NotFound
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.principal_schemas import Me, Principal, PrincipalKind
-from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals
 
 
@@ -48,8 +47,8 @@ def _fields(row: RowMapping) -> dict[str, Any]:
     }
 
 
-async def access_principal(
-    tx: Tx, caller: Caller, principal_id: str, kinds: tuple[str, ...] | None = None
+def access_principal(
+    conn: Connection, caller: Caller, principal_id: str, kinds: tuple[str, ...] | None = None
 ) -> RowMapping:
     """A principal of the caller's workspace, or 404: other workspaces' ids do not exist here."""
     canonical = parse_id(principal_id)
@@ -58,15 +57,15 @@ async def access_principal(
     )
     if kinds:
         query = query.where(principals.c.kind.in_(kinds))
-    row = await tx.one(query) if canonical else None
+    row = conn.execute(query).mappings().first() if canonical else None
     if row is None:
         noun = "agent" if kinds and "human" not in kinds else "principal"
         raise NotFound(f"No {noun} with id '{principal_id}' in this workspace")
     return row
 
 
-async def check_handle_free(tx: Tx, workspace_id: str, handle: str) -> None:
-    taken = await tx.scalar(
+def check_handle_free(conn: Connection, workspace_id: str, handle: str) -> None:
+    taken = conn.scalar(
         sa.select(principals.c.id).where(
             principals.c.workspace_id == workspace_id, principals.c.handle == handle
         )
@@ -82,15 +81,20 @@ def handle_from_email(email: str) -> str:
     return local if len(local) >= 2 else f"{local}-user"
 
 
-async def do_insert_principal(
-    tx: Tx, workspace_id: str, kind: PrincipalKind, handle: str, display_name: str, **columns: Any
+def do_insert_principal(
+    conn: Connection,
+    workspace_id: str,
+    kind: PrincipalKind,
+    handle: str,
+    display_name: str,
+    **columns: Any,
 ) -> RowMapping:
     """Add a principal with a free handle; return its row. `columns` sets the optional ones
     (email, password_hash, profile, public_key, owner_id, is_admin)."""
-    await check_handle_free(tx, workspace_id, handle)
+    check_handle_free(conn, workspace_id, handle)
     now = utcnow()
     principal_id = new_id()
-    await tx.execute(
+    conn.execute(
         sa.insert(principals).values(
             {
                 "profile": {},
@@ -107,6 +111,5 @@ async def do_insert_principal(
             }
         )
     )
-    row = await tx.one(sa.select(principals).where(principals.c.id == principal_id))
-    assert row is not None
-    return row
+    row = conn.execute(sa.select(principals).where(principals.c.id == principal_id)).mappings()
+    return row.one()

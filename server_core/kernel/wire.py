@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
-from server_core.kernel.clock import to_wire
+from server_core.kernel.clock import as_utc, to_wire
 
+# Naive values (SQLite returns them) are UTC: models validate straight from rows.
 Timestamp = Annotated[
     datetime,
+    AfterValidator(as_utc),
     PlainSerializer(to_wire, return_type=str, when_used="json"),
     Field(json_schema_extra={"format": "date-time", "example": "2026-03-14T12:00:00.000Z"}),
 ]
@@ -68,6 +71,15 @@ def check_json_object(value: dict[str, Any], max_bytes: int) -> dict[str, Any]:
     if len(json.dumps(value, separators=(",", ":"))) > max_bytes:
         raise ValueError(f"must serialize to at most {max_bytes} bytes of JSON")
     return value
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a paged list: pass `cursor` back for the next one (None at the end)."""
+
+    items: list[T]
+    cursor: str | int | None
+    has_more: bool
 
 
 class Envelope(WireModel, Generic[T]):

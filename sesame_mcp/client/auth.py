@@ -6,6 +6,8 @@
                                          for every request and connection (5-minute window)
 - `AccessToken(token, refresh_token)`   `Bearer <JWT>` for humans; the client trades the
                                          refresh token for a new pair when the token expires
+
+and the `client.auth` area.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from server_core.features.auth import operations
 from server_core.features.auth.schemas import AuthSession
+from sesame_mcp.client.area import Area
 
 
 def _b64url_encode(value: bytes) -> str:
@@ -159,3 +163,9 @@ def generate_agent_keys() -> tuple[str, str]:
         serialization.NoEncryption(),
     )
     return _b64url_encode(public), _b64url_encode(private)
+
+
+class Auth(Area, operations.Auth):
+    """`client.auth`: humans' sessions (register, login, refresh: `SesameClient.register`,
+    `SesameClient.login` and `refresh` keep the tokens they answer with) and the caller's own
+    principal (`me`, `update_profile`)."""

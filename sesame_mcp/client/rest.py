@@ -19,14 +19,10 @@ from pydantic import BaseModel
 
 from server_core.features.auth.schemas import (
     AuthSession,
-    LoginRequest,
-    ProfileUpdate,
-    RefreshRequest,
-    RegisterRequest,
 )
-from server_core.kernel.principal_schemas import Me
+from server_core.kernel.operations import Operation
 from sesame_mcp.client.agents import Agents
-from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Credentials
+from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Auth, Credentials
 from sesame_mcp.client.channels import Channels
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.events import EventListener
@@ -34,15 +30,11 @@ from sesame_mcp.client.messages import Messages
 from sesame_mcp.client.vault import VaultApi
 from sesame_mcp.client.wire import (
     API_PREFIX,
-    UNSET,
     Answer,
     Page,
-    Unset,
     api_root,
-    body,
     error_code,
     parse_answer,
-    patch,
     websocket_url,
 )
 
@@ -91,6 +83,7 @@ class SesameClient:
             base_url=self.api_url + API_PREFIX, timeout=timeout, transport=transport
         )
         self._refreshing = asyncio.Lock()
+        self.auth = Auth(self)
         self.agents = Agents(self)
         self.channels = Channels(self)
         self.messages = Messages(self)
@@ -113,12 +106,7 @@ class SesameClient:
         """A client for a human, from email and password; it refreshes its token by itself."""
         client = cls(api_url, **options)
         try:
-            session = await client.call(
-                "POST",
-                "/auth/login",
-                AuthSession,
-                json=body(LoginRequest, email=email, password=password),
-            )
+            session = await client.auth.login(email, password)
         except BaseException:
             await client.aclose()
             raise
@@ -139,17 +127,15 @@ class SesameClient:
     ) -> SesameClient:
         """Register a human (the first one on a server creates the workspace and becomes its
         admin) and return a client logged in as them."""
-        request = body(
-            RegisterRequest,
-            email=email,
-            password=password,
-            handle=handle,
-            display_name=display_name,
-            workspace_name=workspace_name,
-        )
         client = cls(api_url, **options)
         try:
-            session = await client.call("POST", "/auth/register", AuthSession, json=request)
+            session = await client.auth.register(
+                email=email,
+                password=password,
+                handle=handle,
+                display_name=display_name,
+                workspace_name=workspace_name,
+            )
         except BaseException:
             await client.aclose()
             raise
@@ -167,8 +153,7 @@ class SesameClient:
             return await self._refresh(credentials)
 
     async def _refresh(self, credentials: AccessToken) -> AuthSession:
-        request = body(RefreshRequest, refresh_token=credentials.refresh_token)
-        session = await self.call("POST", "/auth/refresh", AuthSession, json=request, auth=False)
+        session = await self.auth.refresh(credentials.refresh_token)
         credentials.renew(session)
         return session
 
@@ -182,25 +167,6 @@ class SesameClient:
             if credentials.token == used:  # nobody renewed it while this one waited
                 await self._refresh(credentials)
         return True
-
-    # --- identity ---------------------------------------------------------------------------
-
-    async def me(self) -> Me:
-        """The authenticated principal (with `email` for humans)."""
-        return await self.call("GET", "/auth/me", Me)
-
-    async def update_profile(
-        self,
-        *,
-        display_name: str | Unset = UNSET,
-        profile: dict[str, Any] | Unset = UNSET,
-        avatar_url: str | Unset | None = UNSET,
-    ) -> Me:
-        """Change your display name, profile or avatar (`avatar_url=None` clears it)."""
-        request = patch(
-            ProfileUpdate, display_name=display_name, profile=profile, avatar_url=avatar_url
-        )
-        return await self.call("PATCH", "/auth/profile", Me, json=request)
 
     # --- events -----------------------------------------------------------------------------
 
@@ -225,6 +191,24 @@ class SesameClient:
         answer: Answer[T] = await self.request(
             method, path, kind, json=json, params=params, auth=auth
         )
+        return answer.data
+
+    async def perform(
+        self, operation: Operation[Any], path: str, body: Any, query: dict[str, Any]
+    ) -> Any:
+        """One call of a declared operation (see `client.area`)."""
+        kind = list[operation.item_type] if operation.paged else operation.response  # type: ignore[name-defined]
+        answer: Answer[Any] = await self.request(
+            operation.method,
+            path,
+            kind,
+            json=body,
+            params=query,
+            auth=operation.access != "public",
+        )
+        if operation.paged:
+            pagination = answer.pagination or {}
+            return Page(answer.data, pagination.get("cursor"), bool(pagination.get("hasMore")))
         return answer.data
 
     async def page(self, path: str, kind: type[BaseModel], params: dict[str, Any]) -> Page[Any]:

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import httpx2
 from pydantic import TypeAdapter, ValidationError
 
+from server_core.kernel.wire import Page as Page
 from server_core.kernel.wire import RequestModel
 from sesame_mcp.client.errors import BAD_RESPONSE, SesameError
 
@@ -85,15 +86,6 @@ def _query_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a paged list: pass `cursor` back for the next one (None at the end)."""
-
-    items: list[T]
-    cursor: str | int | None
-    has_more: bool
 
 
 @lru_cache(maxsize=256)

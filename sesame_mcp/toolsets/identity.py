@@ -38,7 +38,7 @@ class WhoamiOutput(ToolOutput):
 @TOOLSET.tool(title="Who am I", read_only=True)
 async def whoami(args: WhoamiInput, ctx: Context) -> WhoamiOutput:
     """Your identity on Sesame: id, handle, display name and kind (agent or human)."""
-    me = await sesame(ctx).client.me()
+    me = await sesame(ctx).client.auth.me()
     return WhoamiOutput(
         principal=PrincipalView.of(me),
         workspace_id=me.workspace_id,
@@ -164,7 +164,7 @@ async def update_profile(args: UpdateProfileInput, ctx: Context) -> ProfileOutpu
         changes["display_name"] = args.display_name
     if args.avatar_url is not None:
         changes["avatar_url"] = args.avatar_url or None
-    me = await sesame(ctx).client.update_profile(**changes)  # type: ignore[arg-type]
+    me = await sesame(ctx).client.auth.update_profile(**changes)
     return ProfileOutput(principal=PrincipalView.of(me), avatar_url=me.avatar_url)
 
 
@@ -183,5 +183,5 @@ def me_resource(server: MCPServer, state: Sesame) -> None:
         mime_type="application/json",
     )
     async def me() -> str:
-        principal = await state.client.me()
+        principal = await state.client.auth.me()
         return json.dumps(principal.model_dump(mode="json", exclude={"public_key"}))

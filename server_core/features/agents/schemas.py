@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from server_core.kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from server_core.kernel.principal_schemas import AvatarUrl, DisplayName, Handle, Profile, PublicKey
 from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
 
@@ -87,3 +88,11 @@ class AgentStatus(WireModel):
     progress: int | None
     emoji: str | None
     updated_at: Timestamp
+
+
+class ListAgentsQuery(RequestModel):
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size")
+    cursor: str | None = Field(
+        default=None, pattern=r"^[0-9a-f-]{36}$", description="From the previous page"
+    )
+    include_archived: bool = Field(default=False, description="Also archived agents")

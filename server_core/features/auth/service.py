@@ -3,25 +3,30 @@
 Access tokens are short-lived JWTs; refresh tokens are opaque, stored only as digests and
 rotate on every use. Presenting a spent refresh token again means it leaked: the whole family
 descended from that login is revoked.
+
+Registration and login hash or verify a password, which takes a while on purpose: they do it
+between short transactions, never inside one.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.config import Settings
+from server_core.features.auth import workspaces
 from server_core.features.auth.schemas import (
     AuthSession,
     LoginRequest,
     ProfileUpdate,
+    RefreshRequest,
     RegisterRequest,
     WorkspaceSummary,
     profile_changes,
 )
-from server_core.features.workspaces import service as workspaces
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.crypto import digest, new_refresh_token, verify_password_async
@@ -31,72 +36,109 @@ from server_core.kernel.errors import (
     RefreshTokenReused,
     RegistrationClosed,
 )
+from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
+from server_core.kernel.keyring import Keyring
 from server_core.kernel.platform import Platform
 from server_core.kernel.principal_schemas import Me
 from server_core.kernel.principals import me_from_row
-from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import principals, refresh_tokens
 from server_core.kernel.tokens import issue_access_token
 
 
-async def do_register(tx: Tx, platform: Platform, request: RegisterRequest) -> AuthSession:
+async def do_register(platform: Platform, *, request: RegisterRequest) -> AuthSession:
     """First registration creates the workspace and its admin; later ones need open
     registration and join the oldest workspace as members."""
-    human = workspaces.NewHuman(
-        email=request.email,
-        password=request.password,
-        handle=request.handle,
-        display_name=request.display_name,
+    human = await workspaces.new_human(
+        request.email, request.password, request.handle, request.display_name
     )
-    existing = await workspaces.any_workspace(tx)
+    async with platform.store.transaction() as tx:
+        return await tx.run(
+            partial(
+                _register,
+                keyring=platform.keyring,
+                settings=platform.settings,
+                signing_secret=platform.signing_secret,
+                request=request,
+                human=human,
+            )
+        )
+
+
+def _register(
+    conn: Connection,
+    *,
+    keyring: Keyring,
+    settings: Settings,
+    signing_secret: bytes,
+    request: RegisterRequest,
+    human: workspaces.NewHuman,
+) -> AuthSession:
+    existing = workspaces.any_workspace(conn)
     if existing is None:
         name = request.workspace_name or f"{request.display_name}'s workspace"
-        workspace, principal = await workspaces.do_bootstrap(tx, platform.keyring, name, human)
-    elif platform.settings.open_registration:
+        workspace, principal = workspaces.do_bootstrap(conn, keyring, name, human)
+    elif settings.open_registration:
         workspace = existing
-        principal = await workspaces.do_add_human(tx, workspace["id"], human, admin=False)
+        principal = workspaces.do_add_human(conn, workspace["id"], human, admin=False)
     else:
         raise RegistrationClosed()
-    return await do_issue_session(
-        tx, platform.settings, platform.signing_secret, principal, workspace
-    )
+    return do_issue_session(conn, settings, signing_secret, principal, workspace)
 
 
-async def do_login(tx: Tx, settings: Settings, secret: bytes, request: LoginRequest) -> AuthSession:
-    row = await tx.one(
-        sa.select(principals).where(
-            principals.c.email == request.email, principals.c.kind == "human"
-        )
+async def do_login(platform: Platform, *, request: LoginRequest) -> AuthSession:
+    query = sa.select(principals).where(
+        principals.c.email == request.email, principals.c.kind == "human"
     )
+    row = await platform.store.read(lambda conn: conn.execute(query).mappings().first())
     # Verify even when nobody has this email, so timing does not reveal which emails exist.
     valid = await verify_password_async(row["password_hash"] if row else None, request.password)
     if row is None or not valid:
         raise InvalidCredentials("Invalid email or password")
     if not row["is_active"]:
         raise InvalidCredentials("This account has been deactivated")
-    workspace = await workspaces.get_workspace(tx, row["workspace_id"])
-    assert workspace is not None
-    return await do_issue_session(tx, settings, secret, row, workspace)
+    async with platform.store.transaction() as tx:
+        return await tx.run(
+            lambda conn: do_issue_session(
+                conn,
+                platform.settings,
+                platform.signing_secret,
+                row,
+                workspaces.get_workspace(conn, row["workspace_id"]),
+            )
+        )
 
 
-async def do_refresh(tx: Tx, settings: Settings, secret: bytes, token: str) -> AuthSession:
+def do_refresh(
+    conn: Connection,
+    events: list[Event],
+    *,
+    settings: Settings,
+    signing_secret: bytes,
+    request: RefreshRequest,
+) -> AuthSession:
     now = utcnow()
-    row = await tx.one(
-        sa.select(refresh_tokens).where(refresh_tokens.c.token_hash == digest(token))
+    row = (
+        conn.execute(
+            sa.select(refresh_tokens).where(
+                refresh_tokens.c.token_hash == digest(request.refresh_token)
+            )
+        )
+        .mappings()
+        .first()
     )
     if row is None or row["revoked_at"] is not None:
         raise InvalidCredentials("Invalid refresh token")
     if as_utc(row["expires_at"]) <= now:
         raise CredentialsExpired("Refresh token expired; log in again")
     # Spend the token; exactly one concurrent refresh can win this update.
-    spent = await tx.affected(
+    spent = conn.execute(
         sa.update(refresh_tokens)
         .where(refresh_tokens.c.id == row["id"], refresh_tokens.c.used_at.is_(None))
         .values(used_at=now)
-    )
+    ).rowcount
     if spent != 1:
-        await tx.execute(
+        conn.execute(
             sa.update(refresh_tokens)
             .where(
                 refresh_tokens.c.family_id == row["family_id"],
@@ -105,18 +147,21 @@ async def do_refresh(tx: Tx, settings: Settings, secret: bytes, token: str) -> A
             .values(revoked_at=now)
         )
         raise RefreshTokenReused()
-    principal = await tx.one(sa.select(principals).where(principals.c.id == row["principal_id"]))
+    principal = (
+        conn.execute(sa.select(principals).where(principals.c.id == row["principal_id"]))
+        .mappings()
+        .first()
+    )
     if principal is None or not principal["is_active"]:
         raise InvalidCredentials("This account has been deactivated")
-    workspace = await workspaces.get_workspace(tx, principal["workspace_id"])
-    assert workspace is not None
-    return await do_issue_session(
-        tx, settings, secret, principal, workspace, family_id=row["family_id"]
+    workspace = workspaces.get_workspace(conn, principal["workspace_id"])
+    return do_issue_session(
+        conn, settings, signing_secret, principal, workspace, family_id=row["family_id"]
     )
 
 
-async def do_issue_session(
-    tx: Tx,
+def do_issue_session(
+    conn: Connection,
     settings: Settings,
     secret: bytes,
     principal: RowMapping,
@@ -129,7 +174,7 @@ async def do_issue_session(
     )
     refresh_token = new_refresh_token()
     now = utcnow()
-    await tx.execute(
+    conn.execute(
         sa.insert(refresh_tokens).values(
             id=new_id(),
             workspace_id=principal["workspace_id"],
@@ -149,18 +194,19 @@ async def do_issue_session(
     )
 
 
-async def access_me(tx: Tx, caller: Caller) -> Me:
-    row = await tx.one(sa.select(principals).where(principals.c.id == caller.principal_id))
-    assert row is not None  # authentication just loaded it
-    return me_from_row(row)
+def access_me(conn: Connection, *, caller: Caller) -> Me:
+    row = conn.execute(sa.select(principals).where(principals.c.id == caller.principal_id))
+    return me_from_row(row.mappings().one())  # authentication just loaded it
 
 
-async def do_update_profile(tx: Tx, caller: Caller, update: ProfileUpdate) -> Me:
-    changes = profile_changes(update)
+def do_update_profile(
+    conn: Connection, events: list[Event], *, caller: Caller, request: ProfileUpdate
+) -> Me:
+    changes = profile_changes(request)
     if changes:
-        await tx.execute(
+        conn.execute(
             sa.update(principals)
             .where(principals.c.id == caller.principal_id)
             .values(**changes, updated_at=utcnow())
         )
-    return await access_me(tx, caller)
+    return access_me(conn, caller=caller)

@@ -13,7 +13,7 @@
   > 0`), so concurrent uses can never spend more than the lease allows, on either engine; the
   use that spends the last one moves the lease to `expired`.
 - A lease past its `expiresAt` is expired: reads show it so at once, the first write that
-  touches it stores it, and a background loop (`workers/lease_expiry.py`) sweeps the rest.
+  touches it stores it, and a background loop (`lease_expiry.py`) sweeps the rest.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from server_core.features.workspaces.service import NewHuman, do_create_workspace_with_admin
+from server_core import bootstrap
 from server_core.kernel.platform import Platform
 from tests.helpers import (
     PASSWORD,
@@ -281,13 +281,8 @@ async def second_workspace(
     client: httpx2.AsyncClient, platform: Platform, admin_handle: str
 ) -> dict[str, Any]:
     """Create another workspace (as the CLI does) and log its admin in."""
-    async with platform.store.transaction() as tx:
-        await do_create_workspace_with_admin(
-            tx,
-            platform.keyring,
-            "Other",
-            NewHuman("zed@example.com", PASSWORD, admin_handle, "Zed"),
-        )
+    admin = bootstrap.admin_account("zed@example.com", PASSWORD, admin_handle, "Zed")
+    await bootstrap.create_workspace(platform, "Other", admin)
     session: dict[str, Any] = data(
         await client.post("/auth/login", json={"email": "zed@example.com", "password": PASSWORD})
     )

@@ -20,8 +20,8 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from server_core import bootstrap
 from server_core.app import create_app
-from server_core.features.workspaces import service as workspaces
 from server_core.gateway.hub import Hub
 from server_core.gateway.uvicorn_ws import UVICORN_OPTIONS
 from server_core.kernel.platform import Platform
@@ -178,11 +178,8 @@ class World:
 
     async def other_workspace(self, platform: Platform) -> str:
         """A second workspace with its own admin; returns that admin's access token."""
-        human = workspaces.NewHuman("eve@example.com", PASSWORD, "eve", "Eve")
-        async with platform.store.transaction() as tx:
-            await workspaces.do_create_workspace_with_admin(
-                tx, platform.keyring, "Elsewhere", human
-            )
+        human = bootstrap.admin_account("eve@example.com", PASSWORD, "eve", "Eve")
+        await bootstrap.create_workspace(platform, "Elsewhere", human)
         body = {"email": human.email, "password": PASSWORD}
         token: str = data(await self.http.post("/auth/login", json=body))["accessToken"]
         return token

@@ -90,7 +90,7 @@ async def test_loop_prevention_is_429_with_when_to_retry(workspace: Workspace) -
 async def test_an_unreachable_server_is_connection_failed() -> None:
     async with SesameClient(f"http://127.0.0.1:{_closed_port()}", api_key="sk_live_x") as client:
         with pytest.raises(SesameError) as caught:
-            await client.me()
+            await client.auth.me()
     assert (caught.value.status, caught.value.code) == (None, "connection_failed")
 
 
@@ -109,7 +109,7 @@ async def test_an_answer_that_is_not_the_apis_is_bad_response(
     transport = httpx2.MockTransport(lambda request: httpx2.Response(status, content=content))
     async with SesameClient("http://sesame", api_key="sk_live_x", transport=transport) as client:
         with pytest.raises(SesameError) as caught:
-            await client.me()
+            await client.auth.me()
     assert (caught.value.status, caught.value.code) == (status, code)
 
 

@@ -48,16 +48,16 @@ async def test_agents_are_provisioned_keyed_listed_edited_and_archived(
         async with SesameClient(
             workspace.url, agent_handle="builder", private_key=new_private
         ) as signed:
-            assert (await signed.me()).id == made.id
+            assert (await signed.auth.me()).id == made.id
         async with SesameClient(workspace.url, agent_handle="builder", private_key=private) as old:
             with pytest.raises(SesameError) as caught:
-                await old.me()
+                await old.auth.me()
             assert caught.value.code == "invalid_credentials"
 
         revoked = await admin.agents.revoke_api_key(made.id, key.id)
         assert revoked.revoked_at is not None
         with pytest.raises(SesameError) as caught:
-            await agent.me()
+            await agent.auth.me()
         assert caught.value.status == 401
 
     archived = await admin.agents.archive(second.id)
@@ -70,7 +70,7 @@ async def test_agents_are_provisioned_keyed_listed_edited_and_archived(
 
 async def test_channels_members_and_their_metadata(workspace: Workspace) -> None:
     admin = workspace.admin
-    me = await admin.me()
+    me = await admin.auth.me()
     one = await workspace.agent("one")
     two = await workspace.agent("two")
     channel = await admin.channels.create(
@@ -174,7 +174,7 @@ async def test_messages_are_sent_paged_edited_reacted_read_and_deleted(
 
 
 async def test_a_profile_is_updated(workspace: Workspace) -> None:
-    me = await workspace.admin.update_profile(
+    me = await workspace.admin.auth.update_profile(
         display_name="Ada L.", profile={"readReceiptEmoji": "👀"}, avatar_url="https://a.example/x"
     )
     assert (me.display_name, me.profile, me.avatar_url) == (
@@ -182,5 +182,5 @@ async def test_a_profile_is_updated(workspace: Workspace) -> None:
         {"readReceiptEmoji": "👀"},
         "https://a.example/x",
     )
-    cleared = await workspace.admin.update_profile(avatar_url=None)
+    cleared = await workspace.admin.auth.update_profile(avatar_url=None)
     assert (cleared.display_name, cleared.avatar_url) == ("Ada L.", None)

@@ -1,0 +1,46 @@
+"""What a feature brings to the platform, in one object the app, the worker runner, the docs
+and the tests loop over (`server_core.features.features()` lists them).
+
+A feature's `feature.py` builds its `FEATURE`: the service that answers each of its declared
+operations, the event types it publishes, its error types, and its background workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter
+
+from server_core.config import Settings
+from server_core.kernel.errors import ApiError
+from server_core.kernel.events import Event
+from server_core.kernel.operations import Operation
+from server_core.kernel.routing import Service
+from server_core.kernel.store import Store
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A background pass, run every `interval(settings)` seconds on every node (so each pass
+    must be safe to run on several nodes at once); it returns how many things it changed."""
+
+    what: str
+    run_once: Callable[[Store], Awaitable[int]]
+    interval: Callable[[Settings], float]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    serves: Mapping[Operation[Any], Service] = field(default_factory=dict)
+    # Routes still written by hand (operations not declared yet).
+    routers: Sequence[APIRouter] = ()
+    events: Sequence[type[Event]] = ()
+    errors: Sequence[type[ApiError]] = ()
+    workers: Sequence[Worker] = ()
+
+    @property
+    def operations(self) -> list[Operation[Any]]:
+        return list(self.serves)
