@@ -31,12 +31,12 @@ from fastapi.responses import Response
 from pydantic_core import to_jsonable_python
 from sqlalchemy.engine import Connection
 
-from server_core.kernel.auth import Caller, authenticate_on
+from server_core.kernel.auth import authenticate_on
 from server_core.kernel.errors import ApiError
 from server_core.kernel.events import Event
 from server_core.kernel.operations import Created, Operation
 from server_core.kernel.platform import Platform
-from server_core.kernel.wire import Envelope, ErrorBody, ListEnvelope, Page
+from server_core.kernel.wire import ERROR_DESCRIPTIONS, Envelope, ErrorBody, ListEnvelope, Page
 
 Service = Callable[..., Any]
 
@@ -47,16 +47,6 @@ _FROM_PLATFORM: dict[str, Callable[[Platform], Any]] = {
     "settings": lambda platform: platform.settings,
     "signing_secret": lambda platform: platform.signing_secret,
     "platform": lambda platform: platform,
-}
-_STATUS_TEXT = {
-    400: "Malformed JSON or invalid fields",
-    401: "Missing, invalid, expired or revoked credentials",
-    403: "Authenticated, but not allowed to do this",
-    404: "No such resource in your workspace",
-    409: "Conflicts with existing state",
-    413: "Request body over the size limit",
-    429: "Rate limited",
-    500: "The server could not do it",
 }
 
 
@@ -128,23 +118,27 @@ def _endpoint(
         header = request.headers.get("authorization")
         arguments = _arguments(operation, inputs, wanted, platform)
 
-        def authenticated(conn: Connection) -> Caller:
-            caller = authenticate_on(conn, header, platform.signing_secret)
+        def authenticate(conn: Connection) -> None:
+            caller = arguments["caller"] = authenticate_on(conn, header, platform.signing_secret)
             if human_only:
                 caller.require_human()
-            return caller
-
-        if flow:
-            if needs_caller:
-                arguments["caller"] = await platform.store.read(authenticated)
-            return render(operation, await service(platform, **arguments))
 
         def unit(conn: Connection, events: list[Event]) -> Any:
             if needs_caller:
-                arguments["caller"] = authenticated(conn)
+                authenticate(conn)
             return service(conn, **arguments) if read else service(conn, events, **arguments)
 
-        return render(operation, await _run(platform, operation, unit, inputs))
+        try:
+            if flow:
+                if needs_caller:
+                    await platform.store.read(authenticate)
+                result = await service(platform, **arguments)
+            else:
+                result = await _run(platform, operation, unit, inputs)
+        finally:
+            # For the access log: who made the request, refused or not.
+            request.state.caller = arguments.get("caller")
+        return render(operation, result)
 
     endpoint.__signature__ = inspect.Signature(_parameters(operation))  # type: ignore[attr-defined]
     endpoint.__name__ = operation.name
@@ -226,9 +220,11 @@ def _check_signature(operation: Operation[Any], service: Service, flow: bool) ->
     label = f"{operation!r} served by {service.__module__}.{service.__qualname__}"
     if len(positional) != expected:
         raise TypeError(f"{label}: takes {len(positional)} positional arguments, not {expected}")
-    taken = {
-        p.name for p in signature.parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY
-    }
+    keywords = [
+        p for p in signature.parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    taken = {p.name for p in keywords}
+    needed = {p.name for p in keywords if p.default is inspect.Parameter.empty}
     given = {param.name for param in operation.params}
     if operation.body is not None:
         given.add("request")
@@ -237,7 +233,7 @@ def _check_signature(operation: Operation[Any], service: Service, flow: bool) ->
     if operation.access != "public":
         given.add("caller")
     missing = given - taken
-    unknown = taken - given - _FROM_PLATFORM.keys()
+    unknown = needed - given - _FROM_PLATFORM.keys()
     if missing or unknown:
         raise TypeError(f"{label}: does not take {sorted(missing)}; cannot give {sorted(unknown)}")
     return taken
@@ -256,6 +252,6 @@ def _responses(operation: Operation[Any]) -> dict[int | str, dict[str, Any]]:
     }
     for status, kinds in operation.answers().items():
         codes = ", ".join(kind.code for kind in kinds)
-        text = _STATUS_TEXT.get(status, "Error")
+        text = ERROR_DESCRIPTIONS.get(status, "Error")
         responses[status] = {"model": ErrorBody, "description": f"{text} ({codes})"}
     return responses

@@ -122,7 +122,7 @@ def ok(data: T) -> Envelope[T]:
     return Envelope[T](data=data)
 
 
-_ERROR_DESCRIPTIONS = {
+ERROR_DESCRIPTIONS = {
     400: "Malformed JSON or invalid fields",
     401: "Missing, invalid, expired or revoked credentials",
     403: "Authenticated, but not allowed to do this",
@@ -130,13 +130,14 @@ _ERROR_DESCRIPTIONS = {
     409: "Conflicts with existing state",
     413: "Request body over the size limit",
     429: "Rate limited",
+    500: "The server could not do it",
 }
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries for the error statuses a route can answer with."""
     return {
-        status: {"model": ErrorBody, "description": _ERROR_DESCRIPTIONS.get(status, "Error")}
+        status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS.get(status, "Error")}
         for status in statuses
     }
 

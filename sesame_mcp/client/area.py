@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from server_core.kernel.operations import Operation
 from sesame_mcp.client.errors import SesameError
-from sesame_mcp.client.wire import UNSET
+from sesame_mcp.client.wire import UNSET, query_value
 
 if TYPE_CHECKING:
     from sesame_mcp.client.rest import SesameClient
@@ -81,7 +81,7 @@ class Request:
         query = {}
         if operation.query is not None:
             dumped = _dump(operation.query, query_fields, keep_none=False)
-            query = {name: _query_value(value) for name, value in dumped.items()}
+            query = {name: query_value(value) for name, value in dumped.items()}
         return cls(path, body, query)
 
 
@@ -109,9 +109,3 @@ def _dump(model: type[BaseModel], fields: dict[str, Any], *, keep_none: bool) ->
         raise SesameError.from_validation(exc) from exc
     dumped: dict[str, Any] = request.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return dumped
-
-
-def _query_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value

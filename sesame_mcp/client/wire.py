@@ -71,7 +71,7 @@ def path(*parts: str | int) -> str:
 def query(**params: Any) -> dict[str, Any]:
     """Query parameters in wire names, without the ones not given."""
     return {
-        _camel(name): _query_value(value)
+        _camel(name): query_value(value)
         for name, value in params.items()
         if value is not None and value is not UNSET
     }
@@ -82,7 +82,7 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _query_value(value: Any) -> Any:
+def query_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
