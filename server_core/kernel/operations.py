@@ -161,7 +161,11 @@ class Operation(Generic[R]):
         if self.body is not None:
             implied += [kernel_errors.MalformedJson, kernel_errors.PayloadTooLarge]
         if self.access != "public":
-            implied.append(kernel_errors.Unauthorized)
+            implied += [
+                kernel_errors.Unauthorized,
+                kernel_errors.InvalidCredentials,
+                kernel_errors.CredentialsExpired,
+            ]
         if self.access == "human":
             implied.append(kernel_errors.HumanOnly)
         by_status: dict[int, list[type[ApiError]]] = {}

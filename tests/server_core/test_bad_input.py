@@ -434,6 +434,22 @@ async def test_bad_credentials_are_a_401_with_a_challenge(client: httpx2.AsyncCl
             assert "Bearer" in response.headers["WWW-Authenticate"], label
 
 
+async def test_bad_credentials_come_before_bad_input(client: httpx2.AsyncClient) -> None:
+    # A caller without valid credentials learns nothing about the input rules.
+    await register(client)
+    for method, path, kwargs in [
+        ("POST", "/agents", {"json": {"handle": "!"}}),
+        ("POST", "/agents", {"content": b'{"handle": '}),
+        ("GET", "/agents?limit=0", {}),
+        ("PUT", f"/agents/{UNKNOWN_UUID}/status", {"json": {"progress": 900}}),
+    ]:
+        response = await client.request(
+            method, path, headers=JSON | {"Authorization": "Bearer nope"}, **kwargs
+        )
+        error(response, 401, "invalid_credentials")
+        assert "Bearer" in response.headers["WWW-Authenticate"], (method, path)
+
+
 async def test_every_kind_of_401_carries_a_challenge(client: httpx2.AsyncClient) -> None:
     session = await register(client)
     token = session["accessToken"]
