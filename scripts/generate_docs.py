@@ -98,8 +98,13 @@ def regenerate(text: str, tables: dict[str, Any]) -> str:
         )
         if not pattern.search(text):
             raise SystemExit(f"no <!-- generated:{name} --> section to fill")
-        text = pattern.sub(lambda match: f"{match.group(1)}{build()}\n{match.group(2)}", text)
+        text = pattern.sub(rf"\g<1>{_escaped(build())}\n\g<2>", text)
     return text
+
+
+def _escaped(table: str) -> str:
+    """A table as a replacement string: backslashes kept as they are."""
+    return table.replace("\\", "\\\\")
 
 
 def main() -> int:
