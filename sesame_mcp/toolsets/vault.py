@@ -461,7 +461,7 @@ async def reveal_secret(args: RevealSecretInput, ctx: Context) -> RevealSecretOu
     state = sesame(ctx)
     _check_delivery(state, args.deliver)
     item_id = await resolve_item_id(state, args.item, args.vault)
-    revealed = await state.client.vault.reveal(item_id, args.fields)
+    revealed = await state.client.vault.reveal(item_id, fields=args.fields)
     delivered = await _deliver(
         state,
         item_id,

@@ -330,7 +330,10 @@ async def vault_info(args: VaultInfoInput, ctx: Context) -> VaultInfoOutput:
                     )
         elif view == "events":
             item_id = await resolve_item_id(state, args.item, args.vault) if args.item else None
-            page = await api.events(item_id=item_id, limit=args.limit, offset=args.offset)
+            paging = {"limit": args.limit, "offset": args.offset}
+            page = await (
+                api.events(**paging) if item_id is None else api.item_events(item_id, **paging)
+            )
             output.events = await _events(state, page.items)
             output.next_offset = args.offset + len(page.items) if page.has_more else None
     return output

@@ -20,7 +20,12 @@ from server_core.features.channels.access import access_channel
 from server_core.features.vault import service
 from server_core.features.vault.audit import Audit
 from server_core.features.vault.errors import VaultAccessDenied
-from server_core.features.vault.schemas import AccessEvent, AlertRule, CreateAlertRequest
+from server_core.features.vault.schemas import (
+    AccessEvent,
+    AccessEventsQuery,
+    AlertRule,
+    CreateAlertRequest,
+)
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
 from server_core.kernel.errors import BadRequest, Forbidden, NotFound
@@ -32,6 +37,7 @@ from server_core.kernel.store.tables import (
     vault_alert_rules,
     vault_members,
 )
+from server_core.kernel.wire import Page
 
 
 def _rule(row: Mapping[Any, Any]) -> AlertRule:
@@ -153,31 +159,31 @@ def _event(row: Mapping[Any, Any]) -> AccessEvent:
 
 
 def _page(
-    conn: Connection, where: list[sa.ColumnElement[bool]], limit: int, offset: int
-) -> tuple[list[AccessEvent], bool]:
+    conn: Connection, where: list[sa.ColumnElement[bool]], query: AccessEventsQuery
+) -> Page[AccessEvent]:
+    """One page, newest first; its cursor is the offset of the next page."""
     rows = conn.execute(
         sa.select(vault_access_events)
         .where(*where)
         .order_by(vault_access_events.c.created_at.desc(), vault_access_events.c.id.desc())
-        .limit(limit + 1)
-        .offset(offset)
+        .limit(query.limit + 1)
+        .offset(query.offset)
     ).mappings()
     found = [_event(row) for row in rows.all()]
-    return found[:limit], len(found) > limit
+    page, more = found[: query.limit], len(found) > query.limit
+    return Page(page, query.offset + len(page) if more else None, more)
 
 
-def list_events(
-    conn: Connection, *, caller: Caller, limit: int, offset: int
-) -> tuple[list[AccessEvent], bool]:
+def list_events(conn: Connection, *, caller: Caller, query: AccessEventsQuery) -> Page[AccessEvent]:
     where = [vault_access_events.c.workspace_id == caller.workspace_id]
     if not caller.is_human:
         where.append(vault_access_events.c.vault_id.in_(_managed_vaults(caller)))
-    return _page(conn, where, limit, offset)
+    return _page(conn, where, query)
 
 
 def list_item_events(
-    conn: Connection, *, caller: Caller, item_id: str, limit: int, offset: int
-) -> tuple[list[AccessEvent], bool]:
+    conn: Connection, *, caller: Caller, item_id: str, query: AccessEventsQuery
+) -> Page[AccessEvent]:
     access = service.access_item(None, caller, conn, item_id, "read_events")
     if not access.allows("read_events"):
         raise Forbidden("Only the vault's owners and admins read an item's access events")
@@ -185,4 +191,4 @@ def list_item_events(
         vault_access_events.c.workspace_id == caller.workspace_id,
         vault_access_events.c.item_id == access.item["id"],
     ]
-    return _page(conn, where, limit, offset)
+    return _page(conn, where, query)

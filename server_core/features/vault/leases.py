@@ -40,6 +40,7 @@ from server_core.features.vault.schemas import (
     Lease,
     LeaseRequest,
     LeaseUse,
+    ListLeasesQuery,
 )
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
@@ -170,9 +171,7 @@ def request_lease(
     return render(row, audit.now)
 
 
-def list_leases(
-    conn: Connection, *, caller: Caller, status: str | None, item_id: str | None
-) -> list[Lease]:
+def list_leases(conn: Connection, *, caller: Caller, query: ListLeasesQuery) -> list[Lease]:
     now = utcnow()
     managed = sa.select(vault_members.c.vault_id).where(
         vault_members.c.principal_id == caller.principal_id,
@@ -183,19 +182,23 @@ def list_leases(
         visible.append(sa.true())
     else:
         visible.append(vault_leases.c.vault_id.in_(managed))
-    query = sa.select(vault_leases).where(
+    statement = sa.select(vault_leases).where(
         vault_leases.c.workspace_id == caller.workspace_id, sa.or_(*visible)
     )
     overdue = sa.and_(vault_leases.c.status == "active", vault_leases.c.expires_at <= now)
+    status = query.status
     if status == "active":
-        query = query.where(vault_leases.c.status == "active", vault_leases.c.expires_at > now)
+        statement = statement.where(
+            vault_leases.c.status == "active", vault_leases.c.expires_at > now
+        )
     elif status == "expired":
-        query = query.where(sa.or_(vault_leases.c.status == "expired", overdue))
+        statement = statement.where(sa.or_(vault_leases.c.status == "expired", overdue))
     elif status is not None:
-        query = query.where(vault_leases.c.status == status)
-    if item_id is not None:
-        query = query.where(vault_leases.c.item_id == (parse_id(item_id) or item_id))
-    rows = conn.execute(query.order_by(vault_leases.c.id.desc())).mappings().all()
+        statement = statement.where(vault_leases.c.status == status)
+    if query.item_id is not None:
+        item_id = parse_id(query.item_id) or query.item_id
+        statement = statement.where(vault_leases.c.item_id == item_id)
+    rows = conn.execute(statement.order_by(vault_leases.c.id.desc())).mappings().all()
     return [render(row, now) for row in rows]
 
 
@@ -276,8 +279,11 @@ def approve_lease(
     keyring: Keyring,
     caller: Caller,
     lease_id: str,
-    request: ApproveLeaseRequest,
+    request: ApproveLeaseRequest | None,
 ) -> Lease:
+    """Approve with the limits given (the body is optional: 60 minutes and the uses asked
+    for by default)."""
+    request = request or ApproveLeaseRequest()
     audit, lease = _decide(conn, events, keyring, caller, lease_id, "lease_approve")
     max_uses = request.max_uses if request.max_uses is not None else lease["max_uses"]
     expires_at = audit.now + timedelta(minutes=request.duration_minutes)

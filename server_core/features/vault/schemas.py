@@ -63,6 +63,10 @@ def _json_object(value: dict[str, Any]) -> dict[str, Any]:
     return check_json_object(value, MAX_METADATA_BYTES)
 
 
+def _without_nul(value: str) -> str:
+    return value.replace("\x00", "")
+
+
 def _field_value(value: str) -> str:
     no_nul(value)
     if len(value.encode()) > MAX_FIELD_BYTES:
@@ -249,6 +253,15 @@ class RevealRequest(RequestModel):
     )
 
 
+class ListItemsQuery(RequestModel):
+    vault_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: ItemType | None = None
+    # NUL characters can match no name: they are dropped rather than refused.
+    q: Annotated[str, StringConstraints(max_length=200), AfterValidator(_without_nul)] | None = (
+        Field(default=None, description="Name contains (any case)")
+    )
+
+
 class VaultItem(WireModel):
     id: str
     workspace_id: str
@@ -332,6 +345,11 @@ class ApproveLeaseRequest(RequestModel):
     duration_minutes: int = Field(default=60, ge=1, le=MAX_LEASE_MINUTES)
     max_uses: int | None = Field(default=None, ge=1, le=MAX_LEASE_USES)
     constraints: JsonObject = Field(default_factory=dict)
+
+
+class ListLeasesQuery(RequestModel):
+    status: LeaseStatus | None = None
+    item_id: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
 class Lease(WireModel):
@@ -427,6 +445,11 @@ class AlertRule(WireModel):
     created_by: str
     last_fired_at: Timestamp | None
     created_at: Timestamp
+
+
+class AccessEventsQuery(RequestModel):
+    limit: int = Field(default=50, ge=1, le=100, description="1 to 100 (default 50)")
+    offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
 class AccessEvent(WireModel):

@@ -1,8 +1,9 @@
 """Vaults, members, items, shares, reveal, TOTP and the wallet.
 
-Functions that write are units `(connection, events, …)` run in one hop by the routes
-(`Tx.unit`); reads take a connection (`Tx.run`). Who may do what is in `roles.py`; every
-access to a secret and every denial goes to the trail through `audit.Audit`.
+Each operation (`operations.py`) is answered by a unit of work: writes
+`(connection, events, *, caller, …)`, reads `(connection, *, caller, …)`, each run in one hop
+on the store's connection. Who may do what is in `roles.py`; every access to a secret and
+every denial goes to the trail through `audit.Audit`.
 """
 
 from __future__ import annotations
@@ -40,12 +41,17 @@ from server_core.features.vault.roles import (
 from server_core.features.vault.schemas import (
     MASK,
     AddVaultMemberRequest,
+    AttachmentUploadRequest,
+    AttachmentUrl,
     CreateItemRequest,
     CreateVaultRequest,
     ItemDetail,
     ItemShare,
+    ListItemsQuery,
     MaskingPolicy,
     Revealed,
+    RevealRequest,
+    SetMaskingPolicyRequest,
     ShareItemRequest,
     TotpResponse,
     UpdateItemRequest,
@@ -61,7 +67,13 @@ from server_core.features.vault.schemas import (
 )
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
-from server_core.kernel.errors import BadRequest, Conflict, Forbidden, NotFound
+from server_core.kernel.errors import (
+    AttachmentsUnavailable,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+)
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.keyring import Keyring, KeyringError
@@ -377,10 +389,11 @@ def set_masking_policy(
     keyring: Keyring,
     caller: Caller,
     vault_id: str,
-    policy: MaskingPolicy | None,
+    request: SetMaskingPolicyRequest,
 ) -> Vault:
     audit = _audit(conn, events, keyring, caller)
     access = access_vault(audit, caller, conn, vault_id, "update_vault", "set_masking_policy")
+    policy = request.masking_policy
     value = policy.model_dump(mode="json") if policy is not None else None
     conn.execute(
         sa.update(vaults)
@@ -677,32 +690,27 @@ def create_item(
     )
 
 
-def list_items(
-    conn: Connection,
-    *,
-    caller: Caller,
-    vault_id: str | None,
-    item_type: str | None,
-    q: str | None,
-) -> list[VaultItem]:
+def list_items(conn: Connection, *, caller: Caller, query: ListItemsQuery) -> list[VaultItem]:
     now = utcnow()
     shared = sa.select(vault_item_shares.c.item_id).where(
         vault_item_shares.c.principal_id == caller.principal_id,
         sa.or_(vault_item_shares.c.expires_at.is_(None), vault_item_shares.c.expires_at > now),
     )
     member_vaults = sa.select(vaults.c.id).where(member_role_clause(caller))
-    query = sa.select(vault_items).where(
+    statement = sa.select(vault_items).where(
         vault_items.c.workspace_id == caller.workspace_id,
         sa.or_(vault_items.c.vault_id.in_(member_vaults), vault_items.c.id.in_(shared)),
     )
-    if vault_id is not None:
-        query = query.where(vault_items.c.vault_id == (parse_id(vault_id) or vault_id))
-    if item_type is not None:
-        query = query.where(vault_items.c.type == item_type)
-    if q:
-        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(sa.func.lower(vault_items.c.name).like(f"%{escaped}%", escape="\\"))
-    rows = conn.execute(query.order_by(vault_items.c.name, vault_items.c.id)).mappings().all()
+    if query.vault_id is not None:
+        vault_id = parse_id(query.vault_id) or query.vault_id
+        statement = statement.where(vault_items.c.vault_id == vault_id)
+    if query.type is not None:
+        statement = statement.where(vault_items.c.type == query.type)
+    if query.q:
+        escaped = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        name = sa.func.lower(vault_items.c.name)
+        statement = statement.where(name.like(f"%{escaped}%", escape="\\"))
+    rows = conn.execute(statement.order_by(vault_items.c.name, vault_items.c.id)).mappings().all()
     return render_items(conn, rows)
 
 
@@ -729,7 +737,7 @@ def reveal(
     keyring: Keyring,
     caller: Caller,
     item_id: str,
-    field_keys: list[str] | None,
+    request: RevealRequest | None,
 ) -> Revealed:
     audit = _audit(conn, events, keyring, caller)
     access = access_item(audit, caller, conn, item_id, "reveal")
@@ -743,7 +751,8 @@ def reveal(
         audit.deny(VaultAccessDenied(reason), "reveal", **ids)
     rows = field_rows(conn, access.item["id"])
     by_key = {row["field_key"]: row for row in rows}
-    wanted = list(dict.fromkeys(field_keys or []))
+    asked = request.fields if request is not None else None
+    wanted = list(dict.fromkeys(asked or []))
     unknown = [key for key in wanted if key not in by_key]
     if unknown:
         raise UnknownField(f"The item has no field '{unknown[0]}'")
@@ -972,6 +981,27 @@ def revoke_share(
         detail=canonical,
     )
     return _share(row)
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+def attachment_upload_url(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    item_id: str,
+    request: AttachmentUploadRequest,
+) -> AttachmentUrl:
+    """Attachments live on the drive, which this server does not offer yet."""
+    raise AttachmentsUnavailable()
+
+
+def attachment_download_url(
+    conn: Connection, *, caller: Caller, attachment_id: str
+) -> AttachmentUrl:
+    raise AttachmentsUnavailable()
 
 
 # --- wallet -------------------------------------------------------------------------------

@@ -251,8 +251,8 @@ async def test_vault_info_shows_alerts_and_the_access_trail(
 ) -> None:
     _, item_id = await vault_with_item(agent)
     await agent.client.vault.create_vault("Staging")
-    await agent.client.vault.reveal(item_id, ["username"])
-    await agent.client.vault.reveal(item_id, ["password"])
+    await agent.client.vault.reveal(item_id, fields=["username"])
+    await agent.client.vault.reveal(item_id, fields=["password"])
 
     events = await mcp_all.call_tool("vault_info", {"view": "events", "limit": 1})
     assert ok(events)["next_offset"] == 1
