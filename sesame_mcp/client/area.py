@@ -9,7 +9,8 @@ the feature's `Operations` class: reading an operation from it gives a bound asy
 - keyword arguments are body or query fields by their Python names; path parameters may be
   given by keyword too;
 - for PATCH, every field given is sent (None clears a field); for other methods a None is left
-  out, so the server's default applies;
+  out, so the server's default applies, unless the field is required (a required field that
+  takes null, as a masking policy being cleared, is sent as null);
 - the body and query are validated with the server's own models before anything is sent
   (`SesameError` with code `validation_error` otherwise); the answer is validated with the
   response model, and a paged list comes back as a `Page`.
@@ -98,10 +99,11 @@ def _take(given: dict[str, Any], model: type[BaseModel] | None) -> dict[str, Any
 
 
 def _dump(model: type[BaseModel], fields: dict[str, Any], *, keep_none: bool) -> dict[str, Any]:
+    required = _required(model)
     sent = {
         name: value
         for name, value in fields.items()
-        if value is not UNSET and (keep_none or value is not None)
+        if value is not UNSET and (keep_none or value is not None or name in required)
     }
     try:
         request = model.model_validate(sent)
