@@ -20,10 +20,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from server_core.features.agents.schemas import StatusRequest
 from server_core.features.agents.status import set_status
-from server_core.features.channels.access import access_member_channel
-from server_core.features.channels.events import Typing
-from server_core.features.messages.schemas import MarkReadRequest, SendMessageRequest
-from server_core.features.messages.service import mark_read, replay_after, send
+from server_core.features.messaging.channels import access_member_channel
+from server_core.features.messaging.events import Typing
+from server_core.features.messaging.messages import replay_after, send
+from server_core.features.messaging.reads import mark_read
+from server_core.features.messaging.schemas import MarkReadRequest, SendMessageRequest
 from server_core.gateway import frames
 from server_core.kernel.errors import (
     ApiError,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from server_core.features.channels.schemas import (
+from server_core.features.messaging.schemas import (
     AddMemberRequest,
     Channel,
     ChannelKind,

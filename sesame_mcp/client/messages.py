@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from server_core.features.messages.schemas import (
+from server_core.features.messaging.schemas import (
     AddReactionRequest,
     Direction,
     EditMessageRequest,

@@ -11,7 +11,7 @@ from typing import Literal
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
-from server_core.features.channels.schemas import ChannelMember
+from server_core.features.messaging.schemas import ChannelMember
 from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame

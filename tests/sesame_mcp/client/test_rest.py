@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server_core.features.channels.schemas import Channel, ChannelMember
-from server_core.features.messages.schemas import Message
+from server_core.features.messaging.schemas import Channel, ChannelMember, Message
 from server_core.kernel.principal_schemas import Principal
 from sesame_mcp.client import SesameClient, SesameError, generate_agent_keys
 from tests.sesame_mcp.conftest import Workspace

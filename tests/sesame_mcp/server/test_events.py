@@ -15,7 +15,7 @@ import pytest
 from mcp import Client, types
 from mcp.client.subscriptions import ResourceUpdated
 
-from server_core.features.messages.schemas import Mention
+from server_core.features.messaging.schemas import Mention
 from server_core.kernel.platform import Platform
 from sesame_mcp.client import SesameClient
 from sesame_mcp.notifications import CHANNELS, channel_messages

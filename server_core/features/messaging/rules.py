@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from server_core.features.channels.access import MANAGERS, ChannelAccess
+from server_core.features.messaging.access import MANAGERS, ChannelAccess
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc
 from server_core.kernel.errors import ChannelReadOnly, LoopPrevention, NotYourTurn
