@@ -1,10 +1,11 @@
 """Channels: create (DMs idempotently, one per pair), list, read, the workspace's principals and
-the links shared in a channel. Settings are in `settings.py`, members in `members.py`, read
-positions in `reads.py`; who may do what is in `access.py`.
+the links shared in a channel. Settings are in `channel_settings.py`, members in `members.py`,
+read positions in `reads.py`; who may do what is in `access.py`.
 
-Functions that write are units `(connection, events, …)` run in one hop by the routes
-(`Tx.unit`). Other features reach channels through this module: `access_channel` and
-`access_member_channel` fetch a channel as the caller may see it.
+Each operation of `operations.Channels` is answered by a unit of work run in one hop:
+reads `(conn, *, caller, …)`, writes `(conn, events, *, caller, …, request=…)`. Other
+features reach channels through this module: `access_channel` and `access_member_channel`
+fetch a channel as the caller may see it (or refuse with 404 / 403).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from server_core.features.messaging.rendering import plaintext_of
 from server_core.features.messaging.schemas import (
     Channel,
     CreateChannelRequest,
+    DmRequest,
     LoopPrevention,
     PrincipalSummary,
     SharedLink,
@@ -45,6 +47,7 @@ from server_core.kernel.errors import BadRequest
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
+from server_core.kernel.operations import Created
 from server_core.kernel.store.tables import channel_members, channels, messages, principals
 
 LINKS_LIMIT = 100
@@ -66,7 +69,7 @@ def _summary(row: RowMapping) -> PrincipalSummary:
     )
 
 
-def list_principals(conn: Connection, caller: Caller) -> list[PrincipalSummary]:
+def list_principals(conn: Connection, *, caller: Caller) -> list[PrincipalSummary]:
     """Active principals of the workspace (for picking DM partners and members)."""
     rows = conn.execute(
         sa.select(principals)
@@ -76,7 +79,7 @@ def list_principals(conn: Connection, caller: Caller) -> list[PrincipalSummary]:
     return [_summary(row) for row in rows]
 
 
-def list_channels(conn: Connection, caller: Caller) -> list[Channel]:
+def list_channels(conn: Connection, *, caller: Caller) -> list[Channel]:
     """The caller's channels, most recently active first."""
     rows = (
         conn.execute(
@@ -93,7 +96,7 @@ def list_channels(conn: Connection, caller: Caller) -> list[Channel]:
     return channel_views(conn, caller, rows)
 
 
-def get_channel(conn: Connection, caller: Caller, channel_id: str) -> Channel:
+def get_channel(conn: Connection, *, caller: Caller, channel_id: str) -> Channel:
     return channel_view(conn, caller, channel_id)
 
 
@@ -162,16 +165,15 @@ def check_future(value: datetime | None) -> datetime | None:
     return value
 
 
-def create_channel(
+def do_create_channel(
     conn: Connection, events: list[Event], *, caller: Caller, request: CreateChannelRequest
-) -> tuple[Channel, bool]:
-    """Create a channel (the caller is its owner); a `dm` goes through `open_dm`. Returns the
-    channel and whether it is new."""
+) -> Created[Channel]:
+    """Create a channel (the caller is its owner); a `dm` is the pair's DM, new or not."""
     others = [pid for pid in dict.fromkeys(request.member_ids) if pid != caller.principal_id]
     if request.kind == "dm":
         if len(others) != 1:
             raise BadRequest("A dm has exactly two members: give the other one in memberIds")
-        return open_dm(conn, events, caller=caller, principal_id=others[0])
+        return _open_dm(conn, events, caller, others[0])
     check_joinable(principals_by_id(conn, caller.workspace_id, others), others, listed=True)
     now = utcnow()
     channel_id = _insert_channel(
@@ -189,7 +191,7 @@ def create_channel(
     for principal_id in others:
         insert_member(conn, channel_id, principal_id, "member", now)
     _announce_members(conn, events, caller, channel_id)
-    return channel_view(conn, caller, channel_id), True
+    return Created(channel_view(conn, caller, channel_id), created=True)
 
 
 def _announce_members(
@@ -214,10 +216,16 @@ def _announce_members(
         )
 
 
-def open_dm(
-    conn: Connection, events: list[Event], *, caller: Caller, principal_id: str
-) -> tuple[Channel, bool]:
+def do_open_dm(
+    conn: Connection, events: list[Event], *, caller: Caller, request: DmRequest
+) -> Created[Channel]:
     """The DM between the caller and a principal, created on first use (one per pair)."""
+    return _open_dm(conn, events, caller, request.principal_id)
+
+
+def _open_dm(
+    conn: Connection, events: list[Event], caller: Caller, principal_id: str
+) -> Created[Channel]:
     if principal_id == caller.principal_id:
         raise BadRequest("A dm needs another principal: principalId is yourself")
     found = principals_by_id(conn, caller.workspace_id, [principal_id])
@@ -225,7 +233,7 @@ def open_dm(
     pair_key = ":".join(sorted([caller.principal_id, principal_id]))
     existing = _dm_by_pair(conn, caller.workspace_id, pair_key)
     if existing is not None:
-        return channel_view(conn, caller, existing), False
+        return Created(channel_view(conn, caller, existing), created=False)
     now = utcnow()
     try:
         with conn.begin_nested():
@@ -238,8 +246,8 @@ def open_dm(
         raced = _dm_by_pair(conn, caller.workspace_id, pair_key)
         if raced is None:
             raise
-        return channel_view(conn, caller, raced), False
-    return channel_view(conn, caller, channel_id), True
+        return Created(channel_view(conn, caller, raced), created=False)
+    return Created(channel_view(conn, caller, channel_id), created=True)
 
 
 def _dm_by_pair(conn: Connection, workspace_id: str, pair_key: str) -> str | None:
@@ -255,7 +263,7 @@ def _dm_by_pair(conn: Connection, workspace_id: str, pair_key: str) -> str | Non
 
 
 def shared_links(
-    conn: Connection, keyring: Keyring, caller: Caller, channel_id: str
+    conn: Connection, *, keyring: Keyring, caller: Caller, channel_id: str
 ) -> list[SharedLink]:
     """Links in the channel's recent messages, newest first, each URL once (up to 100)."""
     access = access_member_channel(conn, caller, channel_id)

@@ -23,6 +23,7 @@ from server_core.features.messaging.schemas import (
     AddMemberRequest,
     ChannelMember,
     ThreadOwnership,
+    TransferThreadRequest,
     UpdateMemberRequest,
 )
 from server_core.features.messaging.views import (
@@ -75,7 +76,7 @@ def _membership_event(
     )
 
 
-def add_member(
+def do_add_member(
     conn: Connection,
     events: list[Event],
     *,
@@ -120,7 +121,7 @@ def add_member(
     return member_view(member)
 
 
-def list_members(conn: Connection, caller: Caller, channel_id: str) -> list[ChannelMember]:
+def list_members(conn: Connection, *, caller: Caller, channel_id: str) -> list[ChannelMember]:
     access = access_member_channel(conn, caller, channel_id)
     return members_of(conn, [access.channel["id"]]).get(access.channel["id"], [])
 
@@ -148,7 +149,7 @@ def _check_can_manage(access: ChannelAccess, target: RowMapping, action: str) ->
         raise Forbidden(f"Only owners may {action} an owner")
 
 
-def update_member(
+def do_update_member(
     conn: Connection,
     events: list[Event],
     *,
@@ -187,7 +188,7 @@ def update_member(
     return member_view(updated)
 
 
-def remove_member(
+def do_remove_member(
     conn: Connection,
     events: list[Event],
     *,
@@ -231,17 +232,18 @@ def remove_member(
 # --- threads --------------------------------------------------------------------------------
 
 
-def transfer_thread(
+def do_transfer_thread(
     conn: Connection,
     events: list[Event],
     *,
     caller: Caller,
     channel_id: str,
     message_id: str,
-    new_owner_id: str,
+    request: TransferThreadRequest,
 ) -> ThreadOwnership:
     """The thread's owner (its root's sender until transferred) or a channel owner/admin
     hands the thread to another member."""
+    new_owner_id = request.new_owner_id
     access = access_member_channel(conn, caller, channel_id)
     access.require_active()
     canonical = parse_id(message_id)

@@ -1,16 +1,16 @@
 """Messages: send, history, edit, delete and reactions.
 
-Every function is a synchronous unit `(connection, events, …)`: a route runs it in one hop in
-its request's transaction (`Tx.unit`), and sends run through the store's write combiner so
-concurrent sends share a commit. A send is checked here and against `rules.py`, then written
-as the channel's next seq (`sequencing.py`). Other features post through this module
-(`post_system_message`).
+Each operation of `operations.Messages` is answered by a synchronous unit of work run in one
+hop: reads `(conn, *, caller, …)`, writes `(conn, events, *, caller, …, request=…)`; sends run
+through the store's write combiner, so concurrent sends share a commit. A send is checked here
+and against `rules.py`, then written as the channel's next seq (`sequencing.py`). Other
+features and the gateway post and read through this module (`post_system_message`, `do_send`,
+`replay_after`).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,28 +30,25 @@ from server_core.features.messaging.rendering import (
     reactions_of,
     render,
 )
-from server_core.features.messaging.schemas import EditMessageRequest, Message, SendMessageRequest
+from server_core.features.messaging.schemas import (
+    AddReactionRequest,
+    EditMessageRequest,
+    HistoryQuery,
+    Message,
+    MessageReactions,
+    SendMessageRequest,
+)
 from server_core.features.messaging.sequencing import append
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
-from server_core.kernel.errors import AttachmentsUnavailable, BadRequest, Forbidden
+from server_core.kernel.errors import AttachmentsUnavailable, Forbidden
 from server_core.kernel.errors import MessageDeleted as MessageWasDeleted
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import (
-    message_reactions,
-    message_revisions,
-    messages,
-    principals,
-)
-
-
-@dataclass(frozen=True)
-class SendResult:
-    message: Message
-    created: bool
-
+from server_core.kernel.operations import Created
+from server_core.kernel.store.tables import message_reactions, message_revisions, messages
+from server_core.kernel.wire import Page
 
 # --- sending ------------------------------------------------------------------------------
 
@@ -66,7 +63,7 @@ _BY_CLIENT_ID = (
 )
 
 
-def send(
+def do_send(
     conn: Connection,
     events: list[Event],
     *,
@@ -74,7 +71,7 @@ def send(
     caller: Caller,
     channel_id: str,
     request: SendMessageRequest,
-) -> SendResult:
+) -> Created[Message]:
     """Send as the caller: membership, idempotency, thread, visibility, coordination and loop
     prevention, then `append`."""
     if request.attachment_ids:
@@ -92,12 +89,12 @@ def send(
         )
         if existing is not None:
             rendered = render(conn, keyring, [existing], caller.principal_id)[0]
-            return SendResult(Message.model_validate(rendered), created=False)
+            return Created(Message.model_validate(rendered), created=False)
     access.require_active()
     if request.thread_root_id is not None:
-        check_thread_root(conn, channel["id"], request.thread_root_id)
+        rules.check_thread_root(conn, channel["id"], request.thread_root_id)
     mentioned = [mention.principal_id for mention in request.mentions]
-    check_mentioned_exist(conn, caller.workspace_id, mentioned)
+    rules.check_mentioned_exist(conn, caller.workspace_id, mentioned)
     now = utcnow()
     changes = rules.check_send(conn, access, caller, request.thread_root_id, mentioned, now)
     message, event = append(
@@ -117,39 +114,7 @@ def send(
         now=now,
     )
     events.append(event)
-    return SendResult(message, created=True)
-
-
-def check_thread_root(conn: Connection, channel_id: str, root_id: str) -> None:
-    root = conn.execute(
-        sa.select(messages.c.channel_id, messages.c.thread_root_id).where(messages.c.id == root_id)
-    ).first()
-    if root is None or root.channel_id != channel_id:
-        raise BadRequest(
-            f"threadRootId '{root_id}' is not a message of this channel",
-            details={"field": "threadRootId"},
-        )
-    if root.thread_root_id is not None:
-        raise BadRequest(
-            "threadRootId must be a top-level message, not a reply "
-            f"(this one is in thread '{root.thread_root_id}')"
-        )
-
-
-def check_mentioned_exist(conn: Connection, workspace_id: str, principal_ids: list[str]) -> None:
-    if not principal_ids:
-        return
-    wanted = set(principal_ids)
-    found = set(
-        conn.execute(
-            sa.select(principals.c.id).where(
-                principals.c.id.in_(wanted), principals.c.workspace_id == workspace_id
-            )
-        ).scalars()
-    )
-    missing = sorted(wanted - found)
-    if missing:
-        raise BadRequest(f"mentions: no principal with id '{missing[0]}' in this workspace")
+    return Created(message, created=True)
 
 
 def post_system_message(
@@ -195,37 +160,25 @@ def _history_query(forward: bool, threads: str, from_cursor: bool) -> sa.Select[
     return query.limit(sa.bindparam("limit", type_=sa.Integer))
 
 
-@dataclass(frozen=True)
-class HistoryPage:
-    messages: list[dict[str, Any]]
-    cursor: int | None
-    has_more: bool
-
-
 def history(
-    conn: Connection,
-    keyring: Keyring,
-    caller: Caller,
-    channel_id: str,
-    *,
-    cursor: int | None,
-    limit: int,
-    direction: str,
-    thread_root_id: str | None,
-    include_replies: bool,
-) -> HistoryPage:
+    conn: Connection, *, keyring: Keyring, caller: Caller, channel_id: str, query: HistoryQuery
+) -> Page[dict[str, Any]]:
     """A page of messages in ascending seq. `before` (default) pages back from the newest,
-    `after` forward from the cursor; the returned cursor continues in the same direction."""
+    `after` forward from the cursor; the returned cursor continues in the same direction.
+    The messages are wire dicts already (see `rendering`): history is the hottest read."""
     access = access_member_channel(conn, caller, channel_id)
+    cursor, limit, direction = query.cursor, query.limit, query.direction
+    thread_root_id = query.thread_root_id.lower() if query.thread_root_id else None
+    include_replies = query.include_replies
     threads = "one" if thread_root_id is not None else ("all" if include_replies else "top")
-    query = _history_query(direction == "after", threads, cursor is not None)
+    statement = _history_query(direction == "after", threads, cursor is not None)
     params = {
         "channel_id": access.channel["id"],
         "thread_root_id": thread_root_id,
         "cursor": cursor or 0,
         "limit": limit + 1,
     }
-    rows = conn.execute(query, params).mappings().all()
+    rows = conn.execute(statement, params).mappings().all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     if direction != "after":
@@ -234,7 +187,7 @@ def history(
         next_cursor: int | None = rows[-1]["seq"] if direction == "after" else rows[0]["seq"]
     else:
         next_cursor = cursor
-    return HistoryPage(render(conn, keyring, rows, caller.principal_id), next_cursor, has_more)
+    return Page(render(conn, keyring, rows, caller.principal_id), next_cursor, has_more)
 
 
 def replay_after(
@@ -256,7 +209,7 @@ def replay_after(
 # --- edits, deletes, reactions ------------------------------------------------------------
 
 
-def edit(
+def do_edit(
     conn: Connection,
     events: list[Event],
     *,
@@ -312,7 +265,7 @@ def edit(
     return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id)
 
 
-def delete(
+def do_delete(
     conn: Connection,
     events: list[Event],
     *,
@@ -348,7 +301,20 @@ def delete(
     return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id)
 
 
-def react(
+def do_react(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    channel_id: str,
+    message_id: str,
+    request: AddReactionRequest,
+) -> MessageReactions:
+    """Add the caller's reaction (idempotent); return the message's reactions."""
+    return _react(conn, events, caller, channel_id, message_id, request.emoji, add=True)
+
+
+def do_unreact(
     conn: Connection,
     events: list[Event],
     *,
@@ -356,9 +322,21 @@ def react(
     channel_id: str,
     message_id: str,
     emoji: str,
+) -> MessageReactions:
+    """Remove the caller's reaction (idempotent); return the message's reactions."""
+    return _react(conn, events, caller, channel_id, message_id, emoji.strip(), add=False)
+
+
+def _react(
+    conn: Connection,
+    events: list[Event],
+    caller: Caller,
+    channel_id: str,
+    message_id: str,
+    emoji: str,
+    *,
     add: bool,
-) -> list[dict[str, Any]]:
-    """Add or remove the caller's reaction (both idempotent); return the message's reactions."""
+) -> MessageReactions:
     access = access_member_channel(conn, caller, channel_id)
     if add and access.role == "readonly":
         raise Forbidden("Read-only members cannot react")
@@ -395,4 +373,6 @@ def react(
                 route=EventRoute(workspace_id=caller.workspace_id, channel_id=row["channel_id"]),
             )
         )
-    return reactions_of(conn, [row["id"]], caller.principal_id).get(row["id"], [])
+    reactions = reactions_of(conn, [row["id"]], caller.principal_id).get(row["id"], [])
+    # The message as the caller named it.
+    return MessageReactions.model_validate({"messageId": message_id, "reactions": reactions})

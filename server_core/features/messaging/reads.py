@@ -1,16 +1,14 @@
-"""Read positions: each member's last read seq (moved forward by `read`, never back), the
-caller's unread counts, and the members' read receipts."""
+"""Read positions: each member's last read seq (moved forward by `do_mark_read`, never back),
+the caller's unread counts, and the members' read receipts."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server_core.features.messaging.access import access_member_channel
 from server_core.features.messaging.events import ReadReceiptEvent
-from server_core.features.messaging.schemas import ReadReceipt
+from server_core.features.messaging.schemas import MarkReadRequest, ReadPosition, ReadReceipt
 from server_core.features.messaging.views import unread_counts
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
@@ -18,7 +16,7 @@ from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.store.tables import channel_members, channels, messages, principals
 
 
-def unread(conn: Connection, caller: Caller) -> dict[str, int]:
+def unread(conn: Connection, *, caller: Caller) -> dict[str, int]:
     """`{channelId: unread count}` over the caller's channels that are not archived."""
     ids = list(
         conn.execute(
@@ -34,7 +32,7 @@ def unread(conn: Connection, caller: Caller) -> dict[str, int]:
     return {channel_id: counts.get(channel_id, 0) for channel_id in ids}
 
 
-def read_receipts(conn: Connection, caller: Caller, channel_id: str) -> list[ReadReceipt]:
+def read_receipts(conn: Connection, *, caller: Caller, channel_id: str) -> list[ReadReceipt]:
     access = access_member_channel(conn, caller, channel_id)
     rows = conn.execute(
         sa.select(
@@ -81,14 +79,19 @@ def unread_count(conn: Connection, channel_id: str, principal_id: str, after_seq
     return count
 
 
-def mark_read(
-    conn: Connection, events: list[Event], *, caller: Caller, channel_id: str, seq: int
-) -> dict[str, Any]:
-    """Move the caller's read position forward to `seq` (capped at the newest message);
-    it never moves back."""
+def do_mark_read(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    channel_id: str,
+    request: MarkReadRequest,
+) -> ReadPosition:
+    """Move the caller's read position forward to `request.seq` (capped at the newest
+    message); it never moves back."""
     access = access_member_channel(conn, caller, channel_id)
     member = access.require_member()
-    target = min(seq, access.channel["last_seq"])
+    target = min(request.seq, access.channel["last_seq"])
     position = member["last_read_seq"]
     if target > position:
         conn.execute(
@@ -106,11 +109,11 @@ def mark_read(
                 route=EventRoute(workspace_id=caller.workspace_id, channel_id=access.channel["id"]),
             )
         )
-    return {
-        "channelId": access.channel["id"],
-        "lastReadSeq": position,
-        "unreadCount": unread_count(conn, access.channel["id"], caller.principal_id, position),
-    }
+    return ReadPosition(
+        channel_id=access.channel["id"],
+        last_read_seq=position,
+        unread_count=unread_count(conn, access.channel["id"], caller.principal_id, position),
+    )
 
 
 def read_receipt_emoji(conn: Connection, principal_id: str) -> str | None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from server_core.kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from server_core.kernel.wire import RequestModel, Timestamp, WireModel, check_json_object, no_nul
 
 ChannelKind = Literal["dm", "group", "topic"]
@@ -43,13 +44,10 @@ Description = Annotated[str, StringConstraints(max_length=2000), AfterValidator(
 Context = Annotated[
     str, AfterValidator(_check_context), Field(description="Free text, at most 50 KB")
 ]
+ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 PrincipalId = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True,
-        to_lower=True,
-        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-    ),
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=ID_PATTERN),
     Field(description="A principal's id (UUID)"),
 ]
 
@@ -307,6 +305,23 @@ class AddReactionRequest(RequestModel):
 class MessageReactions(WireModel):
     message_id: str
     reactions: list[Reaction]
+
+
+class HistoryQuery(RequestModel):
+    cursor: int | None = Field(
+        default=None, ge=0, le=2**62, description="A seq: page from here (exclusive)"
+    )
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    direction: Direction = Field(
+        default="before", description="before: older than cursor (default, newest first page)"
+    )
+    thread_root_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="Only this thread's replies"
+    )
+    include_replies: bool = Field(
+        default=False,
+        description="Without threadRootId: also thread replies (default: top level only)",
+    )
 
 
 class MarkReadRequest(RequestModel):

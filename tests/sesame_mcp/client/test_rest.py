@@ -92,7 +92,9 @@ async def test_channels_members_and_their_metadata(workspace: Workspace) -> None
     context = await admin.channels.set_context(channel.id, "Ship on Friday")
     assert context.context == "Ship on Friday"
     assert context.context_version == channel.context_version + 1
-    coordinated = await admin.channels.set_coordination(channel.id, "round_robin", rate_limit=60)
+    coordinated = await admin.channels.set_coordination(
+        channel.id, "round_robin", loop_prevention={"rate_limit": 60}
+    )
     assert coordinated.coordination_mode == "round_robin"
     assert coordinated.loop_prevention.rate_limit == 60
 

@@ -48,7 +48,9 @@ async def scene(workspace: Workspace, agent: Agent) -> AsyncIterator[Scene]:
     other = await workspace.group("other", agent.account, bob_account)
     for channel in (plans, other):  # bob posts several messages in a row
         mode = (await workspace.admin.channels.get(channel)).coordination_mode
-        await workspace.admin.channels.set_coordination(channel, mode, cooldown_ms=0)
+        await workspace.admin.channels.set_coordination(
+            channel, mode, loop_prevention={"cooldown_ms": 0}
+        )
     async with open_sesame(agent.client, listener_options=QUICK) as state:
         yield Scene(state, bob, plans, other)
 

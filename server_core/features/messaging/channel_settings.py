@@ -15,6 +15,7 @@ from server_core.features.messaging.events import ChannelUpdated
 from server_core.features.messaging.schemas import (
     Channel,
     LoopPrevention,
+    SetContextRequest,
     SetCoordinationRequest,
     UpdateChannelRequest,
 )
@@ -51,7 +52,7 @@ _WIRE_NAMES = {
 }
 
 
-def update_channel(
+def do_update_channel(
     conn: Connection,
     events: list[Event],
     *,
@@ -98,8 +99,13 @@ def update_channel(
     return channel_view(conn, caller, channel["id"])
 
 
-def set_context(
-    conn: Connection, events: list[Event], *, caller: Caller, channel_id: str, context: str
+def do_set_context(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    channel_id: str,
+    request: SetContextRequest,
 ) -> Channel:
     """Replace the context; the previous version goes to the history, the version goes up."""
     access = access_channel(conn, caller, channel_id, lock=True)
@@ -121,13 +127,15 @@ def set_context(
     conn.execute(
         sa.update(channels)
         .where(channels.c.id == channel["id"])
-        .values(context=context, context_version=version, updated_at=now)
+        .values(context=request.context, context_version=version, updated_at=now)
     )
-    _publish_update(events, caller, channel["id"], {"context": context, "contextVersion": version})
+    _publish_update(
+        events, caller, channel["id"], {"context": request.context, "contextVersion": version}
+    )
     return channel_view(conn, caller, channel["id"])
 
 
-def set_coordination(
+def do_set_coordination(
     conn: Connection,
     events: list[Event],
     *,
