@@ -93,14 +93,12 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
 
 def _install_features(app: FastAPI) -> None:
-    """Every feature's operations, bound to their services, and its hand-written routes."""
+    """Every feature's operations, bound to their services."""
     for feature in features():
         router = APIRouter()
         for operation, service in feature.serves.items():
             bind(router, operation, service)
         app.include_router(router, prefix=API_PREFIX)
-        for hand_written in feature.routers:
-            app.include_router(hand_written, prefix=API_PREFIX)
 
 
 def error_response(error: errors.ApiError) -> JSONResponse:

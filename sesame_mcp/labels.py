@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Iterable
 
-from server_core.features.channels.schemas import Channel, PrincipalSummary
+from server_core.features.messaging.schemas import Channel, PrincipalSummary
 from sesame_mcp.client import SesameClient, SesameError
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from starlette.websockets import (
 
 from server_core.features.agents.schemas import StatusRequest
 from server_core.features.agents.status import presence_event
-from server_core.features.messages.events import MessageCreated
+from server_core.features.messaging.events import MessageCreated
 from server_core.gateway import frames, handlers
 from server_core.gateway.seqs import SeqTracker
 from server_core.kernel.auth import Caller

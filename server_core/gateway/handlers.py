@@ -20,10 +20,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from server_core.features.agents.schemas import StatusRequest
 from server_core.features.agents.status import set_status
-from server_core.features.channels.access import access_member_channel
-from server_core.features.channels.events import Typing
-from server_core.features.messages.schemas import MarkReadRequest, SendMessageRequest
-from server_core.features.messages.service import mark_read, replay_after, send
+from server_core.features.messaging.channels import access_member_channel
+from server_core.features.messaging.events import Typing
+from server_core.features.messaging.messages import do_send, replay_after
+from server_core.features.messaging.reads import do_mark_read
+from server_core.features.messaging.schemas import MarkReadRequest, SendMessageRequest
 from server_core.gateway import frames
 from server_core.kernel.errors import (
     ApiError,
@@ -181,7 +182,7 @@ async def _send(conn: Connection, frame: dict[str, Any]) -> None:
     platform = conn.platform
     result = await platform.store.combined(
         partial(
-            send,
+            do_send,
             keyring=platform.keyring,
             caller=conn.caller,
             channel_id=channel_id,
@@ -189,7 +190,7 @@ async def _send(conn: Connection, frame: dict[str, Any]) -> None:
         ),
         order_key=parse_id(channel_id) or channel_id,
     )
-    message = result.message
+    message = result.data
     ack = {
         "type": "delivery.ack",
         "channelId": message.channel_id,
@@ -205,7 +206,7 @@ async def _read(conn: Connection, frame: dict[str, Any]) -> None:
     request = MarkReadRequest.model_validate({k: v for k, v in frame.items() if k == "seq"})
     async with conn.platform.store.transaction() as tx:
         await tx.unit(
-            partial(mark_read, caller=conn.caller, channel_id=channel_id, seq=request.seq)
+            partial(do_mark_read, caller=conn.caller, channel_id=channel_id, request=request)
         )
 
 

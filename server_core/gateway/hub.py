@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import Iterable
 
-from server_core.features.channels.events import Membership
+from server_core.features.messaging.events import Membership
 from server_core.gateway import frames
 from server_core.gateway.connection import Connection
 from server_core.kernel.bus import Subscription

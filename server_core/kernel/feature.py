@@ -11,8 +11,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter
-
 from server_core.config import Settings
 from server_core.kernel.errors import ApiError
 from server_core.kernel.events import Event
@@ -35,8 +33,6 @@ class Worker:
 class Feature:
     name: str
     serves: Mapping[Operation[Any], Service] = field(default_factory=dict)
-    # Routes still written by hand (operations not declared yet).
-    routers: Sequence[APIRouter] = ()
     events: Sequence[type[Event]] = ()
     errors: Sequence[type[ApiError]] = ()
     workers: Sequence[Worker] = ()

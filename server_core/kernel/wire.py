@@ -132,16 +132,3 @@ ERROR_DESCRIPTIONS = {
     429: "Rate limited",
     500: "The server could not do it",
 }
-
-
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the error statuses a route can answer with."""
-    return {
-        status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS.get(status, "Error")}
-        for status in statuses
-    }
-
-
-def also(status: int, model: Any, description: str) -> dict[int | str, dict[str, Any]]:
-    """An OpenAPI `responses=` entry for a second success status (e.g. 200 beside a 201)."""
-    return {status: {"model": model, "description": description}}

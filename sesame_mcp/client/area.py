@@ -21,11 +21,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from server_core.kernel.operations import Operation
-from sesame_mcp.client.errors import SesameError
-from sesame_mcp.client.wire import UNSET, query_value
+from sesame_mcp.client.wire import UNSET, dump_request, query_value
 
 if TYPE_CHECKING:
     from sesame_mcp.client.rest import SesameClient
@@ -105,9 +104,4 @@ def _dump(model: type[BaseModel], fields: dict[str, Any], *, keep_none: bool) ->
         for name, value in fields.items()
         if value is not UNSET and (keep_none or value is not None or name in required)
     }
-    try:
-        request = model.model_validate(sent)
-    except ValidationError as exc:
-        raise SesameError.from_validation(exc) from exc
-    dumped: dict[str, Any] = request.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return dumped
+    return dump_request(model, sent)

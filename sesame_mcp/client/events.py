@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from server_core.features.messages.schemas import SendMessageRequest
+from server_core.features.messaging.schemas import SendMessageRequest
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.frames import (
     END,

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from server_core.features.messages.schemas import Message
+from server_core.features.messaging.schemas import Message
 from sesame_mcp.client.errors import SesameError
 
 log = logging.getLogger(__name__)

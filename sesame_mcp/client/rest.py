@@ -15,7 +15,6 @@ import asyncio
 from typing import Any, TypeVar
 
 import httpx2
-from pydantic import BaseModel
 
 from server_core.features.auth.schemas import (
     AuthSession,
@@ -210,12 +209,6 @@ class SesameClient:
             pagination = answer.pagination or {}
             return Page(answer.data, pagination.get("cursor"), bool(pagination.get("hasMore")))
         return answer.data
-
-    async def page(self, path: str, kind: type[BaseModel], params: dict[str, Any]) -> Page[Any]:
-        """One page of a paged list."""
-        answer: Answer[list[Any]] = await self.request("GET", path, list[kind], params=params)  # type: ignore[valid-type]
-        pagination = answer.pagination or {}
-        return Page(answer.data, pagination.get("cursor"), bool(pagination.get("hasMore")))
 
     async def request(
         self,

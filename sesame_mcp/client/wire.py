@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from server_core.kernel.wire import Page as Page
 from server_core.kernel.wire import RequestModel
@@ -44,42 +44,18 @@ UNSET = Unset()
 def body(model: type[RequestModel], **fields: Any) -> dict[str, Any]:
     """The JSON body of a request: `fields` (snake_case) checked by the server's request model,
     in wire names. Fields that are None are not sent (the server's default applies)."""
-    return _dump(model, {name: value for name, value in fields.items() if value is not None})
+    return dump_request(model, {name: value for name, value in fields.items() if value is not None})
 
 
-def patch(model: type[RequestModel], **fields: Any) -> dict[str, Any]:
-    """The JSON body of a partial update: only the fields given are sent, so UNSET leaves a
-    field alone and None clears it (where the server allows null)."""
-    return _dump(model, {name: value for name, value in fields.items() if value is not UNSET})
-
-
-def _dump(model: type[RequestModel], given: dict[str, Any]) -> dict[str, Any]:
+def dump_request(model: type[BaseModel], given: dict[str, Any]) -> dict[str, Any]:
+    """`given` (snake_case) checked by a request model, in wire names; what was not given is
+    left out. A value the model refuses raises `SesameError` (`validation_error`)."""
     try:
         request = model.model_validate(given)
     except ValidationError as exc:
         raise SesameError.from_validation(exc) from exc
     dumped: dict[str, Any] = request.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return dumped
-
-
-def path(*parts: str | int) -> str:
-    """A URL path from literal segments and ids, each id percent-encoded (so an emoji, or an id
-    with a slash in it, stays one segment)."""
-    return "".join("/" + quote(str(part), safe="") for part in parts)
-
-
-def query(**params: Any) -> dict[str, Any]:
-    """Query parameters in wire names, without the ones not given."""
-    return {
-        _camel(name): query_value(value)
-        for name, value in params.items()
-        if value is not None and value is not UNSET
-    }
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def query_value(value: Any) -> Any:

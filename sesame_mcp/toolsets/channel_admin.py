@@ -11,7 +11,7 @@ from typing import Literal
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
-from server_core.features.channels.schemas import ChannelMember
+from server_core.features.messaging.schemas import ChannelMember
 from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
@@ -148,7 +148,7 @@ async def update_channel(args: UpdateChannelInput, ctx: Context) -> ChannelOutpu
         changes["auto_archive_at"] = None
     if not changes:
         raise ToolFailure("nothing to change: give at least one field to update.")
-    updated = await state.client.channels.update(channel.id, **changes)  # type: ignore[arg-type]
+    updated = await state.client.channels.update(channel.id, **changes)
     return ChannelOutput(channel=ChannelDetails.of(updated))
 
 
@@ -194,12 +194,17 @@ async def set_coordination(args: SetCoordinationInput, ctx: Context) -> ChannelO
     given replace the current ones)."""
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
+    limits = {
+        name: value
+        for name, value in (
+            ("max_consecutive", args.max_consecutive),
+            ("cooldown_ms", args.cooldown_ms),
+            ("rate_limit", args.rate_limit),
+        )
+        if value is not None
+    }
     updated = await state.client.channels.set_coordination(
-        channel.id,
-        args.mode,
-        max_consecutive=args.max_consecutive,
-        cooldown_ms=args.cooldown_ms,
-        rate_limit=args.rate_limit,
+        channel.id, args.mode, loop_prevention=limits or None
     )
     return ChannelOutput(channel=ChannelDetails.of(updated))
 
@@ -258,13 +263,16 @@ async def update_member(args: UpdateMemberInput, ctx: Context) -> MemberOutput:
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
     principal = await refs.resolve_principal(state, args.principal)
-    member = await state.client.channels.update_member(
-        channel.id,
-        principal.id,
-        role=args.role,
-        muted=args.muted,
-        participation_mode=args.participation_mode,
-    )
+    changes = {
+        name: value
+        for name, value in (
+            ("role", args.role),
+            ("muted", args.muted),
+            ("participation_mode", args.participation_mode),
+        )
+        if value is not None
+    }
+    member = await state.client.channels.update_member(channel.id, principal.id, **changes)
     return _member(channel_label(channel), member, "updated")
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from server_core.features.messages.schemas import Mention, Reaction
+from server_core.features.messaging.schemas import Mention, Reaction
 from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame

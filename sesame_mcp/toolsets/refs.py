@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from typing import Protocol, TypeVar
 
-from server_core.features.channels.schemas import Channel, PrincipalSummary
-from server_core.features.messages.schemas import Message
+from server_core.features.messaging.schemas import Channel, Message, PrincipalSummary
 from sesame_mcp.labels import DM_PREFIX, channel_label
 from sesame_mcp.registry import ToolFailure
 from sesame_mcp.state import Sesame

@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from server_core.features.channels.schemas import (
+from server_core.features.messaging.schemas import (
     Channel,
     ChannelMember,
+    Message,
     PrincipalSummary,
 )
-from server_core.features.messages.schemas import Message
 from server_core.kernel.principal_schemas import Principal
 from sesame_mcp.labels import channel_label
 

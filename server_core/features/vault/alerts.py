@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from server_core.features.channels.access import access_channel
+from server_core.features.messaging.channels import access_channel
 from server_core.features.vault import service
 from server_core.features.vault.audit import Audit
 from server_core.features.vault.errors import VaultAccessDenied

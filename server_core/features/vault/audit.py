@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from server_core.features.messages import service as messages_service
+from server_core.features.messaging import messages as messages_service
 from server_core.features.vault.errors import AuditUnavailable
 from server_core.kernel.auth import Caller, caller_from_row
 from server_core.kernel.errors import ApiError

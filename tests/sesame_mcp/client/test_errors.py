@@ -76,7 +76,7 @@ async def test_loop_prevention_is_429_with_when_to_retry(workspace: Workspace) -
     agent = await workspace.client_for(account)
     channel = await workspace.group("limited", account)
     await workspace.admin.channels.set_coordination(
-        channel, "free", max_consecutive=1, cooldown_ms=2500
+        channel, "free", loop_prevention={"max_consecutive": 1, "cooldown_ms": 2500}
     )
     await agent.messages.send(channel, "one")
     with pytest.raises(SesameError) as caught:

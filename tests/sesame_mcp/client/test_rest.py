@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server_core.features.channels.schemas import Channel, ChannelMember
-from server_core.features.messages.schemas import Message
+from server_core.features.messaging.schemas import Channel, ChannelMember, Message
 from server_core.kernel.principal_schemas import Principal
 from sesame_mcp.client import SesameClient, SesameError, generate_agent_keys
 from tests.sesame_mcp.conftest import Workspace
@@ -93,7 +92,9 @@ async def test_channels_members_and_their_metadata(workspace: Workspace) -> None
     context = await admin.channels.set_context(channel.id, "Ship on Friday")
     assert context.context == "Ship on Friday"
     assert context.context_version == channel.context_version + 1
-    coordinated = await admin.channels.set_coordination(channel.id, "round_robin", rate_limit=60)
+    coordinated = await admin.channels.set_coordination(
+        channel.id, "round_robin", loop_prevention={"rate_limit": 60}
+    )
     assert coordinated.coordination_mode == "round_robin"
     assert coordinated.loop_prevention.rate_limit == 60
 

@@ -15,7 +15,7 @@ import pytest
 from mcp import Client, types
 from mcp.client.subscriptions import ResourceUpdated
 
-from server_core.features.messages.schemas import Mention
+from server_core.features.messaging.schemas import Mention
 from server_core.kernel.platform import Platform
 from sesame_mcp.client import SesameClient
 from sesame_mcp.notifications import CHANNELS, channel_messages
@@ -48,7 +48,9 @@ async def scene(workspace: Workspace, agent: Agent) -> AsyncIterator[Scene]:
     other = await workspace.group("other", agent.account, bob_account)
     for channel in (plans, other):  # bob posts several messages in a row
         mode = (await workspace.admin.channels.get(channel)).coordination_mode
-        await workspace.admin.channels.set_coordination(channel, mode, cooldown_ms=0)
+        await workspace.admin.channels.set_coordination(
+            channel, mode, loop_prevention={"cooldown_ms": 0}
+        )
     async with open_sesame(agent.client, listener_options=QUICK) as state:
         yield Scene(state, bob, plans, other)
 

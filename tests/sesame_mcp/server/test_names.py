@@ -57,7 +57,9 @@ async def test_sending_by_name_costs_one_request(
     counted: Client, transport: CountingTransport, workspace: Workspace, agent: Agent, bob: Agent
 ) -> None:
     plans = await workspace.group("plans", agent.account, bob.account)
-    await workspace.admin.channels.set_coordination(plans, "free", cooldown_ms=0)
+    await workspace.admin.channels.set_coordination(
+        plans, "free", loop_prevention={"cooldown_ms": 0}
+    )
     ok(await counted.call_tool("send_message", {"channel": "#plans", "content": "first"}))
     transport.requests.clear()
     for content in ("hello", "@bob have a look"):
@@ -83,7 +85,7 @@ async def test_a_renamed_channel_is_found_by_its_new_name(
     counted: Client, workspace: Workspace, agent: Agent
 ) -> None:
     cid = await workspace.group("old-name", agent.account)
-    await workspace.admin.channels.set_coordination(cid, "free", cooldown_ms=0)
+    await workspace.admin.channels.set_coordination(cid, "free", loop_prevention={"cooldown_ms": 0})
     ok(await counted.call_tool("send_message", {"channel": "#old-name", "content": "a"}))
     await workspace.admin.channels.update(cid, name="new-name")
     sent = ok(await counted.call_tool("send_message", {"channel": "#new-name", "content": "b"}))

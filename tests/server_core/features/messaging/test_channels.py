@@ -10,8 +10,8 @@ import httpx2
 import pytest
 import sqlalchemy as sa
 
-from server_core.features.channels.auto_archive import run_once
-from server_core.features.channels.events import ChannelUpdated, Membership
+from server_core.features.messaging.auto_archive import run_once
+from server_core.features.messaging.events import ChannelUpdated, Membership
 from server_core.kernel.platform import Platform
 from server_core.kernel.store.tables import channel_context_history
 from tests.helpers import data, error

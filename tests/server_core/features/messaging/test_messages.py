@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from server_core.config import Settings
-from server_core.features.messages.events import MessageCreated
+from server_core.features.messaging.events import MessageCreated
 from server_core.kernel.platform import Platform
 from server_core.kernel.store.tables import message_revisions, messages
 from tests.helpers import data, error

@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from server_core.features.channels.events import ChannelUpdated
+from server_core.features.messaging.events import ChannelUpdated
 from server_core.kernel.clock import to_wire, utcnow
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.store import Store

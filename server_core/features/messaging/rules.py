@@ -1,4 +1,5 @@
-"""What may be sent in a channel: roles, visibility, coordination modes and loop prevention.
+"""What may be sent in a channel: thread roots and mentions that exist, roles, visibility,
+coordination modes and loop prevention.
 
 Checked with the channel row locked, so the turn-taking state and the loop counters are read
 and written by one send at a time (on every node).
@@ -28,11 +29,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from server_core.features.channels.access import MANAGERS, ChannelAccess
+from server_core.features.messaging.access import MANAGERS, ChannelAccess
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc
-from server_core.kernel.errors import ChannelReadOnly, LoopPrevention, NotYourTurn
-from server_core.kernel.store.tables import channel_members, principals
+from server_core.kernel.errors import BadRequest, ChannelReadOnly, LoopPrevention, NotYourTurn
+from server_core.kernel.store.tables import channel_members, messages, principals
 
 DEFAULT_LOOP_PREVENTION = {"maxConsecutive": 50, "cooldownMs": 100, "rateLimit": 600}
 WINDOW_MS = 60_000
@@ -72,6 +73,38 @@ def check_send(
         raise ChannelReadOnly("This channel is human_only: agents may only reply in threads")
     sender = _check_loop(channel, member, caller, now) if is_agent else {}
     return SendChanges(_coordinate(conn, channel, member, caller, is_agent, mentioned), sender)
+
+
+def check_thread_root(conn: Connection, channel_id: str, root_id: str) -> None:
+    root = conn.execute(
+        sa.select(messages.c.channel_id, messages.c.thread_root_id).where(messages.c.id == root_id)
+    ).first()
+    if root is None or root.channel_id != channel_id:
+        raise BadRequest(
+            f"threadRootId '{root_id}' is not a message of this channel",
+            details={"field": "threadRootId"},
+        )
+    if root.thread_root_id is not None:
+        raise BadRequest(
+            "threadRootId must be a top-level message, not a reply "
+            f"(this one is in thread '{root.thread_root_id}')"
+        )
+
+
+def check_mentioned_exist(conn: Connection, workspace_id: str, principal_ids: list[str]) -> None:
+    if not principal_ids:
+        return
+    wanted = set(principal_ids)
+    found = set(
+        conn.execute(
+            sa.select(principals.c.id).where(
+                principals.c.id.in_(wanted), principals.c.workspace_id == workspace_id
+            )
+        ).scalars()
+    )
+    missing = sorted(wanted - found)
+    if missing:
+        raise BadRequest(f"mentions: no principal with id '{missing[0]}' in this workspace")
 
 
 def _check_loop(channel: Any, member: Any, caller: Caller, now: datetime) -> dict[str, Any]:

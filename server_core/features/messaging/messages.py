@@ -1,0 +1,378 @@
+"""Messages: send, history, edit, delete and reactions.
+
+Each operation of `operations.Messages` is answered by a synchronous unit of work run in one
+hop: reads `(conn, *, caller, …)`, writes `(conn, events, *, caller, …, request=…)`; sends run
+through the store's write combiner, so concurrent sends share a commit. A send is checked here
+and against `rules.py`, then written as the channel's next seq (`sequencing.py`). Other
+features and the gateway post and read through this module (`post_system_message`, `do_send`,
+`replay_after`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from server_core.features.messaging import rules
+from server_core.features.messaging.access import access_channel, access_member_channel
+from server_core.features.messaging.events import MessageDeleted, MessageEdited, ReactionChanged
+from server_core.features.messaging.rendering import (
+    MESSAGE_COLUMNS,
+    MESSAGE_FROM,
+    Author,
+    bound_to,
+    get_message,
+    load_message,
+    plaintext_of,
+    reactions_of,
+    render,
+)
+from server_core.features.messaging.schemas import (
+    AddReactionRequest,
+    EditMessageRequest,
+    HistoryQuery,
+    Message,
+    MessageReactions,
+    SendMessageRequest,
+)
+from server_core.features.messaging.sequencing import append
+from server_core.kernel.auth import Caller
+from server_core.kernel.clock import utcnow
+from server_core.kernel.errors import AttachmentsUnavailable, Forbidden
+from server_core.kernel.errors import MessageDeleted as MessageWasDeleted
+from server_core.kernel.events import Event, EventRoute
+from server_core.kernel.ids import new_id
+from server_core.kernel.keyring import Keyring
+from server_core.kernel.operations import Created
+from server_core.kernel.store.tables import message_reactions, message_revisions, messages
+from server_core.kernel.wire import Page
+
+# --- sending ------------------------------------------------------------------------------
+
+
+_BY_CLIENT_ID = (
+    sa.select(*MESSAGE_COLUMNS)
+    .select_from(MESSAGE_FROM)
+    .where(
+        messages.c.channel_id == sa.bindparam("channel_id"),
+        messages.c.client_generated_id == sa.bindparam("client_generated_id"),
+    )
+)
+
+
+def do_send(
+    conn: Connection,
+    events: list[Event],
+    *,
+    keyring: Keyring,
+    caller: Caller,
+    channel_id: str,
+    request: SendMessageRequest,
+) -> Created[Message]:
+    """Send as the caller: membership, idempotency, thread, visibility, coordination and loop
+    prevention, then `append`."""
+    if request.attachment_ids:
+        raise AttachmentsUnavailable()
+    access = access_member_channel(conn, caller, channel_id, lock=True)
+    channel = access.channel
+    if request.client_generated_id is not None:
+        existing = (
+            conn.execute(
+                _BY_CLIENT_ID,
+                {"channel_id": channel["id"], "client_generated_id": request.client_generated_id},
+            )
+            .mappings()
+            .first()
+        )
+        if existing is not None:
+            rendered = render(conn, keyring, [existing], caller.principal_id)[0]
+            return Created(Message.model_validate(rendered), created=False)
+    access.require_active()
+    if request.thread_root_id is not None:
+        rules.check_thread_root(conn, channel["id"], request.thread_root_id)
+    mentioned = [mention.principal_id for mention in request.mentions]
+    rules.check_mentioned_exist(conn, caller.workspace_id, mentioned)
+    now = utcnow()
+    changes = rules.check_send(conn, access, caller, request.thread_root_id, mentioned, now)
+    message, event = append(
+        conn,
+        keyring,
+        channel,
+        Author.of(caller),
+        request.content,
+        kind=request.kind,
+        intent=request.intent,
+        thread_root_id=request.thread_root_id,
+        mentions=[mention.model_dump(mode="json") for mention in request.mentions],
+        metadata=request.metadata,
+        client_generated_id=request.client_generated_id,
+        channel_changes=changes.channel,
+        sender_changes=changes.sender,
+        now=now,
+    )
+    events.append(event)
+    return Created(message, created=True)
+
+
+def post_system_message(
+    conn: Connection,
+    events: list[Event],
+    keyring: Keyring,
+    channel_id: str,
+    actor: Caller,
+    text: str,
+) -> Message:
+    """A `system` message (joins, …): skips the rules that limit what principals send."""
+    channel = access_channel(conn, actor, channel_id, lock=True).channel
+    message, event = append(
+        conn, keyring, channel, Author.of(actor), text, kind="system", intent="notification"
+    )
+    events.append(event)
+    return message
+
+
+# --- history ------------------------------------------------------------------------------
+
+
+@functools.cache
+def _history_query(forward: bool, threads: str, from_cursor: bool) -> sa.Select[Any]:
+    """The history statement of one shape (built once per shape: pages are the hottest read).
+    `threads`: "one" (the replies of `:thread_root_id`), "top" (top level only) or "all"."""
+    query = (
+        sa.select(*MESSAGE_COLUMNS)
+        .select_from(MESSAGE_FROM)
+        .where(messages.c.channel_id == sa.bindparam("channel_id"))
+    )
+    if threads == "one":
+        query = query.where(messages.c.thread_root_id == sa.bindparam("thread_root_id"))
+    elif threads == "top":
+        query = query.where(messages.c.thread_root_id.is_(None))
+    cursor = sa.bindparam("cursor", type_=sa.BigInteger)
+    if forward:
+        query = query.where(messages.c.seq > cursor).order_by(messages.c.seq)
+    else:
+        if from_cursor:
+            query = query.where(messages.c.seq < cursor)
+        query = query.order_by(messages.c.seq.desc())
+    return query.limit(sa.bindparam("limit", type_=sa.Integer))
+
+
+def history(
+    conn: Connection, *, keyring: Keyring, caller: Caller, channel_id: str, query: HistoryQuery
+) -> Page[dict[str, Any]]:
+    """A page of messages in ascending seq. `before` (default) pages back from the newest,
+    `after` forward from the cursor; the returned cursor continues in the same direction.
+    The messages are wire dicts already (see `rendering`): history is the hottest read."""
+    access = access_member_channel(conn, caller, channel_id)
+    cursor, limit, direction = query.cursor, query.limit, query.direction
+    thread_root_id = query.thread_root_id.lower() if query.thread_root_id else None
+    include_replies = query.include_replies
+    threads = "one" if thread_root_id is not None else ("all" if include_replies else "top")
+    statement = _history_query(direction == "after", threads, cursor is not None)
+    params = {
+        "channel_id": access.channel["id"],
+        "thread_root_id": thread_root_id,
+        "cursor": cursor or 0,
+        "limit": limit + 1,
+    }
+    rows = conn.execute(statement, params).mappings().all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if direction != "after":
+        rows = rows[::-1]
+    if rows:
+        next_cursor: int | None = rows[-1]["seq"] if direction == "after" else rows[0]["seq"]
+    else:
+        next_cursor = cursor
+    return Page(render(conn, keyring, rows, caller.principal_id), next_cursor, has_more)
+
+
+def replay_after(
+    conn: Connection, keyring: Keyring, caller: Caller, channel_id: str, after: int, limit: int
+) -> list[dict[str, Any]]:
+    """Messages after `after` (threads included) in seq order, for the gateway's replay; only
+    members' channels."""
+    query = (
+        sa.select(*MESSAGE_COLUMNS)
+        .select_from(MESSAGE_FROM)
+        .where(messages.c.channel_id == channel_id, messages.c.seq > after)
+        .order_by(messages.c.seq)
+        .limit(limit)
+    )
+    access_member_channel(conn, caller, channel_id)
+    return render(conn, keyring, conn.execute(query).mappings().all(), caller.principal_id)
+
+
+# --- edits, deletes, reactions ------------------------------------------------------------
+
+
+def do_edit(
+    conn: Connection,
+    events: list[Event],
+    *,
+    keyring: Keyring,
+    caller: Caller,
+    channel_id: str,
+    message_id: str,
+    request: EditMessageRequest,
+) -> Message:
+    """The sender edits its text; the previous text is kept (sealed) as a revision."""
+    access = access_member_channel(conn, caller, channel_id)
+    row = load_message(conn, access.channel["id"], message_id)
+    if row["sender_id"] != caller.principal_id:
+        raise Forbidden("Only the sender can edit a message")
+    if row["is_deleted"]:
+        raise MessageWasDeleted()
+    access.require_active()
+    now = utcnow()
+    key_id = keyring.current_key_id(conn, caller.workspace_id)
+    revision_id = new_id()
+    conn.execute(
+        sa.insert(message_revisions).values(
+            id=revision_id,
+            message_id=row["id"],
+            ciphertext=keyring.seal(
+                conn, key_id, plaintext_of(conn, keyring, row) or "", f"revision:{revision_id}"
+            ),
+            key_id=key_id,
+            edited_by=caller.principal_id,
+            created_at=now,
+        )
+    )
+    conn.execute(
+        sa.update(messages)
+        .where(messages.c.id == row["id"])
+        .values(
+            ciphertext=keyring.seal(conn, key_id, request.content, bound_to(row["id"])),
+            key_id=key_id,
+            is_edited=True,
+            edited_at=now,
+            updated_at=now,
+        )
+    )
+    events.append(
+        MessageEdited(
+            channel_id=row["channel_id"],
+            message_id=row["id"],
+            plaintext=request.content,
+            edited_at=now,
+            route=EventRoute(workspace_id=caller.workspace_id, channel_id=row["channel_id"]),
+        )
+    )
+    return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id)
+
+
+def do_delete(
+    conn: Connection,
+    events: list[Event],
+    *,
+    keyring: Keyring,
+    caller: Caller,
+    channel_id: str,
+    message_id: str,
+) -> Message:
+    """Soft delete by the sender or a channel owner/admin: the text (and every earlier
+    revision of it) is erased; the shell keeps its seq and thread."""
+    access = access_member_channel(conn, caller, channel_id)
+    row = load_message(conn, access.channel["id"], message_id)
+    if row["sender_id"] != caller.principal_id and not access.is_manager:
+        raise Forbidden("Only the sender or the channel's owners and admins can delete a message")
+    access.require_active()
+    if not row["is_deleted"]:
+        now = utcnow()
+        conn.execute(
+            sa.update(messages)
+            .where(messages.c.id == row["id"])
+            .values(ciphertext=None, key_id=None, is_deleted=True, updated_at=now)
+        )
+        conn.execute(
+            sa.delete(message_revisions).where(message_revisions.c.message_id == row["id"])
+        )
+        events.append(
+            MessageDeleted(
+                channel_id=row["channel_id"],
+                message_id=row["id"],
+                route=EventRoute(workspace_id=caller.workspace_id, channel_id=row["channel_id"]),
+            )
+        )
+    return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id)
+
+
+def do_react(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    channel_id: str,
+    message_id: str,
+    request: AddReactionRequest,
+) -> MessageReactions:
+    """Add the caller's reaction (idempotent); return the message's reactions."""
+    return _react(conn, events, caller, channel_id, message_id, request.emoji, add=True)
+
+
+def do_unreact(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    channel_id: str,
+    message_id: str,
+    emoji: str,
+) -> MessageReactions:
+    """Remove the caller's reaction (idempotent); return the message's reactions."""
+    return _react(conn, events, caller, channel_id, message_id, emoji.strip(), add=False)
+
+
+def _react(
+    conn: Connection,
+    events: list[Event],
+    caller: Caller,
+    channel_id: str,
+    message_id: str,
+    emoji: str,
+    *,
+    add: bool,
+) -> MessageReactions:
+    access = access_member_channel(conn, caller, channel_id)
+    if add and access.role == "readonly":
+        raise Forbidden("Read-only members cannot react")
+    access.require_active()
+    row = load_message(conn, access.channel["id"], message_id)
+    key = (
+        message_reactions.c.message_id == row["id"],
+        message_reactions.c.principal_id == caller.principal_id,
+        message_reactions.c.emoji == emoji,
+    )
+    exists = conn.execute(sa.select(sa.literal(1)).where(*key)).first() is not None
+    changed = exists != add
+    if add and not exists:
+        if row["is_deleted"]:
+            raise MessageWasDeleted()
+        conn.execute(
+            sa.insert(message_reactions).values(
+                message_id=row["id"],
+                principal_id=caller.principal_id,
+                emoji=emoji,
+                created_at=utcnow(),
+            )
+        )
+    elif not add and exists:
+        conn.execute(sa.delete(message_reactions).where(*key))
+    if changed:
+        events.append(
+            ReactionChanged(
+                channel_id=row["channel_id"],
+                message_id=row["id"],
+                principal_id=caller.principal_id,
+                emoji=emoji,
+                action="add" if add else "remove",
+                route=EventRoute(workspace_id=caller.workspace_id, channel_id=row["channel_id"]),
+            )
+        )
+    reactions = reactions_of(conn, [row["id"]], caller.principal_id).get(row["id"], [])
+    # The message as the caller named it.
+    return MessageReactions.model_validate({"messageId": message_id, "reactions": reactions})
