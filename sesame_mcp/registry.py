@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import abc
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, get_type_hints
 
@@ -88,6 +88,8 @@ class ToolSpec:
     toolset: str
     # Stores secrets on purpose (vault items): exempt from the outbound guard.
     carries_secrets: bool = False
+    # What to do next after a platform error, by code (the toolset's).
+    next_steps: Mapping[str, str] = field(default_factory=dict)
 
     def annotations(self) -> ToolAnnotations:
         # No title here: the tool's own `title` says it once.
@@ -106,6 +108,8 @@ class Toolset:
     name: str
     description: str
     default: bool
+    # What to do next after a platform error of this area, by its code (see failures.py).
+    next_steps: Mapping[str, str] = field(default_factory=dict)
     tools: list[ToolSpec] = field(default_factory=list)
     extras: list[Extras] = field(default_factory=list)
     completers: dict[str, Completer] = field(default_factory=dict)
@@ -149,6 +153,7 @@ class Toolset:
                     open_world=open_world,
                     toolset=self.name,
                     carries_secrets=carries_secrets,
+                    next_steps=self.next_steps,
                 )
             )
             return handler
@@ -236,7 +241,7 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
         except InputRequired as needed:
             return needed.result
         except SesameError as error:
-            return failed(explain(error, spec.name))
+            return failed(explain(error, spec.name, spec.next_steps))
         return CallToolResult(
             content=[TextContent(type="text", text=output.render())],
             structured_content=output.model_dump(mode="json", by_alias=True),

@@ -16,12 +16,14 @@ from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets import refs
+from sesame_mcp.toolsets.channels import NEXT_STEPS as CHANNEL_STEPS
 from sesame_mcp.toolsets.views import ChannelDetails, MemberView, quote
 
 TOOLSET = Toolset(
     "channel_admin",
     "Look inside a channel; change its settings, context, coordination, members and thread owners",
     default=False,
+    next_steps=CHANNEL_STEPS,
 )
 
 Role = Literal["owner", "admin", "member", "readonly"]

@@ -15,7 +15,26 @@ from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
 from sesame_mcp.toolsets.views import ChannelView
 
-TOOLSET = Toolset("channels", "Your channels and DMs: list them, open new ones", default=True)
+# What to do next after the errors of channels and messages (every messaging toolset).
+NEXT_STEPS: dict[str, str] = {
+    "not_found": "check the id; list_channels shows the channels you can see",
+    "not_channel_member": "you are not a member of that channel; ask an owner to add you",
+    "channel_archived": "the channel is archived and takes no new messages",
+    "channel_read_only": "you can read this channel but not post in it",
+    "not_your_turn": "the channel's coordination mode says it is someone else's turn; wait "
+    "for new messages with wait_for_events, then try again",
+    "loop_prevention": "you are posting too fast in this channel; wait, then try again",
+    "message_deleted": "the message was deleted and cannot change any more",
+    "conflict": "it clashes with the current state; look again (list_channels, or channel_info "
+    "in toolset channel_admin) before retrying",
+}
+
+TOOLSET = Toolset(
+    "channels",
+    "Your channels and DMs: list them, open new ones",
+    default=True,
+    next_steps=NEXT_STEPS,
+)
 
 
 class ListChannelsInput(ToolInput):

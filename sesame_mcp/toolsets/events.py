@@ -18,9 +18,15 @@ from sesame_mcp.events import EventFeed, FeedEvent
 from sesame_mcp.notifications import connection_of
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
+from sesame_mcp.toolsets.channels import NEXT_STEPS as CHANNEL_STEPS
 from sesame_mcp.toolsets.event_text import describe
 
-TOOLSET = Toolset("events", "Wait for new messages and other events in your channels", default=True)
+TOOLSET = Toolset(
+    "events",
+    "Wait for new messages and other events in your channels",
+    default=True,
+    next_steps=CHANNEL_STEPS,
+)
 
 EventType = Literal[
     "message",

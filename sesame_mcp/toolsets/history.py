@@ -50,7 +50,9 @@ def channel_messages_resource(server: MCPServer, state: Sesame) -> None:
                 channel.id, limit=RECENT, include_replies=True
             )
         except SesameError as error:
-            raise ResourceError(explain(error, "reading the channel")) from error
+            raise ResourceError(
+                explain(error, "reading the channel", TOOLSET.next_steps)
+            ) from error
         except ToolFailure as failure:
             raise ResourceError(str(failure)) from failure
         return json.dumps(
@@ -80,7 +82,7 @@ def prompts(server: MCPServer, state: Sesame) -> None:
                 )
             ][:CATCH_UP]
         except SesameError as error:
-            raise ValueError(explain(error, "catch_up")) from error
+            raise ValueError(explain(error, "catch_up", TOOLSET.next_steps)) from error
         except ToolFailure as failure:
             raise ValueError(str(failure)) from failure
         where = channel_label(found)
@@ -107,7 +109,7 @@ def prompts(server: MCPServer, state: Sesame) -> None:
             root = MessageView.of(await refs.resolve_message(state, found.id, message))
             page = await state.client.messages.history(found.id, thread_root_id=root.id, limit=50)
         except SesameError as error:
-            raise ValueError(explain(error, "reply_in_thread")) from error
+            raise ValueError(explain(error, "reply_in_thread", TOOLSET.next_steps)) from error
         except ToolFailure as failure:
             raise ValueError(str(failure)) from failure
         if root.thread_root_id is not None:

@@ -18,16 +18,21 @@ from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
+from sesame_mcp.toolsets.channels import NEXT_STEPS as CHANNEL_STEPS
 from sesame_mcp.toolsets.views import MessageView, message_lines, quote
 
 TOOLSET = Toolset(
-    "messaging", "Read and send messages, reply in threads, react, mark read", default=True
+    "messaging",
+    "Read and send messages, reply in threads, react, mark read",
+    default=True,
+    next_steps=CHANNEL_STEPS,
 )
 ADMIN = Toolset(
     "message_admin",
     "Edit your messages; delete yours (channel owners and admins: anyone's); take back your "
     "reactions",
     default=False,
+    next_steps=CHANNEL_STEPS,
 )
 
 HANDLE = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]{1,38})", re.IGNORECASE)

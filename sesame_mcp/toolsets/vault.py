@@ -34,10 +34,22 @@ from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.vault_refs import ITEM_REF, VAULT_REF, resolve_item_id, resolve_vault
 
+# What to do next after a platform refusal, by its error code.
+NEXT_STEPS: dict[str, str] = {
+    "not_found": "get_wallet lists the items you can reach; list_vault_items finds one by name",
+    "vault_access_denied": "your role does not reach this item; request a lease with "
+    "lease_secret, or ask an owner or admin of its vault",
+    "lease_not_active": "the lease is not active (pending, denied, expired or used up); "
+    "list_leases shows its status, lease_secret requests a new one",
+    "unknown_field": "get_vault_item lists the item's fields",
+    "no_totp_secret": "this item keeps no TOTP secret; get_vault_item shows its fields",
+}
+
 TOOLSET = Toolset(
     "vault",
     "Secrets: your wallet, leases, reveal, TOTP codes, creating and rotating items",
     default=False,
+    next_steps=NEXT_STEPS,
 )
 
 PROGRESS_EVERY = 5.0  # seconds between progress notifications while a lease is pending

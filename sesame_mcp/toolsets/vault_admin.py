@@ -40,26 +40,14 @@ from server_core.features.vault.schemas import (
 )
 from sesame_mcp.client import SesameError
 from sesame_mcp.elicitation import ask_human
-from sesame_mcp.failures import explain
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets import refs
 from sesame_mcp.toolsets.vault_refs import ITEM_REF, VAULT_REF, resolve_item_id, resolve_vault
 from sesame_mcp.toolsets.views import quote
 
-TOOLSET = Toolset(
-    "vault_admin",
-    "Run vaults: details, members, shares, masking, lease approvals, alert rules, the trail",
-    default=False,
-)
-
-ROLES = "owner, admin, editor, viewer or use_only (reaches items through approved leases only)"
-HINTS = "Field hints: password, username, email, url, totp, secret, key, note, pin, token, other"
-ITEM_VAULT = "The item's vault, when its name is not unique"
-LEASE_REF = "The lease's id (list_leases shows pending ones)"
-
 # What to do next after a platform refusal, by its error code.
-NEXT_STEP: dict[str, str] = {
+NEXT_STEPS: dict[str, str] = {
     "vault_access_denied": "your role in this vault does not allow it; vault_info("
     "view='members') shows its owners and admins: ask one of them",
     "forbidden": "your role does not allow it; vault_info(view='members') shows the vault's "
@@ -68,35 +56,19 @@ NEXT_STEP: dict[str, str] = {
     "lease_not_pending": "the lease was decided already; list_leases shows its status",
     "conflict": "vault_info(view='members') shows the roles now; add another owner first "
     "when the vault would be left without one",
-    "validation_error": "fix the arguments as the message says",
 }
 
+TOOLSET = Toolset(
+    "vault_admin",
+    "Run vaults: details, members, shares, masking, lease approvals, alert rules, the trail",
+    default=False,
+    next_steps=NEXT_STEPS,
+)
 
-def _refused(error: SesameError, tool: str) -> ToolFailure:
-    text = f"{tool} failed: {error.message}"
-    if error.status is not None:
-        text += f" (HTTP {error.status}, {error.code})"
-    step = NEXT_STEP.get(error.code)
-    if step is None:
-        return ToolFailure(explain(error, tool))
-    return ToolFailure(f"{text}. Next: {step}.")
-
-
-class _Platform:
-    """`async with _Platform("tool"):` turns platform refusals into failures with the next
-    step a vault admin can take."""
-
-    def __init__(self, tool: str) -> None:
-        self.tool = tool
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
-        if isinstance(error, SesameError):
-            raise _refused(error, self.tool) from None
-        return False
-
+ROLES = "owner, admin, editor, viewer or use_only (reaches items through approved leases only)"
+HINTS = "Field hints: password, username, email, url, totp, secret, key, note, pin, token, other"
+ITEM_VAULT = "The item's vault, when its name is not unique"
+LEASE_REF = "The lease's id (list_leases shows pending ones)"
 
 # --- views --------------------------------------------------------------------------------
 
@@ -308,34 +280,33 @@ async def vault_info(args: VaultInfoInput, ctx: Context) -> VaultInfoOutput:
     item's with `item`)."""
     state = sesame(ctx)
     view: View = args.view or ("details" if args.vault else "vaults")
-    async with _Platform("vault_info"):
-        vault = await resolve_vault(state, args.vault) if args.vault else None
-        output = VaultInfoOutput(view=view, vaults=[VaultView.of(vault)] if vault else [])
-        api = state.client.vault
-        if view == "vaults":
-            output.vaults = [VaultView.of(v) for v in await api.list_vaults()]
-        elif view in ("details", "members") and vault is None:
-            raise ToolFailure(f"view={view} needs a vault. Next: vault_info lists yours.")
-        elif view == "members" and vault is not None:
-            output.members = [VaultMemberView.of(m) for m in await api.list_members(vault.id)]
-        elif view == "alerts":
-            rules = await api.list_alerts()
-            if vault is not None:
-                rules = [rule for rule in rules if rule.vault_id == vault.id]
-            output.alerts = [AlertView.of(rule) for rule in rules]
-            for alert in output.alerts:
-                if alert.channel_id:
-                    output.labels[alert.channel_id] = await state.directory.channel_label(
-                        alert.channel_id
-                    )
-        elif view == "events":
-            item_id = await resolve_item_id(state, args.item, args.vault) if args.item else None
-            paging = {"limit": args.limit, "offset": args.offset}
-            page = await (
-                api.events(**paging) if item_id is None else api.item_events(item_id, **paging)
-            )
-            output.events = await _events(state, page.items)
-            output.next_offset = args.offset + len(page.items) if page.has_more else None
+    vault = await resolve_vault(state, args.vault) if args.vault else None
+    output = VaultInfoOutput(view=view, vaults=[VaultView.of(vault)] if vault else [])
+    api = state.client.vault
+    if view == "vaults":
+        output.vaults = [VaultView.of(v) for v in await api.list_vaults()]
+    elif view in ("details", "members") and vault is None:
+        raise ToolFailure(f"view={view} needs a vault. Next: vault_info lists yours.")
+    elif view == "members" and vault is not None:
+        output.members = [VaultMemberView.of(m) for m in await api.list_members(vault.id)]
+    elif view == "alerts":
+        rules = await api.list_alerts()
+        if vault is not None:
+            rules = [rule for rule in rules if rule.vault_id == vault.id]
+        output.alerts = [AlertView.of(rule) for rule in rules]
+        for alert in output.alerts:
+            if alert.channel_id:
+                output.labels[alert.channel_id] = await state.directory.channel_label(
+                    alert.channel_id
+                )
+    elif view == "events":
+        item_id = await resolve_item_id(state, args.item, args.vault) if args.item else None
+        paging = {"limit": args.limit, "offset": args.offset}
+        page = await (
+            api.events(**paging) if item_id is None else api.item_events(item_id, **paging)
+        )
+        output.events = await _events(state, page.items)
+        output.next_offset = args.offset + len(page.items) if page.has_more else None
     return output
 
 
@@ -406,13 +377,12 @@ async def create_vault(args: CreateVaultInput, ctx: Context) -> VaultOutput:
     policy = None
     if args.always_mask is not None or args.never_mask is not None:
         policy = _policy(args.always_mask or [], args.never_mask or [])
-    async with _Platform("create_vault"):
-        vault = await state.client.vault.create_vault(
-            args.name,
-            description=args.description,
-            sensitivity_label=args.sensitivity_label,
-            masking_policy=policy,
-        )
+    vault = await state.client.vault.create_vault(
+        args.name,
+        description=args.description,
+        sensitivity_label=args.sensitivity_label,
+        masking_policy=policy,
+    )
     return VaultOutput(vault=VaultView.of(vault), action="created")
 
 
@@ -458,18 +428,17 @@ async def update_vault(args: UpdateVaultInput, ctx: Context) -> VaultOutput:
         )
     state = sesame(ctx)
     api = state.client.vault
-    async with _Platform("update_vault"):
-        vault = await resolve_vault(state, args.vault)
-        policy = None
-        if masking:
-            current = vault.masking_policy or MaskingPolicy()
-            always = args.always_mask if args.always_mask is not None else current.always_mask
-            never = args.never_mask if args.never_mask is not None else current.never_mask
-            policy = _policy(list(always), list(never))  # refused before anything changes
-        if changes:
-            vault = await api.update_vault(vault.id, **changes)
-        if policy is not None or args.clear_masking:
-            vault = await api.set_masking_policy(vault.id, policy)
+    vault = await resolve_vault(state, args.vault)
+    policy = None
+    if masking:
+        current = vault.masking_policy or MaskingPolicy()
+        always = args.always_mask if args.always_mask is not None else current.always_mask
+        never = args.never_mask if args.never_mask is not None else current.never_mask
+        policy = _policy(list(always), list(never))  # refused before anything changes
+    if changes:
+        vault = await api.update_vault(vault.id, **changes)
+    if policy is not None or args.clear_masking:
+        vault = await api.set_masking_policy(vault.id, policy)
     return VaultOutput(vault=VaultView.of(vault), action="updated")
 
 
@@ -482,9 +451,8 @@ async def delete_vault(args: DeleteVaultInput, ctx: Context) -> VaultOutput:
     """Delete a vault with all its items, shares and leases (owners only). It cannot be
     undone."""
     state = sesame(ctx)
-    async with _Platform("delete_vault"):
-        vault = await resolve_vault(state, args.vault)
-        gone = await state.client.vault.delete_vault(vault.id)
+    vault = await resolve_vault(state, args.vault)
+    gone = await state.client.vault.delete_vault(vault.id)
     return VaultOutput(vault=VaultView.of(gone), action="deleted")
 
 
@@ -513,10 +481,9 @@ async def add_vault_member(args: AddVaultMemberInput, ctx: Context) -> VaultMemb
     """Add a human or agent to a vault with a role, or change a member's role (owners and
     admins; only owners grant or take the owner role)."""
     state = sesame(ctx)
-    async with _Platform("add_vault_member"):
-        vault = await resolve_vault(state, args.vault)
-        principal = await refs.resolve_principal(state, args.principal)
-        member = await state.client.vault.add_member(vault.id, principal.id, args.role)
+    vault = await resolve_vault(state, args.vault)
+    principal = await refs.resolve_principal(state, args.principal)
+    member = await state.client.vault.add_member(vault.id, principal.id, args.role)
     return VaultMemberOutput(vault=vault.name, member=VaultMemberView.of(member), action="added")
 
 
@@ -529,10 +496,9 @@ class RemoveVaultMemberInput(ToolInput):
 async def remove_vault_member(args: RemoveVaultMemberInput, ctx: Context) -> VaultMemberOutput:
     """Take a member out of a vault (owners and admins; a vault keeps at least one owner)."""
     state = sesame(ctx)
-    async with _Platform("remove_vault_member"):
-        vault = await resolve_vault(state, args.vault)
-        principal = await refs.resolve_principal(state, args.principal)
-        member = await state.client.vault.remove_member(vault.id, principal.id)
+    vault = await resolve_vault(state, args.vault)
+    principal = await refs.resolve_principal(state, args.principal)
+    member = await state.client.vault.remove_member(vault.id, principal.id)
     return VaultMemberOutput(vault=vault.name, member=VaultMemberView.of(member), action="removed")
 
 
@@ -582,16 +548,15 @@ async def share_vault_item(args: ShareItemInput, ctx: Context) -> ShareOutput:
     """Share one item with a principal outside its vault (owners and admins); sharing again
     replaces the share's settings."""
     state = sesame(ctx)
-    async with _Platform("share_vault_item"):
-        item_id = await resolve_item_id(state, args.item, args.vault)
-        principal = await refs.resolve_principal(state, args.principal)
-        share = await state.client.vault.share(
-            item_id,
-            principal.id,
-            can_reveal=args.can_reveal,
-            allowed_domains=args.allowed_domains,
-            expires_at=args.expires_at,
-        )
+    item_id = await resolve_item_id(state, args.item, args.vault)
+    principal = await refs.resolve_principal(state, args.principal)
+    share = await state.client.vault.share(
+        item_id,
+        principal.id,
+        can_reveal=args.can_reveal,
+        allowed_domains=args.allowed_domains,
+        expires_at=args.expires_at,
+    )
     return ShareOutput.of(share, principal.handle, "shared")
 
 
@@ -605,10 +570,9 @@ class UnshareItemInput(ToolInput):
 async def unshare_vault_item(args: UnshareItemInput, ctx: Context) -> ShareOutput:
     """End an item's share with a principal (owners and admins)."""
     state = sesame(ctx)
-    async with _Platform("unshare_vault_item"):
-        item_id = await resolve_item_id(state, args.item, args.vault)
-        principal = await refs.resolve_principal(state, args.principal)
-        share = await state.client.vault.revoke_share(item_id, principal.id)
+    item_id = await resolve_item_id(state, args.item, args.vault)
+    principal = await refs.resolve_principal(state, args.principal)
+    share = await state.client.vault.revoke_share(item_id, principal.id)
     return ShareOutput.of(share, principal.handle, "unshared")
 
 
@@ -631,9 +595,8 @@ async def delete_vault_item(args: DeleteItemInput, ctx: Context) -> ItemDeletedO
     """Delete an item and its secret values (owners and admins of its vault). It cannot be
     undone."""
     state = sesame(ctx)
-    async with _Platform("delete_vault_item"):
-        item_id = await resolve_item_id(state, args.item, args.vault)
-        gone = await state.client.vault.delete_item(item_id)
+    item_id = await resolve_item_id(state, args.item, args.vault)
+    gone = await state.client.vault.delete_item(item_id)
     return ItemDeletedOutput(item_id=gone.item.id, name=gone.item.name, vault_id=gone.item.vault_id)
 
 
@@ -804,31 +767,30 @@ async def approve_lease(args: ApproveLeaseInput, ctx: Context) -> LeaseDecisionO
     the requester may then use the secret for the time and uses granted. The human is asked
     first where the client supports it, and may change the time and uses."""
     state = sesame(ctx)
-    async with _Platform("approve_lease"):
-        pending = await _pending(state, args.lease)
-        lease = pending.lease
-        duration = args.duration_minutes or lease.duration_minutes or 60
-        uses = args.max_uses if args.max_uses is not None else lease.max_uses
-        message = (
-            f"Approve this lease? {_describe(pending)} It would be granted for {duration} "
-            f"minutes, {f'{uses} uses' if uses else 'no use limit'}; you may change both."
-        )
-        answer = await ask_human(ctx, message, _approve_form(duration, uses))
-        if answer.action in HUMAN_SAID:
-            return _decision(pending, lease, HUMAN_SAID[answer.action], True)
-        if answer.action == "accept" and answer.content:
-            try:
-                form = ApproveAnswer.model_validate(answer.content)
-            except ValidationError:
-                raise ToolFailure(
-                    "the human's answer did not fit the form (minutes and uses must be whole "
-                    "numbers in range); nothing changed. Next: call approve_lease again."
-                ) from None
-            duration = form.duration_minutes or duration
-            uses = form.max_uses if "max_uses" in answer.content else uses
-        approved = await state.client.vault.approve_lease(
-            lease.id, duration_minutes=duration, max_uses=uses
-        )
+    pending = await _pending(state, args.lease)
+    lease = pending.lease
+    duration = args.duration_minutes or lease.duration_minutes or 60
+    uses = args.max_uses if args.max_uses is not None else lease.max_uses
+    message = (
+        f"Approve this lease? {_describe(pending)} It would be granted for {duration} "
+        f"minutes, {f'{uses} uses' if uses else 'no use limit'}; you may change both."
+    )
+    answer = await ask_human(ctx, message, _approve_form(duration, uses))
+    if answer.action in HUMAN_SAID:
+        return _decision(pending, lease, HUMAN_SAID[answer.action], True)
+    if answer.action == "accept" and answer.content:
+        try:
+            form = ApproveAnswer.model_validate(answer.content)
+        except ValidationError:
+            raise ToolFailure(
+                "the human's answer did not fit the form (minutes and uses must be whole "
+                "numbers in range); nothing changed. Next: call approve_lease again."
+            ) from None
+        duration = form.duration_minutes or duration
+        uses = form.max_uses if "max_uses" in answer.content else uses
+    approved = await state.client.vault.approve_lease(
+        lease.id, duration_minutes=duration, max_uses=uses
+    )
     return _decision(pending, approved, "approved", answer.action == "accept", duration, uses)
 
 
@@ -837,12 +799,11 @@ async def deny_lease(args: LeaseInput, ctx: Context) -> LeaseDecisionOutput:
     """Deny a pending lease request (owners and admins of its vault, not its requester); it
     cannot be approved afterwards. The human is asked first where the client supports it."""
     state = sesame(ctx)
-    async with _Platform("deny_lease"):
-        pending = await _pending(state, args.lease)
-        answer = await ask_human(ctx, f"Deny this lease? {_describe(pending)}", CONFIRM_FORM)
-        if answer.action in HUMAN_SAID:
-            return _decision(pending, pending.lease, HUMAN_SAID[answer.action], True)
-        denied = await state.client.vault.deny_lease(pending.lease.id)
+    pending = await _pending(state, args.lease)
+    answer = await ask_human(ctx, f"Deny this lease? {_describe(pending)}", CONFIRM_FORM)
+    if answer.action in HUMAN_SAID:
+        return _decision(pending, pending.lease, HUMAN_SAID[answer.action], True)
+    denied = await state.client.vault.deny_lease(pending.lease.id)
     return _decision(pending, denied, "denied", answer.action == "accept")
 
 
@@ -887,21 +848,20 @@ async def create_vault_alert(args: CreateAlertInput, ctx: Context) -> AlertOutpu
     if args.trigger == "threshold" and args.threshold is None:
         raise ToolFailure("trigger threshold needs `threshold` (accesses per hour).")
     state = sesame(ctx)
-    async with _Platform("create_vault_alert"):
-        vault_id = (await resolve_vault(state, args.vault)).id if args.vault else None
-        item_id = await resolve_item_id(state, args.item, args.vault) if args.item else None
-        config: dict[str, Any] = {}
-        label = None
-        if args.channel is not None:
-            config["channelId"], label = await refs.channel_target(state, args.channel)
-        rule = await state.client.vault.create_alert(
-            args.trigger,
-            args.destination,
-            vault_id=vault_id,
-            item_id=item_id,
-            destination_config=config,
-            threshold=args.threshold,
-        )
+    vault_id = (await resolve_vault(state, args.vault)).id if args.vault else None
+    item_id = await resolve_item_id(state, args.item, args.vault) if args.item else None
+    config: dict[str, Any] = {}
+    label = None
+    if args.channel is not None:
+        config["channelId"], label = await refs.channel_target(state, args.channel)
+    rule = await state.client.vault.create_alert(
+        args.trigger,
+        args.destination,
+        vault_id=vault_id,
+        item_id=item_id,
+        destination_config=config,
+        threshold=args.threshold,
+    )
     return AlertOutput(alert=AlertView.of(rule), channel=label, action="created")
 
 
@@ -915,8 +875,7 @@ class DeleteAlertInput(ToolInput):
 async def delete_vault_alert(args: DeleteAlertInput, ctx: Context) -> AlertOutput:
     """Delete an alert rule (yours, or one on a vault you own or administer)."""
     state = sesame(ctx)
-    async with _Platform("delete_vault_alert"):
-        rule = await state.client.vault.delete_alert(args.alert.strip().lower())
+    rule = await state.client.vault.delete_alert(args.alert.strip().lower())
     view = AlertView.of(rule)
     label = await state.directory.channel_label(view.channel_id) if view.channel_id else None
     return AlertOutput(alert=view, channel=label, action="deleted")
