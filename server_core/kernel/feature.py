@@ -36,7 +36,3 @@ class Feature:
     events: Sequence[type[Event]] = ()
     errors: Sequence[type[ApiError]] = ()
     workers: Sequence[Worker] = ()
-
-    @property
-    def operations(self) -> list[Operation[Any]]:
-        return list(self.serves)
