@@ -32,11 +32,11 @@ from starlette.websockets import (
 from server_core.features.agents.schemas import StatusRequest
 from server_core.features.agents.status import presence_event
 from server_core.features.messaging.events import MessageCreated
+from server_core.features.messaging.tables import channel_members
 from server_core.gateway import frames, handlers
 from server_core.gateway.seqs import SeqTracker
 from server_core.kernel.auth import Caller
 from server_core.kernel.events import Event
-from server_core.kernel.store.tables import channel_members
 
 if TYPE_CHECKING:
     from server_core.gateway.hub import Hub

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server_core.features.agents.schemas import AgentStatus, StatusRequest
+from server_core.features.agents.tables import principal_status
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.events import Event, EventRoute
-from server_core.kernel.store.tables import principal_status
 
 
 class Presence(Event):

@@ -27,6 +27,7 @@ from server_core.features.auth.schemas import (
     WorkspaceSummary,
     profile_changes,
 )
+from server_core.features.auth.tables import refresh_tokens
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.crypto import digest, new_refresh_token, verify_password_async
@@ -42,7 +43,7 @@ from server_core.kernel.keyring import Keyring
 from server_core.kernel.platform import Platform
 from server_core.kernel.principal_schemas import Me
 from server_core.kernel.principals import me_from_row
-from server_core.kernel.store.tables import principals, refresh_tokens
+from server_core.kernel.store.tables import principals
 from server_core.kernel.tokens import issue_access_token
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from server_core.features.messaging.tables import channel_members, channels
 from server_core.kernel.auth import Caller
 from server_core.kernel.errors import (
     ChannelArchived,
@@ -26,7 +27,6 @@ from server_core.kernel.errors import (
     NotFound,
 )
 from server_core.kernel.ids import parse_id
-from server_core.kernel.store.tables import channel_members, channels
 
 MANAGERS = frozenset({"owner", "admin"})
 

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server_core.features.messaging.events import ChannelUpdated
+from server_core.features.messaging.tables import channels
 from server_core.kernel.clock import to_wire, utcnow
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.store import Store
-from server_core.kernel.store.tables import channels
 
 
 def archive_due(conn: Connection, events: list[Event], *, now: datetime) -> int:

@@ -19,12 +19,12 @@ from server_core.features.messaging.schemas import (
     SetCoordinationRequest,
     UpdateChannelRequest,
 )
+from server_core.features.messaging.tables import channel_context_history, channels
 from server_core.features.messaging.views import channel_view
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, to_wire, utcnow
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id
-from server_core.kernel.store.tables import channel_context_history, channels
 
 
 def _wire_value(value: Any) -> Any:

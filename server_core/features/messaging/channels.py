@@ -33,6 +33,7 @@ from server_core.features.messaging.schemas import (
     PrincipalSummary,
     SharedLink,
 )
+from server_core.features.messaging.tables import channel_members, channels, messages
 from server_core.features.messaging.views import (
     channel_view,
     channel_views,
@@ -48,7 +49,7 @@ from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
 from server_core.kernel.operations import Created
-from server_core.kernel.store.tables import channel_members, channels, messages, principals
+from server_core.kernel.store.tables import principals
 
 LINKS_LIMIT = 100
 LINK_SCAN = 500

@@ -26,6 +26,7 @@ from server_core.features.messaging.schemas import (
     TransferThreadRequest,
     UpdateMemberRequest,
 )
+from server_core.features.messaging.tables import channel_members, channels, messages
 from server_core.features.messaging.views import (
     MEMBERS_WITH_PRINCIPALS,
     check_joinable,
@@ -39,7 +40,6 @@ from server_core.kernel.errors import BadRequest, Conflict, Forbidden, NotFound
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import parse_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import channel_members, channels, messages
 
 
 def _member_row(conn: Connection, channel_id: str, principal_id: str) -> RowMapping | None:

@@ -39,6 +39,7 @@ from server_core.features.messaging.schemas import (
     SendMessageRequest,
 )
 from server_core.features.messaging.sequencing import append
+from server_core.features.messaging.tables import message_reactions, message_revisions, messages
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
 from server_core.kernel.errors import AttachmentsUnavailable, Forbidden
@@ -47,7 +48,6 @@ from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
 from server_core.kernel.operations import Created
-from server_core.kernel.store.tables import message_reactions, message_revisions, messages
 from server_core.kernel.wire import Page
 
 # --- sending ------------------------------------------------------------------------------

@@ -9,11 +9,12 @@ from sqlalchemy.engine import Connection
 from server_core.features.messaging.access import access_member_channel
 from server_core.features.messaging.events import ReadReceiptEvent
 from server_core.features.messaging.schemas import MarkReadRequest, ReadPosition, ReadReceipt
+from server_core.features.messaging.tables import channel_members, channels, messages
 from server_core.features.messaging.views import unread_counts
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.events import Event, EventRoute
-from server_core.kernel.store.tables import channel_members, channels, messages, principals
+from server_core.kernel.store.tables import principals
 
 
 def unread(conn: Connection, *, caller: Caller) -> dict[str, int]:

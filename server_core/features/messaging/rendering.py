@@ -11,12 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.messaging.schemas import Message
+from server_core.features.messaging.tables import message_reactions, messages
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import to_wire
 from server_core.kernel.errors import NotFound
 from server_core.kernel.ids import parse_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import message_reactions, messages, principals
+from server_core.kernel.store.tables import principals
 
 # The columns a rendered message needs, sender included: only those (every JSON or timestamp
 # column costs a decode per row), and whether the message has reactions, so a page without

@@ -18,11 +18,11 @@ from sqlalchemy.engine import Connection
 from server_core.features.messaging.events import MessageCreated
 from server_core.features.messaging.rendering import Author, bound_to, wire_message
 from server_core.features.messaging.schemas import Message
+from server_core.features.messaging.tables import channel_members, channels, messages
 from server_core.kernel.clock import utcnow
 from server_core.kernel.events import EventRoute
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import channel_members, channels, messages
 
 # Built once: sends are the hottest write, and building a statement costs more than running it.
 _INSERT_MESSAGE = sa.insert(messages)

@@ -18,10 +18,11 @@ from server_core.features.messaging.schemas import (
     LoopPrevention,
     PrincipalSummary,
 )
+from server_core.features.messaging.tables import channel_members, channels, messages
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc
 from server_core.kernel.errors import BadRequest, NotFound
-from server_core.kernel.store.tables import channel_members, channels, messages, principals
+from server_core.kernel.store.tables import principals
 
 
 def principals_by_id(

@@ -8,7 +8,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+# The platform's schema is every feature's tables: its migrations live beside the features
+# (server_core/migrations), and their environment loads the feature inventory.
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from server_core.features.messaging.auto_archive import run_once
 from server_core.features.messaging.events import ChannelUpdated, Membership
+from server_core.features.messaging.tables import channel_context_history
 from server_core.kernel.platform import Platform
-from server_core.kernel.store.tables import channel_context_history
 from tests.helpers import data, error
 from tests.server_core.features.messaging.team import Team, send
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from server_core.config import Settings
 from server_core.features.messaging.events import MessageCreated
+from server_core.features.messaging.tables import message_revisions, messages
 from server_core.kernel.platform import Platform
-from server_core.kernel.store.tables import message_revisions, messages
 from tests.helpers import data, error
 from tests.server_core.features.messaging.team import Team, coordinate, open_limits, send
 

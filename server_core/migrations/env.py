@@ -10,8 +10,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from server_core.config import Settings
+from server_core.features import features
 from server_core.kernel.store import Store
 from server_core.kernel.store.tables import metadata
+
+features()  # every feature's tables join the metadata
 
 
 def run_on(connection: Connection) -> None:
