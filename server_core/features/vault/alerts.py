@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server_core.features.messaging.channels import access_channel
-from server_core.features.vault import service
+from server_core.features.vault.access import access_item, access_vault
 from server_core.features.vault.audit import Audit
 from server_core.features.vault.errors import VaultAccessDenied
 from server_core.features.vault.schemas import (
@@ -63,13 +63,13 @@ def create_alert(
     vault_id = request.vault_id
     item_id = request.item_id
     if item_id is not None:
-        item = service.access_item(audit, caller, conn, item_id, "create_alert", "update_vault")
+        item = access_item(audit, caller, conn, item_id, "create_alert", "update_vault")
         item_id = item.item["id"]
         if vault_id is not None and vault_id != item.item["vault_id"]:
             raise BadRequest("itemId: the item is not in the vault given as vaultId")
         vault_id = item.item["vault_id"]
     elif vault_id is not None:
-        vault_id = service.access_vault(
+        vault_id = access_vault(
             audit, caller, conn, vault_id, "update_vault", "create_alert"
         ).vault["id"]
     elif not caller.is_human:
@@ -184,7 +184,7 @@ def list_events(conn: Connection, *, caller: Caller, query: AccessEventsQuery) -
 def list_item_events(
     conn: Connection, *, caller: Caller, item_id: str, query: AccessEventsQuery
 ) -> Page[AccessEvent]:
-    access = service.access_item(None, caller, conn, item_id, "read_events")
+    access = access_item(None, caller, conn, item_id, "read_events")
     if not access.allows("read_events"):
         raise Forbidden("Only the vault's owners and admins read an item's access events")
     where = [

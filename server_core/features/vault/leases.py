@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server_core.features.vault import service
+from server_core.features.vault.access import access_item
 from server_core.features.vault.audit import Audit
 from server_core.features.vault.errors import (
     LeaseNotActive,
@@ -34,6 +34,7 @@ from server_core.features.vault.errors import (
     VaultNotFound,
 )
 from server_core.features.vault.events import LeaseApproved, LeaseRequested
+from server_core.features.vault.fields import field_rows, open_fields
 from server_core.features.vault.roles import find_vault
 from server_core.features.vault.schemas import (
     ApproveLeaseRequest,
@@ -113,7 +114,7 @@ def request_lease(
     request: LeaseRequest,
 ) -> Lease:
     audit = Audit(conn, events, keyring, caller, utcnow())
-    access = service.access_item(audit, caller, conn, request.item_id, "lease_request")
+    access = access_item(audit, caller, conn, request.item_id, "lease_request")
     item_id, vault_id = access.item["id"], access.item["vault_id"]
     auto = access.allows("auto_approve")
     row: dict[str, Any] = {
@@ -376,10 +377,10 @@ def use_lease(
         audit.deny(LeaseNotActive(f"This lease is {status}: request a new one"), "lease_use", **ids)
     (uses_remaining,) = spent
     # Leases go with their item, so a lease that exists has its fields.
-    rows = service.field_rows(conn, lease["item_id"])
+    rows = field_rows(conn, lease["item_id"])
     # The trail first, in this transaction: the values leave only once it has committed.
     audit.record("lease_use", "allowed", fields=[row["field_key"] for row in rows], **ids)
-    return LeaseUse(fields=service.open_fields(keyring, rows), uses_remaining=uses_remaining)
+    return LeaseUse(fields=open_fields(keyring, rows), uses_remaining=uses_remaining)
 
 
 def revoke_lease(
