@@ -26,17 +26,13 @@ from server_core.features.vault.schemas import (
     AlertRule,
     CreateAlertRequest,
 )
+from server_core.features.vault.tables import vault_access_events, vault_alert_rules, vault_members
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
 from server_core.kernel.errors import BadRequest, Forbidden, NotFound
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import (
-    vault_access_events,
-    vault_alert_rules,
-    vault_members,
-)
 from server_core.kernel.wire import Page
 
 

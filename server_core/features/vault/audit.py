@@ -25,19 +25,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server_core.features.messaging import messages as messages_service
 from server_core.features.vault.errors import AuditUnavailable
-from server_core.kernel.auth import Caller, caller_from_row
-from server_core.kernel.errors import ApiError
-from server_core.kernel.events import Event
-from server_core.kernel.ids import new_id
-from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import (
-    principals,
+from server_core.features.vault.tables import (
     vault_access_events,
     vault_alert_deliveries,
     vault_alert_rules,
     vault_items,
     vaults,
 )
+from server_core.kernel.auth import Caller, caller_from_row
+from server_core.kernel.errors import ApiError
+from server_core.kernel.events import Event
+from server_core.kernel.ids import new_id
+from server_core.kernel.keyring import Keyring
+from server_core.kernel.store.tables import principals
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.engine import Connection
 
+from server_core.features.vault.tables import vault_item_fields
 from server_core.kernel.keyring import NONCE_BYTES, Keyring, KeyringError
-from server_core.kernel.store.tables import vault_item_fields
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.vault.envelope import SealedField, open_field, seal_field
 from server_core.features.vault.errors import FieldUnreadable
+from server_core.features.vault.tables import vault_item_fields
 from server_core.kernel.keyring import Keyring, KeyringError
-from server_core.kernel.store.tables import vault_item_fields
 
 log = logging.getLogger(__name__)
 

@@ -37,6 +37,12 @@ from server_core.features.vault.schemas import (
     VaultItem,
     fields_as_dict,
 )
+from server_core.features.vault.tables import (
+    vault_item_fields,
+    vault_item_shares,
+    vault_items,
+    vaults,
+)
 from server_core.features.vault.views import item_view, policy_or_empty, render_items
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
@@ -44,12 +50,6 @@ from server_core.kernel.errors import AttachmentsUnavailable, BadRequest
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import (
-    vault_item_fields,
-    vault_item_shares,
-    vault_items,
-    vaults,
-)
 
 
 def _split_metadata(metadata: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:

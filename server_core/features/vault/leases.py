@@ -43,13 +43,14 @@ from server_core.features.vault.schemas import (
     LeaseUse,
     ListLeasesQuery,
 )
+from server_core.features.vault.tables import vault_leases, vault_members
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.errors import ApiError, NotFound
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import principals, vault_leases, vault_members
+from server_core.kernel.store.tables import principals
 
 AUTO_DURATION_MINUTES = 60
 AUTO_MAX_USES = 10

@@ -14,11 +14,12 @@ from sqlalchemy.engine import Connection
 from server_core.features.vault.access import access_vault, begin_audit, workspace_principal
 from server_core.features.vault.errors import VaultAccessDenied
 from server_core.features.vault.schemas import AddVaultMemberRequest, VaultMember
+from server_core.features.vault.tables import vault_members
 from server_core.kernel.auth import Caller
 from server_core.kernel.errors import Conflict, NotFound
 from server_core.kernel.events import Event
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import principals, vault_members
+from server_core.kernel.store.tables import principals
 
 
 def _member(row: Mapping[Any, Any], vault_id: str, *, implicit: bool) -> VaultMember:

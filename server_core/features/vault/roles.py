@@ -29,10 +29,10 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from server_core.features.vault.tables import vault_item_shares, vault_items, vault_members, vaults
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc
 from server_core.kernel.ids import parse_id
-from server_core.kernel.store.tables import vault_item_shares, vault_items, vault_members, vaults
 
 Role = Literal["owner", "admin", "editor", "viewer", "use_only"]
 Permission = Literal[

@@ -13,13 +13,13 @@ from sqlalchemy.engine import Connection
 from server_core.features.vault.access import access_item, begin_audit, workspace_principal
 from server_core.features.vault.events import ItemShared
 from server_core.features.vault.schemas import ItemShare, ShareItemRequest
+from server_core.features.vault.tables import vault_item_shares
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc
 from server_core.kernel.errors import BadRequest, NotFound
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import parse_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import vault_item_shares
 
 
 def _share(row: Mapping[Any, Any]) -> ItemShare:

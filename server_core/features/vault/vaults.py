@@ -26,6 +26,7 @@ from server_core.features.vault.schemas import (
     UpdateVaultRequest,
     Vault,
 )
+from server_core.features.vault.tables import vault_members, vaults
 from server_core.features.vault.views import vault_view
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
@@ -33,7 +34,6 @@ from server_core.kernel.errors import BadRequest
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
-from server_core.kernel.store.tables import vault_members, vaults
 
 
 def create_vault(

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from server_core.features.vault.fields import FIELD, META
 from server_core.features.vault.schemas import MaskingPolicy, Vault, VaultItem
-from server_core.kernel.store.tables import vault_item_fields, vault_items
+from server_core.features.vault.tables import vault_item_fields, vault_items
 
 
 def _policy(value: Mapping[Any, Any] | None) -> MaskingPolicy | None:

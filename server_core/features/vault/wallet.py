@@ -14,15 +14,15 @@ from server_core.features.vault.schemas import (
     WalletMemberItem,
     WalletSharedItem,
 )
-from server_core.kernel.auth import Caller
-from server_core.kernel.clock import utcnow
-from server_core.kernel.store.tables import (
+from server_core.features.vault.tables import (
     vault_item_shares,
     vault_items,
     vault_leases,
     vault_members,
     vaults,
 )
+from server_core.kernel.auth import Caller
+from server_core.kernel.clock import utcnow
 
 
 def wallet(conn: Connection, *, caller: Caller) -> Wallet:

@@ -18,9 +18,10 @@ from server_core.app import create_app
 from server_core.cli import main
 from server_core.config import Settings
 from server_core.features.vault.envelope import SealedField, open_field, seal_field
+from server_core.features.vault.tables import vault_item_fields, vault_items, vault_leases
 from server_core.kernel.keyring import KeyringError
 from server_core.kernel.platform import Platform, open_platform
-from server_core.kernel.store.tables import metadata, vault_item_fields, vault_items, vault_leases
+from server_core.kernel.store.tables import metadata
 from tests.helpers import data, error
 from tests.server_core.features.vault.conftest import Crew, create_item
 

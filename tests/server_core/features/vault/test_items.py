@@ -14,15 +14,15 @@ import pytest
 import sqlalchemy as sa
 
 from server_core.features.vault.events import ItemShared
-from server_core.kernel.events import Event
-from server_core.kernel.logs import JsonFormatter
-from server_core.kernel.platform import Platform
-from server_core.kernel.store.tables import (
+from server_core.features.vault.tables import (
     vault_alert_deliveries,
     vault_item_fields,
     vault_items,
     vaults,
 )
+from server_core.kernel.events import Event
+from server_core.kernel.logs import JsonFormatter
+from server_core.kernel.platform import Platform
 from tests.helpers import data, error
 from tests.server_core.features.vault.conftest import Crew, create_item
 

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 
 from server_core.features.vault.events import LeaseApproved, LeaseRequested
 from server_core.features.vault.lease_expiry import run_once
+from server_core.features.vault.tables import vault_leases
 from server_core.kernel.clock import utcnow
 from server_core.kernel.events import Event
 from server_core.kernel.platform import Platform
-from server_core.kernel.store.tables import vault_leases
 from tests.helpers import data, error
 from tests.server_core.features.vault.conftest import Crew, create_item
 
