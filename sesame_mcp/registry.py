@@ -16,6 +16,7 @@ with `@TOOLSET.tool(...)`. A tool is an async function `(args, ctx) -> output`:
 from __future__ import annotations
 
 import abc
+import copy
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
 from sesame_mcp.client import SesameError
 from sesame_mcp.failures import explain
@@ -40,6 +41,38 @@ class ToolInput(ArgModelBase):
     """A tool's arguments: unknown fields are refused (`additionalProperties: false`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def tool_input(
+    name: str,
+    model: type[BaseModel],
+    *,
+    omit: Iterable[str] = (),
+    descriptions: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> type[ToolInput]:
+    """A tool's arguments built from a platform request model: its fields under their Python
+    names, with the same types, limits and validators, so the tool cannot accept what the
+    platform refuses (or refuse what it accepts). `descriptions` words fields for the agent
+    (every field must end up described); `extra` adds fields the tool layers on top, such as a
+    `channel` reference, as `name=(type, Field(...))`."""
+    wording = dict(descriptions or {})
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        if field_name in omit:
+            continue
+        field = copy.copy(info)
+        field.alias = field.validation_alias = field.serialization_alias = None
+        field.alias_priority = None
+        field.description = wording.pop(field_name, None) or field.description
+        if not field.description:
+            raise TypeError(f"{name}: describe {model.__name__}.{field_name} for the agent")
+        fields[field_name] = (info.annotation, field)
+    if wording:
+        raise TypeError(f"{name}: descriptions of fields it does not have: {sorted(wording)}")
+    fields.update(extra)
+    derived: type[ToolInput] = create_model(name, __base__=ToolInput, **fields)
+    return derived
 
 
 class ToolOutput(BaseModel):
