@@ -44,5 +44,5 @@ def test_fields_can_be_left_out_and_added() -> None:
 
 
 def test_every_field_must_be_described() -> None:
-    with pytest.raises(TypeError, match="describe StatusRequest.detail"):
+    with pytest.raises(TypeError, match=r"describe StatusRequest\.detail"):
         tool_input("Undescribed", StatusRequest)
