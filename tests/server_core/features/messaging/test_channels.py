@@ -3,7 +3,10 @@ the metadata endpoints."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import anyio
 import httpx2
@@ -13,11 +16,14 @@ import sqlalchemy as sa
 from server_core.features.messaging.auto_archive import run_once
 from server_core.features.messaging.events import ChannelUpdated, Membership
 from server_core.features.messaging.tables import channel_context_history
+from server_core.kernel.events import Event
 from server_core.kernel.platform import Platform
 from tests.helpers import data, error
+from tests.server_core.captured import Captured
 from tests.server_core.features.messaging.team import Team, send
 
 pytestmark = pytest.mark.anyio
+CaptureEvents = Callable[[], contextlib.AbstractAsyncContextManager[Captured]]
 
 
 def _in(days: float) -> str:
@@ -206,12 +212,22 @@ async def test_only_members_see_a_channel(client: httpx2.AsyncClient, team: Team
 
 
 async def test_update_publishes_channel_updated_with_the_changes(
-    client: httpx2.AsyncClient, team: Team, platform: Platform
+    client: httpx2.AsyncClient, team: Team, captured_events: CaptureEvents
 ) -> None:
     channel = await team.channel(client)
     url = f"/channels/{channel['id']}"
-    subscription = platform.bus.subscribe()
-    try:
+    settings = ("name", "visibility", "description")
+
+    async def read() -> dict[str, Any]:
+        found = data(await client.get(url, headers=team.admin.headers))
+        return {name: found[name] for name in settings}
+
+    def apply(state: dict[str, Any], event: Event) -> dict[str, Any]:
+        assert isinstance(event, ChannelUpdated)
+        return {**state, **event.changes}
+
+    before = await read()
+    async with captured_events() as captured:
         error(await client.patch(url, json={"name": "mine"}, headers=team.human.headers), 403)
         updated = data(
             await client.patch(
@@ -220,18 +236,16 @@ async def test_update_publishes_channel_updated_with_the_changes(
                 headers=team.admin.headers,
             )
         )
-        assert updated["name"] == "renamed"
-        assert updated["visibility"] == "agent_only"
-        with anyio.fail_after(5):
-            event = await subscription.get()
-        assert isinstance(event, ChannelUpdated)
-        assert event.frame() == {
+    assert (updated["name"], updated["visibility"]) == ("renamed", "agent_only")
+    # The refused change published nothing; the description was unset already: no change.
+    assert captured.frames() == [
+        {
             "type": "channel.updated",
             "channelId": channel["id"],
             "changes": {"name": "renamed", "visibility": "agent_only"},
         }
-    finally:
-        subscription.close()
+    ]
+    await captured.verify(before, apply, read)
     # autoArchiveAt: null removes auto-archiving.
     data(await client.patch(url, json={"autoArchiveAt": _in(3)}, headers=team.admin.headers))
     cleared = data(
@@ -313,12 +327,22 @@ async def test_coordination_validates_and_merges_limits(
 
 
 async def test_adding_a_member_announces_it_and_posts_a_system_message(
-    client: httpx2.AsyncClient, team: Team, platform: Platform
+    client: httpx2.AsyncClient, team: Team, captured_events: CaptureEvents
 ) -> None:
     channel = await team.channel(client, members=(team.admin, team.bot))
     cid = channel["id"]
-    subscription = platform.bus.subscribe()
-    try:
+
+    async def read() -> dict[str, str]:
+        members = data(await client.get(f"/channels/{cid}/members", headers=team.admin.headers))
+        return {member["principalId"]: member["role"] for member in members}
+
+    def apply(roles: dict[str, str], event: Event) -> dict[str, str]:
+        if isinstance(event, Membership) and event.action == "join":
+            return {**roles, event.principal_id: event.role or "member"}
+        return roles  # the system message changes no membership
+
+    before = await read()
+    async with captured_events() as captured:
         member = data(
             await client.post(
                 f"/channels/{cid}/members",
@@ -327,27 +351,24 @@ async def test_adding_a_member_announces_it_and_posts_a_system_message(
             ),
             201,
         )
-        assert (member["role"], member["participationMode"], member["handle"]) == (
-            "admin",
-            "active",
-            "grace",
-        )
-        with anyio.fail_after(5):
-            membership = await subscription.get()
-            system = await subscription.get()
-        assert isinstance(membership, Membership)
-        assert membership.frame() == {
-            "type": "membership",
-            "channelId": cid,
-            "principalId": team.human.id,
-            "handle": "grace",
-            "action": "join",
-            "role": "admin",
-        }
-        assert team.human.id in membership.route.principal_ids
-        assert system.frame()["message"]["kind"] == "system"
-    finally:
-        subscription.close()
+    assert (member["role"], member["participationMode"], member["handle"]) == (
+        "admin",
+        "active",
+        "grace",
+    )
+    membership, system = captured.events
+    assert isinstance(membership, Membership)
+    assert membership.frame() == {
+        "type": "membership",
+        "channelId": cid,
+        "principalId": team.human.id,
+        "handle": "grace",
+        "action": "join",
+        "role": "admin",
+    }
+    assert team.human.id in membership.route.principal_ids
+    assert system.frame()["message"]["kind"] == "system"
+    await captured.verify(before, apply, read)
     history = data(await client.get(f"/channels/{cid}/messages", headers=team.human.headers))
     assert [m["plaintext"] for m in history] == ["@ada added @grace"]
     again = await client.post(
