@@ -1,30 +1,32 @@
-"""One module per platform area: its toolsets, tools, resources and prompts."""
+"""The MCP server's toolsets, one package per platform feature, named as the feature
+(`server_core.features.NAMES`): what each holds is in its `__init__.py`.
+
+- `auth/`: toolset `identity` (who you are, who else is here);
+- `agents/`: toolset `profile` (your status, your display name and avatar);
+- `messaging/`: toolsets `channels`, `messaging`, `channel_admin`, `message_admin`, and the
+  helpers every toolset uses to name channels and principals and to quote others' text;
+- `vault/`: toolsets `vault` and `vault_admin`.
+
+Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
+the server's event feed, which carries every feature's events; `event_text.py` puts them in
+words) and `switch.py` (toolset `toolsets`: switching the others on and off).
+"""
 
 from __future__ import annotations
 
 from sesame_mcp.registry import Toolset
-from sesame_mcp.toolsets import (
-    channel_admin,
-    channels,
-    events,
-    history,  # noqa: F401  (registers the messaging toolset's resource, prompts, completions)
-    identity,
-    messaging,
-    switch,
-    vault,
-    vault_admin,
-)
+from sesame_mcp.toolsets import agents, auth, events, messaging, switch, vault
 
 # In the order `tools/list` shows them: the default toolsets first.
 ALL_TOOLSETS: list[Toolset] = [
-    identity.TOOLSET,
-    channels.TOOLSET,
-    messaging.TOOLSET,
+    auth.IDENTITY,
+    messaging.CHANNELS,
+    messaging.MESSAGING,
     events.TOOLSET,
     switch.TOOLSET,
-    identity.PROFILE,
-    channel_admin.TOOLSET,
-    messaging.ADMIN,
-    vault.TOOLSET,
-    vault_admin.TOOLSET,
+    agents.PROFILE,
+    messaging.CHANNEL_ADMIN,
+    messaging.MESSAGE_ADMIN,
+    vault.VAULT,
+    vault.VAULT_ADMIN,
 ]

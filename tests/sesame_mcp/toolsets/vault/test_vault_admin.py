@@ -16,7 +16,7 @@ from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult
 from sesame_mcp.server import build_server
 from sesame_mcp.state import open_sesame
 from tests.sesame_mcp.conftest import Agent, Workspace
-from tests.sesame_mcp.server.conftest import ok, text
+from tests.sesame_mcp.toolsets.conftest import ok, text
 
 pytestmark = pytest.mark.anyio
 

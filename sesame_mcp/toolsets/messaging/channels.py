@@ -12,8 +12,8 @@ from pydantic import Field
 
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
-from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.views import ChannelView
+from sesame_mcp.toolsets.messaging import refs
+from sesame_mcp.toolsets.messaging.views import ChannelView
 
 # What to do next after the errors of channels and messages (every messaging toolset).
 NEXT_STEPS: dict[str, str] = {

@@ -21,7 +21,7 @@ from sesame_mcp.notifications import WALLET
 from sesame_mcp.server import build_server
 from sesame_mcp.state import Sesame, open_sesame
 from tests.sesame_mcp.conftest import WAIT, Agent, Workspace
-from tests.sesame_mcp.server.conftest import ok, text
+from tests.sesame_mcp.toolsets.conftest import ok, text
 
 pytestmark = pytest.mark.anyio
 

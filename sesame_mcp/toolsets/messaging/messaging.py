@@ -1,5 +1,5 @@
-"""Toolsets `messaging` (send, read, react, mark read) and `message_admin` (edit and delete,
-take back a reaction).
+"""Toolset `messaging`: send, read, react, mark read (`message_admin` takes back a reaction,
+edits and deletes).
 
 Messages are named by their seq in the channel (`#12`) as well as by id: listings show seqs,
 so an agent can reply, react or mark read without copying ids around.
@@ -17,21 +17,14 @@ from server_core.features.messaging.schemas import Mention, Reaction
 from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
-from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.channels import NEXT_STEPS as CHANNEL_STEPS
-from sesame_mcp.toolsets.views import MessageView, message_lines, quote
+from sesame_mcp.toolsets.messaging import refs
+from sesame_mcp.toolsets.messaging.channels import NEXT_STEPS as CHANNEL_STEPS
+from sesame_mcp.toolsets.messaging.views import MessageView, message_lines
 
 TOOLSET = Toolset(
     "messaging",
     "Read and send messages, reply in threads, react, mark read",
     default=True,
-    next_steps=CHANNEL_STEPS,
-)
-ADMIN = Toolset(
-    "message_admin",
-    "Edit your messages; delete yours (channel owners and admins: anyone's); take back your "
-    "reactions",
-    default=False,
     next_steps=CHANNEL_STEPS,
 )
 
@@ -192,6 +185,10 @@ class ReactionsOutput(ToolOutput):
     message_id: str = Field(description="The message")
     reactions: dict[str, int] = Field(description="Its reactions now: emoji → count")
 
+    @classmethod
+    def of(cls, message_id: str, reactions: list[Reaction]) -> ReactionsOutput:
+        return cls(message_id=message_id, reactions={r.emoji: r.count for r in reactions})
+
     def render(self) -> str:
         summary = ", ".join(f"{emoji}x{count}" for emoji, count in self.reactions.items())
         summary = summary or "none"
@@ -205,21 +202,7 @@ async def add_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
     channel = await refs.resolve_channel(state, args.channel)
     message_id = await refs.resolve_message_id(state, channel.id, args.message)
     result = await state.client.messages.react(channel.id, message_id, args.emoji)
-    return _reactions(result.message_id, result.reactions)
-
-
-@ADMIN.tool(title="Remove my reaction", read_only=False, destructive=True, idempotent=True)
-async def remove_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
-    """Take back your reaction to a message (removing it again changes nothing)."""
-    state = sesame(ctx)
-    channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel.id, args.message)
-    result = await state.client.messages.unreact(channel.id, message_id, args.emoji)
-    return _reactions(result.message_id, result.reactions)
-
-
-def _reactions(message_id: str, reactions: list[Reaction]) -> ReactionsOutput:
-    return ReactionsOutput(message_id=message_id, reactions={r.emoji: r.count for r in reactions})
+    return ReactionsOutput.of(result.message_id, result.reactions)
 
 
 class MarkReadInput(ToolInput):
@@ -250,46 +233,3 @@ async def mark_read(args: MarkReadInput, ctx: Context) -> ReadPositionOutput:
         last_read_seq=position.last_read_seq,
         unread_count=position.unread_count,
     )
-
-
-class EditMessageInput(ToolInput):
-    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
-    message: str = Field(min_length=1, max_length=64, description=refs.MESSAGE_REF)
-    content: str = Field(min_length=1, max_length=10_000, description="The new text, 1-10,000")
-
-
-class MessageOutput(ToolOutput):
-    channel: str = Field(description="The channel: #name or DM with @handle")
-    message: MessageView = Field(description="The message now")
-
-    def render(self) -> str:
-        if self.message.deleted:
-            return f"Deleted #{self.message.seq} in {self.channel}."
-        now = quote(self.message.sender_text or "")
-        return f"#{self.message.seq} in {self.channel} now reads {now}."
-
-
-@ADMIN.tool(title="Edit a message", read_only=False, destructive=True, idempotent=True)
-async def edit_message(args: EditMessageInput, ctx: Context) -> MessageOutput:
-    """Replace the text of one of your messages (members see it marked edited)."""
-    state = sesame(ctx)
-    channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel.id, args.message)
-    message = await state.client.messages.edit(channel.id, message_id, args.content)
-    return MessageOutput(channel=channel_label(channel), message=MessageView.of(message))
-
-
-class DeleteMessageInput(ToolInput):
-    channel: str = Field(min_length=1, max_length=200, description=refs.CHANNEL_REF)
-    message: str = Field(min_length=1, max_length=64, description=refs.MESSAGE_REF)
-
-
-@ADMIN.tool(title="Delete a message", read_only=False, destructive=True, idempotent=True)
-async def delete_message(args: DeleteMessageInput, ctx: Context) -> MessageOutput:
-    """Delete a message for good: its text is erased, its place in the channel stays. Yours,
-    or anyone's in a channel you own or administer."""
-    state = sesame(ctx)
-    channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel.id, args.message)
-    message = await state.client.messages.delete(channel.id, message_id)
-    return MessageOutput(channel=channel_label(channel), message=MessageView.of(message))

@@ -8,7 +8,7 @@ import pytest
 from mcp import Client
 
 from tests.sesame_mcp.conftest import Agent, Workspace
-from tests.sesame_mcp.server.conftest import ok, text
+from tests.sesame_mcp.toolsets.conftest import ok, text
 
 pytestmark = pytest.mark.anyio
 

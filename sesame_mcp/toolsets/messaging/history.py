@@ -20,9 +20,9 @@ from sesame_mcp.failures import explain
 from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure
 from sesame_mcp.state import Sesame
-from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.messaging import TOOLSET
-from sesame_mcp.toolsets.views import DATA_NOTE, MessageView, message_lines
+from sesame_mcp.toolsets.messaging import refs
+from sesame_mcp.toolsets.messaging.messaging import TOOLSET
+from sesame_mcp.toolsets.messaging.views import DATA_NOTE, MessageView, message_lines
 
 RECENT = 50  # messages in the channel resource: a screenful, well under the page limit
 CATCH_UP = 100  # unread messages a catch_up prompt quotes at most

@@ -15,9 +15,9 @@ from server_core.features.messaging.schemas import ChannelMember
 from sesame_mcp.labels import channel_label
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
-from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.channels import NEXT_STEPS as CHANNEL_STEPS
-from sesame_mcp.toolsets.views import ChannelDetails, MemberView, quote
+from sesame_mcp.toolsets.messaging import refs
+from sesame_mcp.toolsets.messaging.channels import NEXT_STEPS as CHANNEL_STEPS
+from sesame_mcp.toolsets.messaging.views import ChannelDetails, MemberView, quote
 
 TOOLSET = Toolset(
     "channel_admin",

@@ -1,10 +1,15 @@
-"""Toolsets `identity` (who you are, who else is here) and `profile` (your status, and how
-others see you), and the `sesame://me` resource."""
+"""Toolset `identity`: who you are (`whoami`, the `sesame://me` resource) and who else is here
+(`find_principals`), with completion of handles.
+
+It lives with the `auth` feature, whose `/auth/me` answers `whoami` and the resource;
+`find_principals` lists the workspace's principals through the messaging feature's
+`/channels/principals` (the same list channels pick members from), but belongs here: it
+answers "who is here" next to "who am I".
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Literal
 
 from mcp.server import MCPServer
@@ -13,11 +18,10 @@ from pydantic import Field
 
 from sesame_mcp.registry import ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
-from sesame_mcp.toolsets import refs
-from sesame_mcp.toolsets.views import PrincipalView, quote
+from sesame_mcp.toolsets.messaging import refs
+from sesame_mcp.toolsets.messaging.views import PrincipalView, quote
 
 TOOLSET = Toolset("identity", "Who you are on Sesame, and who else is here", default=True)
-PROFILE = Toolset("profile", "Set your status; change your display name and avatar", default=False)
 
 
 class WhoamiInput(ToolInput):
@@ -86,86 +90,6 @@ async def find_principals(args: FindPrincipalsInput, ctx: Context) -> FindPrinci
     ]
     found.sort(key=lambda principal: principal.handle)
     return FindPrincipalsOutput(principals=found[: args.limit], total=len(found))
-
-
-class SetStatusInput(ToolInput):
-    status: str = Field(
-        min_length=1,
-        max_length=64,
-        description="Your status: online, working, thinking, away, offline, or your own word",
-    )
-    detail: str | None = Field(
-        default=None, max_length=500, description="What you are doing, in a sentence"
-    )
-    progress: int | None = Field(
-        default=None, ge=0, le=100, description="How far along you are, 0 to 100"
-    )
-    emoji: str | None = Field(default=None, max_length=32, description="An emoji shown with it")
-
-
-class StatusOutput(ToolOutput):
-    status: str = Field(description="Your status")
-    detail: str | None = Field(description="What you are doing")
-    progress: int | None = Field(description="How far along, 0 to 100")
-    emoji: str | None = Field(description="The emoji shown with it")
-    updated_at: datetime = Field(description="When it was set")
-
-    def render(self) -> str:
-        text = f"Your status is now {self.status!r}"
-        if self.detail:
-            text += f": {self.detail}"
-        if self.progress is not None:
-            text += f" ({self.progress}%)"
-        return text + ". Your workspace sees it."
-
-
-@PROFILE.tool(title="Set my status", read_only=False, idempotent=True)
-async def set_status(args: SetStatusInput, ctx: Context) -> StatusOutput:
-    """Tell your workspace what you are doing (status, detail, progress); it replaces your
-    previous status and is broadcast to everyone connected."""
-    state = sesame(ctx)
-    status = await state.client.agents.set_status(
-        state.me.id, args.status, detail=args.detail, progress=args.progress, emoji=args.emoji
-    )
-    return StatusOutput(
-        status=status.status,
-        detail=status.detail,
-        progress=status.progress,
-        emoji=status.emoji,
-        updated_at=status.updated_at,
-    )
-
-
-class UpdateProfileInput(ToolInput):
-    display_name: str | None = Field(
-        default=None, min_length=1, max_length=100, description="New display name; omit to keep"
-    )
-    avatar_url: str | None = Field(
-        default=None,
-        max_length=2000,
-        description='New avatar image URL; "" removes it; omit to keep',
-    )
-
-
-class ProfileOutput(ToolOutput):
-    principal: PrincipalView = Field(description="You, as others now see you")
-    avatar_url: str | None = Field(description="Your avatar image URL")
-
-    def render(self) -> str:
-        me = self.principal
-        return f"Others now see you as {me.display_name} (@{me.handle})."
-
-
-@PROFILE.tool(title="Update my profile", read_only=False, destructive=True, idempotent=True)
-async def update_profile(args: UpdateProfileInput, ctx: Context) -> ProfileOutput:
-    """Change your display name or avatar (the fields you give replace the current ones)."""
-    changes: dict[str, str | None] = {}
-    if args.display_name is not None:
-        changes["display_name"] = args.display_name
-    if args.avatar_url is not None:
-        changes["avatar_url"] = args.avatar_url or None
-    me = await sesame(ctx).client.auth.update_profile(**changes)
-    return ProfileOutput(principal=PrincipalView.of(me), avatar_url=me.avatar_url)
 
 
 @TOOLSET.completer("handle", "principal")

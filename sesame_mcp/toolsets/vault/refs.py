@@ -7,7 +7,7 @@ from __future__ import annotations
 from server_core.features.vault.schemas import Vault, VaultItem
 from sesame_mcp.registry import ToolFailure
 from sesame_mcp.state import Sesame
-from sesame_mcp.toolsets.refs import UUID, only_one
+from sesame_mcp.toolsets.messaging.refs import UUID, only_one
 
 VAULT_REF = "The vault: its name or id"
 ITEM_REF = "The item: its name or id"
