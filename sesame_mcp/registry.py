@@ -156,6 +156,7 @@ class Toolset:
         idempotent: bool = False,
         open_world: bool = False,
         carries_secrets: bool = False,
+        arguments: type[ToolInput] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Declare a tool: the function's name is the tool's, its docstring the description,
         its `args` annotation the input model and its return annotation the output model.
@@ -168,7 +169,10 @@ class Toolset:
 
         Every string argument of a tool that writes is checked against the secrets this
         server revealed (see `sesame_mcp.guard`); `carries_secrets` exempts a tool whose
-        purpose is to store secrets in the vault."""
+        purpose is to store secrets in the vault.
+
+        `arguments` gives the input model when it is derived (`tool_input`) rather than a class
+        the handler's `args` annotation can name."""
 
         def declare(handler: Handler) -> Handler:
             hints = get_type_hints(handler)
@@ -178,7 +182,7 @@ class Toolset:
                     title=title,
                     description=_description(handler),
                     handler=handler,
-                    input_model=hints["args"],
+                    input_model=arguments or hints["args"],
                     output_model=hints["return"],
                     read_only=read_only,
                     destructive=destructive and not read_only,

@@ -13,26 +13,25 @@ from datetime import datetime
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from sesame_mcp.registry import ToolInput, ToolOutput, Toolset
+from server_core.features.agents.schemas import StatusRequest
+from sesame_mcp.registry import ToolInput, ToolOutput, Toolset, tool_input
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets.messaging.views import PrincipalView
 
 TOOLSET = Toolset("profile", "Set your status; change your display name and avatar", default=False)
 
 
-class SetStatusInput(ToolInput):
-    status: str = Field(
-        min_length=1,
-        max_length=64,
-        description="Your status: online, working, thinking, away, offline, or your own word",
-    )
-    detail: str | None = Field(
-        default=None, max_length=500, description="What you are doing, in a sentence"
-    )
-    progress: int | None = Field(
-        default=None, ge=0, le=100, description="How far along you are, 0 to 100"
-    )
-    emoji: str | None = Field(default=None, max_length=32, description="An emoji shown with it")
+# The platform's own request model: the same limits, worded for the agent.
+SetStatusInput = tool_input(
+    "SetStatusInput",
+    StatusRequest,
+    descriptions={
+        "status": "Your status: online, working, thinking, away, offline, or your own word",
+        "detail": "What you are doing, in a sentence",
+        "progress": "How far along you are, 0 to 100",
+        "emoji": "An emoji shown with it",
+    },
+)
 
 
 class StatusOutput(ToolOutput):
@@ -51,21 +50,13 @@ class StatusOutput(ToolOutput):
         return text + ". Your workspace sees it."
 
 
-@TOOLSET.tool(title="Set my status", read_only=False, idempotent=True)
-async def set_status(args: SetStatusInput, ctx: Context) -> StatusOutput:
+@TOOLSET.tool(title="Set my status", read_only=False, idempotent=True, arguments=SetStatusInput)
+async def set_status(args: ToolInput, ctx: Context) -> StatusOutput:
     """Tell your workspace what you are doing (status, detail, progress); it replaces your
     previous status and is broadcast to everyone connected."""
     state = sesame(ctx)
-    status = await state.client.agents.set_status(
-        state.me.id, args.status, detail=args.detail, progress=args.progress, emoji=args.emoji
-    )
-    return StatusOutput(
-        status=status.status,
-        detail=status.detail,
-        progress=status.progress,
-        emoji=status.emoji,
-        updated_at=status.updated_at,
-    )
+    status = await state.client.agents.set_status(state.me.id, **args.model_dump())
+    return StatusOutput.model_validate(status, from_attributes=True)
 
 
 class UpdateProfileInput(ToolInput):
