@@ -227,7 +227,7 @@ async def test_an_expired_share_grants_nothing(
     import sqlalchemy as sa
 
     from server_core.kernel.clock import utcnow
-    from server_core.kernel.store.tables import vault_item_shares
+    from server_core.features.vault.tables import vault_item_shares
 
     item = (await create_item(client, crew))["item"]
     outsider = crew["outsider"]
