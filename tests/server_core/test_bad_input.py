@@ -482,6 +482,7 @@ async def test_every_kind_of_401_carries_a_challenge(client: httpx2.AsyncClient)
 # --- ids ------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_engines
 async def test_ids_that_are_not_agents_are_a_404(client: httpx2.AsyncClient) -> None:
     token = (await register(client))["accessToken"]
     agent = await provision_agent(client, token)
@@ -523,6 +524,7 @@ async def served(platform: Platform) -> AsyncIterator[httpx2.AsyncClient]:
         yield http
 
 
+@pytest.mark.both_engines
 async def test_profile_integers_beyond_64_bits_are_a_400_not_a_500(
     served: httpx2.AsyncClient,
 ) -> None:
@@ -539,6 +541,7 @@ async def test_profile_integers_beyond_64_bits_are_a_400_not_a_500(
     assert data(await served.get("/agents", headers=bearer(token))) == []
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e400"])
 async def test_non_finite_numbers_are_refused_not_stored(
     served: httpx2.AsyncClient, token: str
@@ -567,6 +570,7 @@ NUL_REQUESTS = [
 ]
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize(
     ("method", "path", "body"), NUL_REQUESTS, ids=[f"{m} {p} {b}" for m, p, b in NUL_REQUESTS]
 )

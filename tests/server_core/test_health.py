@@ -24,6 +24,7 @@ def _client(platform: Platform) -> httpx2.AsyncClient:
     return httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://test")
 
 
+@pytest.mark.both_engines
 async def test_health_reports_the_database(platform: Platform) -> None:
     async with _client(platform) as http:
         health = data(await http.get("/healthz"))

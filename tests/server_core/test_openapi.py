@@ -330,6 +330,7 @@ def assert_error_shape(response: Any, label: str) -> None:
 
 # Runs on both engines, not SQLite only: PostgreSQL refuses values SQLite stores (NUL
 # characters), so a SQLite-only fuzz would miss a class of 500s. It takes ~10 s an engine.
+@pytest.mark.both_engines
 @pytest.mark.usefixtures("anyio_backend")
 def test_fuzzed_requests_never_get_a_5xx_and_errors_keep_their_shape(settings: Settings) -> None:
     # The app opens its own platform in its lifespan: schemathesis drives it from an event loop

@@ -1,6 +1,7 @@
 """The client and the MCP server against a real server: the app on uvicorn (the gateway
-tests' `live` fixture, on SQLite and on PostgreSQL), a workspace whose admin is a
-`SesameClient`, agents with their own clients, and an MCP client session over the server."""
+tests' `live` fixture, on SQLite: what these tests check does not depend on the engine), a
+workspace whose admin is a `SesameClient`, agents with their own clients, and an MCP client
+session over the server."""
 
 from __future__ import annotations
 

@@ -24,11 +24,6 @@ WAIT = 30
 Connect = Callable[[Workspace, AgentAccount], contextlib.AbstractAsyncContextManager[Client]]
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'sesame.db'}"
-
-
 def env_for(workspace: Workspace, account: AgentAccount) -> dict[str, str]:
     return clean_env(SESAME_API_URL=workspace.url, SESAME_API_KEY=account.api_key)
 

@@ -9,7 +9,6 @@ import json
 import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -28,11 +27,6 @@ INITIALIZE = {
     "capabilities": {},
     "clientInfo": {"name": "tests", "version": "1"},
 }
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'sesame.db'}"
 
 
 @dataclass

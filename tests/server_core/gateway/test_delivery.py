@@ -188,6 +188,7 @@ async def test_subscriptions_follow_membership(live: Live, world: World) -> None
         assert not messages_in(await client.until_pong(), channel_id)
 
 
+@pytest.mark.both_engines
 async def test_fifty_concurrent_senders_over_rest_and_websocket_get_gap_free_seqs(
     live: Live, world: World
 ) -> None:

@@ -70,6 +70,7 @@ async def _session(
     return before, after
 
 
+@pytest.mark.both_engines
 async def test_reconnecting_with_replay_during_sends_loses_and_repeats_nothing(
     live: Live, world: World
 ) -> None:

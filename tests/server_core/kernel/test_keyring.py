@@ -56,6 +56,7 @@ def test_env_keys_parse_with_and_without_ids() -> None:
         listed.with_new_key()
 
 
+@pytest.mark.both_engines
 async def test_a_ciphertext_opens_only_for_the_row_it_was_sealed_for(settings: Settings) -> None:
     async with open_platform(settings) as platform:
         async with platform.store.transaction() as tx:
@@ -81,6 +82,7 @@ async def test_a_ciphertext_opens_only_for_the_row_it_was_sealed_for(settings: S
         await platform.store.run_sync(seal_and_open)
 
 
+@pytest.mark.both_engines
 async def test_rotation_rewraps_data_keys_and_old_messages_stay_readable(
     settings: Settings,
 ) -> None:

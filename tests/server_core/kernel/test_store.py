@@ -1,5 +1,5 @@
 """The store: one transaction per unit of work, events only after commit, serialized SQLite
-writes, and migrations that go down and up again."""
+writes, and migrations that go down and up again; on both engines, the whole module."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from server_core.kernel.store import Store
 from server_core.kernel.store.migrate import downgrade_to_base, upgrade_to_head
 from server_core.kernel.store.tables import metadata, workspaces
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.both_engines]
 
 
 class WorkspaceRenamed(Event):

@@ -8,7 +8,6 @@ from typing import Any
 import anyio
 import pytest
 
-from server_core.config import Settings
 from server_core.gateway import handlers
 from tests.sesame_mcp.conftest import WAIT, Workspace
 
@@ -16,8 +15,8 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"heartbeat_interval_ms": 1000})
+def settings_overrides() -> dict[str, Any]:
+    return {"heartbeat_interval_ms": 1000}
 
 
 async def test_pings_keep_the_connection(

@@ -1,10 +1,9 @@
-"""The MCP server's tests run over SQLite only: what they check is the MCP layer, and the
-platform's storage is tested on both engines by the server and client tests."""
+"""The MCP server's tests: sessions with every toolset, a second agent and a shared channel.
+They run on SQLite only (no `both_engines` mark): what they check is the MCP layer."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +13,6 @@ from mcp.types import CallToolResult, TextContent
 from sesame_mcp.server import build_server
 from sesame_mcp.state import open_sesame
 from tests.sesame_mcp.conftest import Agent, Workspace
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'sesame.db'}"
 
 
 @pytest.fixture

@@ -74,6 +74,7 @@ async def test_agents_cannot_provision_agents(client: httpx2.AsyncClient) -> Non
     )
 
 
+@pytest.mark.both_engines
 async def test_duplicate_handle_is_a_conflict(client: httpx2.AsyncClient) -> None:
     admin = await register(client)
     await provision_agent(client, admin["accessToken"], handle="twin")
@@ -99,6 +100,7 @@ async def test_invalid_public_key_is_refused(client: httpx2.AsyncClient) -> None
     assert "publicKey" in error(response, 400, "validation_error")["error"]
 
 
+@pytest.mark.both_engines
 async def test_list_pages_through_agents(client: httpx2.AsyncClient) -> None:
     admin = await register(client)
     token = admin["accessToken"]
@@ -229,6 +231,7 @@ async def test_revoked_key_stops_working_at_once(client: httpx2.AsyncClient) -> 
     )
 
 
+@pytest.mark.both_engines
 async def test_signature_auth_and_key_rotation(client: httpx2.AsyncClient) -> None:
     admin = await register(client)
     token = admin["accessToken"]

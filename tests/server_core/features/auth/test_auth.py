@@ -59,6 +59,7 @@ async def test_open_registration_joins_the_workspace_as_member(
     assert member["workspace"]["id"] == admin["workspace"]["id"]
 
 
+@pytest.mark.both_engines
 async def test_duplicate_email_and_handle_conflict(
     client: httpx2.AsyncClient, platform: Platform
 ) -> None:
@@ -98,6 +99,7 @@ async def test_login_checks_the_password(client: httpx2.AsyncClient) -> None:
     assert error(unknown, 401, "invalid_credentials")["error"] == body["error"]
 
 
+@pytest.mark.both_engines
 async def test_refresh_rotates_and_reuse_revokes_the_family(client: httpx2.AsyncClient) -> None:
     session = await register(client)
     first = session["refreshToken"]

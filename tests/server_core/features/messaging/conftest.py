@@ -3,26 +3,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
 
-from server_core.config import Settings
 from tests.helpers import api_key_for, bearer, provision_agent, register
 from tests.server_core.features.messaging.team import Member, Team
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        redis_url=None,
-        open_registration=True,
-        cors_origins=[],
-        log_level="warning",
-    )
+def settings_overrides() -> dict[str, Any]:
+    return {"open_registration": True}
 
 
 @pytest.fixture

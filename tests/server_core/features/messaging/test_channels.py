@@ -30,6 +30,7 @@ def _in(days: float) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
+@pytest.mark.both_engines
 async def test_create_makes_the_creator_owner_and_lists_members(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -96,6 +97,7 @@ async def test_unknown_members_and_past_auto_archive_are_refused(
     assert data(await client.get("/channels", headers=team.admin.headers)) == []
 
 
+@pytest.mark.both_engines
 async def test_dms_are_one_per_pair_whoever_opens_them(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -152,6 +154,7 @@ async def test_dms_are_one_per_pair_whoever_opens_them(
     error(add, 400)
 
 
+@pytest.mark.both_engines
 async def test_concurrent_dm_opens_make_one_channel(client: httpx2.AsyncClient, team: Team) -> None:
     ids: set[str] = set()
 
@@ -169,6 +172,7 @@ async def test_concurrent_dm_opens_make_one_channel(client: httpx2.AsyncClient, 
     assert len(ids) == 1
 
 
+@pytest.mark.both_engines
 async def test_list_shows_the_callers_view_of_each_channel(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -211,6 +215,7 @@ async def test_only_members_see_a_channel(client: httpx2.AsyncClient, team: Team
     error(await client.get(f"/channels/{channel['id']}"), 401)
 
 
+@pytest.mark.both_engines
 async def test_update_publishes_channel_updated_with_the_changes(
     client: httpx2.AsyncClient, team: Team, captured_events: CaptureEvents
 ) -> None:
@@ -276,6 +281,7 @@ async def test_only_owners_archive(client: httpx2.AsyncClient, team: Team) -> No
     assert restored["archivedAt"] is None
 
 
+@pytest.mark.both_engines
 async def test_context_is_versioned_with_history(
     client: httpx2.AsyncClient, team: Team, platform: Platform
 ) -> None:
@@ -549,6 +555,7 @@ async def test_links_lists_urls_shared_in_recent_messages(
     ]
 
 
+@pytest.mark.both_engines
 async def test_channels_archive_themselves_when_their_time_comes(
     client: httpx2.AsyncClient, team: Team, platform: Platform
 ) -> None:

@@ -42,6 +42,7 @@ async def test_send_returns_the_message_with_read_time_metadata(
     assert message["replyCount"] == 0
 
 
+@pytest.mark.both_engines
 async def test_same_client_generated_id_returns_the_existing_message(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -58,6 +59,7 @@ async def test_same_client_generated_id_returns_the_existing_message(
     assert data(await send(client, other["id"], team.admin, "x", clientGeneratedId="k-1"), 201)
 
 
+@pytest.mark.both_engines
 async def test_concurrent_retries_with_one_client_generated_id_make_one_message(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -81,6 +83,7 @@ async def test_concurrent_retries_with_one_client_generated_id_make_one_message(
     assert [m["plaintext"] for m in history] == ["once"]
 
 
+@pytest.mark.both_engines
 async def test_concurrent_senders_get_gap_free_strictly_increasing_seqs(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -195,6 +198,7 @@ async def test_unknown_channels_and_non_members(client: httpx2.AsyncClient, team
     )
 
 
+@pytest.mark.both_engines
 async def test_history_pages_back_from_the_newest_and_forward_from_a_cursor(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -244,6 +248,7 @@ async def test_bad_history_parameters(
     error(response, 400, "validation_error")
 
 
+@pytest.mark.both_engines
 async def test_threads_count_replies_and_are_read_separately(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -312,6 +317,7 @@ async def test_only_the_sender_edits_and_the_previous_text_is_kept_as_a_revision
     error(await client.patch(url, json={"content": ""}, headers=team.human.headers), 400)
 
 
+@pytest.mark.both_engines
 async def test_delete_erases_the_text_and_keeps_the_shell(
     client: httpx2.AsyncClient, team: Team, platform: Platform
 ) -> None:
@@ -348,6 +354,7 @@ async def test_delete_erases_the_text_and_keeps_the_shell(
     ]
 
 
+@pytest.mark.both_engines
 async def test_reactions_are_counted_per_emoji_with_has_reacted(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -380,6 +387,7 @@ async def test_reactions_are_counted_per_emoji_with_has_reacted(
     error(await client.post(missing, json={"emoji": "👍"}, headers=team.admin.headers), 404)
 
 
+@pytest.mark.both_engines
 async def test_mark_read_moves_forward_only_and_drives_unread_counts(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -455,6 +463,7 @@ async def test_loop_prevention_answers_429_in_the_documented_shape(
     data(await send(client, cid, team.bot, "my turn again"), 201)
 
 
+@pytest.mark.both_engines
 async def test_loop_prevention_cooldown_and_rate_limit(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -472,6 +481,7 @@ async def test_loop_prevention_cooldown_and_rate_limit(
     assert body["status"] == 429
 
 
+@pytest.mark.both_engines
 async def test_round_robin_gives_agents_turns_in_join_order(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
@@ -533,6 +543,7 @@ async def test_archived_channels_keep_history_and_refuse_new_messages(
     ] == ["before"]
 
 
+@pytest.mark.both_engines
 async def test_message_text_is_stored_only_as_ciphertext(
     client: httpx2.AsyncClient, team: Team, platform: Platform, settings: Settings
 ) -> None:
@@ -557,6 +568,7 @@ async def test_message_text_is_stored_only_as_ciphertext(
             assert b"swordfish" not in path.read_bytes(), path
 
 
+@pytest.mark.both_engines
 async def test_events_are_published_once_after_commit_and_never_for_refused_sends(
     client: httpx2.AsyncClient, team: Team, platform: Platform
 ) -> None:

@@ -4,13 +4,11 @@ outsider agent, and a vault owned by the `owner` agent with each role granted.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 
-from server_core.config import Settings
 from tests.helpers import api_key_for, bearer, data, provision_agent, register
 
 ROLES = ("owner", "admin", "editor", "viewer", "use_only")
@@ -37,15 +35,9 @@ class Crew:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        redis_url=None,
-        open_registration=True,
-        cors_origins=[],
-        log_level="warning",
-    )
+def settings_overrides() -> dict[str, Any]:
+    """Open registration, so a second human can sign up."""
+    return {"open_registration": True}
 
 
 @pytest.fixture

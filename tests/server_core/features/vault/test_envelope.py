@@ -34,6 +34,7 @@ def _flip(raw: bytes, index: int) -> bytes:
     return raw[:index] + bytes([raw[index] ^ 0x01]) + raw[index + 1 :]
 
 
+@pytest.mark.both_engines
 async def test_the_database_never_holds_a_plaintext(
     client: httpx2.AsyncClient, crew: Crew, platform: Platform, settings: Settings
 ) -> None:
@@ -67,6 +68,7 @@ async def test_the_database_never_holds_a_plaintext(
             assert CANARY.encode() not in path.read_bytes(), path
 
 
+@pytest.mark.both_engines
 async def test_every_field_has_its_own_data_key_and_master_key_id(
     client: httpx2.AsyncClient, crew: Crew, platform: Platform
 ) -> None:
@@ -121,6 +123,7 @@ async def test_a_ciphertext_moved_to_another_field_or_item_fails_to_open(
         )
 
 
+@pytest.mark.both_engines
 async def test_a_field_copied_between_items_in_the_database_does_not_reveal(
     client: httpx2.AsyncClient, crew: Crew, platform: Platform
 ) -> None:
@@ -143,6 +146,7 @@ async def test_a_field_copied_between_items_in_the_database_does_not_reveal(
     assert CANARY not in response.text
 
 
+@pytest.mark.both_engines
 async def test_rotation_rewraps_field_keys_and_old_items_stay_readable(
     settings: Settings,
 ) -> None:
@@ -222,6 +226,7 @@ async def _break_the_trail(platform: Platform) -> None:
             await tx.execute(sa.text(statement))
 
 
+@pytest.mark.both_engines
 async def test_no_secret_leaves_when_its_access_event_cannot_be_written(
     client: httpx2.AsyncClient, crew: Crew, platform: Platform
 ) -> None:

@@ -43,6 +43,7 @@ async def _drain(subscription: Any) -> list[Event]:
     return events
 
 
+@pytest.mark.both_engines
 async def test_create_vault_defaults_and_updates(client: httpx2.AsyncClient, crew: Crew) -> None:
     body = {"name": "Payments", "description": "Cards", "maskingPolicy": {"alwaysMask": ["pin"]}}
     vault = data(await client.post("/vault/vaults", json=body, headers=crew.grace.headers), 201)
@@ -125,6 +126,7 @@ async def test_items_infer_hints_and_never_show_values(
     assert "postgres://" not in json.dumps(fetched)
 
 
+@pytest.mark.both_engines
 async def test_reveal_subsets_masks_by_hint_and_records_the_access(
     client: httpx2.AsyncClient, crew: Crew
 ) -> None:
@@ -167,6 +169,7 @@ async def test_reveal_subsets_masks_by_hint_and_records_the_access(
     assert events[0]["vaultId"] == crew.vault_id
 
 
+@pytest.mark.both_engines
 async def test_update_merges_fields_and_marks_rotation(
     client: httpx2.AsyncClient, crew: Crew
 ) -> None:
@@ -196,6 +199,7 @@ async def test_update_merges_fields_and_marks_rotation(
     assert revealed["fields"] == {"username": "admin", "password": "new", "api_key": "k"}
 
 
+@pytest.mark.both_engines
 async def test_list_filters_by_vault_type_and_name(client: httpx2.AsyncClient, crew: Crew) -> None:
     await create_item(client, crew, name="Database primary")
     await create_item(client, crew, name="Stripe", type="api_key", fields={"key": "sk"})
@@ -218,6 +222,7 @@ async def test_list_filters_by_vault_type_and_name(client: httpx2.AsyncClient, c
     error(await client.get("/vault/items", params={"type": "bogus"}, headers=crew.ada.headers), 400)
 
 
+@pytest.mark.both_engines
 async def test_wallet_lists_member_shared_and_leased_items(
     client: httpx2.AsyncClient, crew: Crew
 ) -> None:
@@ -380,6 +385,7 @@ async def test_secrets_never_reach_logs_or_events(
     ]
 
 
+@pytest.mark.both_engines
 async def test_alert_rules_fire_on_denials_thresholds_and_lease_requests(
     client: httpx2.AsyncClient, crew: Crew, platform: Platform
 ) -> None:
@@ -445,6 +451,7 @@ async def test_alert_rules_fire_on_denials_thresholds_and_lease_requests(
     error(await client.delete(f"/vault/alerts/{listed[0]['id']}", headers=crew.ada.headers), 404)
 
 
+@pytest.mark.both_engines
 async def test_the_trail_pages_and_is_for_managers(client: httpx2.AsyncClient, crew: Crew) -> None:
     item = (await create_item(client, crew))["item"]
     for _ in range(3):

@@ -64,6 +64,7 @@ async def test_owners_admins_and_editors_are_approved_at_once_with_defaults(
     assert (custom["durationMinutes"], custom["maxUses"]) == (5, 2)
 
 
+@pytest.mark.both_engines
 async def test_a_pending_lease_notifies_every_approver_and_approval_notifies_the_requester(
     client: httpx2.AsyncClient, crew: Crew, platform: Platform
 ) -> None:
@@ -211,6 +212,7 @@ async def test_pending_and_denied_leases_cannot_be_used(
     error(reveal, 403, "vault_access_denied")
 
 
+@pytest.mark.both_engines
 async def test_a_lease_expires_by_time(
     client: httpx2.AsyncClient, crew: Crew, platform: Platform
 ) -> None:
@@ -279,6 +281,7 @@ async def _concurrent_uses(client: httpx2.AsyncClient, crew: Crew, lease_id: str
     return statuses
 
 
+@pytest.mark.both_engines
 async def test_fifty_concurrent_uses_of_a_three_use_lease_succeed_exactly_three_times(
     client: httpx2.AsyncClient, crew: Crew
 ) -> None:
@@ -302,6 +305,7 @@ async def test_fifty_concurrent_uses_of_a_three_use_lease_succeed_exactly_three_
     assert sum(e["outcome"] == "denied" for e in uses) == 47
 
 
+@pytest.mark.both_engines
 async def test_a_revoked_lease_gives_nothing_to_concurrent_uses(
     client: httpx2.AsyncClient, crew: Crew
 ) -> None:

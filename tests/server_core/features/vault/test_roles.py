@@ -221,13 +221,14 @@ async def test_share_holders_see_the_item_and_reveal_only_with_can_reveal(
     assert (await client.post(reveal, json={}, headers=outsider.headers)).status_code == 404
 
 
+@pytest.mark.both_engines
 async def test_an_expired_share_grants_nothing(
     client: httpx2.AsyncClient, crew: Crew, platform: Any
 ) -> None:
     import sqlalchemy as sa
 
-    from server_core.kernel.clock import utcnow
     from server_core.features.vault.tables import vault_item_shares
+    from server_core.kernel.clock import utcnow
 
     item = (await create_item(client, crew))["item"]
     outsider = crew["outsider"]
