@@ -21,19 +21,13 @@ from sqlalchemy.exc import DataError, IntegrityError
 from server_core.features.agents.schemas import StatusRequest
 from server_core.features.agents.status import set_status
 from server_core.features.messaging.channels import access_member_channel
+from server_core.features.messaging.errors import NotChannelMember
 from server_core.features.messaging.events import Typing
 from server_core.features.messaging.messages import do_send, replay_after
 from server_core.features.messaging.reads import do_mark_read
 from server_core.features.messaging.schemas import MarkReadRequest, SendMessageRequest
 from server_core.gateway import frames
-from server_core.kernel.errors import (
-    ApiError,
-    BadRequest,
-    Conflict,
-    NotChannelMember,
-    NotFound,
-    ValidationFailed,
-)
+from server_core.kernel.errors import ApiError, BadRequest, Conflict, NotFound, ValidationFailed
 from server_core.kernel.events import EventRoute
 from server_core.kernel.ids import parse_id
 

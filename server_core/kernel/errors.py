@@ -7,28 +7,22 @@
     │   └── AttachmentsUnavailable   400 attachments_unavailable
     ├── Unauthorized                 401 unauthorized       (+ WWW-Authenticate)
     │   ├── InvalidCredentials       401 invalid_credentials
-    │   ├── CredentialsExpired       401 credentials_expired
-    │   └── RefreshTokenReused       401 refresh_token_reused (keeps its writes)
+    │   └── CredentialsExpired       401 credentials_expired
     ├── Forbidden                    403 forbidden
-    │   ├── HumanOnly                403 human_only
-    │   ├── RegistrationClosed       403 registration_closed
-    │   ├── NotChannelMember         403 not_channel_member
-    │   └── ChannelReadOnly          403 channel_read_only  (readonly role, visibility rules)
+    │   └── HumanOnly                403 human_only
     ├── NotFound                     404 not_found
     ├── MethodNotAllowed             405 method_not_allowed
     ├── Conflict                     409 conflict
-    │   ├── HandleTaken              409 handle_taken
-    │   ├── EmailTaken               409 email_taken
-    │   ├── ChannelArchived          409 channel_archived
-    │   ├── NotYourTurn              409 not_your_turn      (coordination modes)
-    │   └── MessageDeleted           409 message_deleted
+    │   └── HandleTaken              409 handle_taken
     ├── PayloadTooLarge              413 payload_too_large
     ├── RateLimited                  429 rate_limited
-    │   └── LoopPrevention           429 loop_prevention    (+ Retry-After)
     └── ServiceUnavailable           503 unavailable
 
 The wire shape is `{"error": "<message>", "status": N, "code": "<code>"}`, plus `details` when
 there is structured information (for validation: a list of `{field, message}`).
+
+The kernel keeps the errors every feature shares; a feature's own errors subclass these in its
+`errors.py` and are listed in its `feature.py`.
 """
 
 from __future__ import annotations
@@ -107,12 +101,6 @@ class CredentialsExpired(Unauthorized):
     default_message = "Credentials expired"
 
 
-class RefreshTokenReused(InvalidCredentials):
-    code = "refresh_token_reused"
-    default_message = "Refresh token was already used; all sessions from that login are revoked"
-    keeps_writes = True
-
-
 class Forbidden(ApiError):
     status = 403
     code = "forbidden"
@@ -122,21 +110,6 @@ class Forbidden(ApiError):
 class HumanOnly(Forbidden):
     code = "human_only"
     default_message = "Only human principals may do this"
-
-
-class RegistrationClosed(Forbidden):
-    code = "registration_closed"
-    default_message = "Registration is closed on this server; ask an admin for an invitation"
-
-
-class NotChannelMember(Forbidden):
-    code = "not_channel_member"
-    default_message = "You are not a member of this channel"
-
-
-class ChannelReadOnly(Forbidden):
-    code = "channel_read_only"
-    default_message = "You can read this channel but not send to it"
 
 
 class NotFound(ApiError):
@@ -162,26 +135,6 @@ class HandleTaken(Conflict):
     default_message = "That handle is already taken in this workspace"
 
 
-class EmailTaken(Conflict):
-    code = "email_taken"
-    default_message = "An account with that email already exists"
-
-
-class ChannelArchived(Conflict):
-    code = "channel_archived"
-    default_message = "This channel is archived: its history is readable, nothing can be added"
-
-
-class NotYourTurn(Conflict):
-    code = "not_your_turn"
-    default_message = "The channel's coordination mode does not give you the turn"
-
-
-class MessageDeleted(Conflict):
-    code = "message_deleted"
-    default_message = "This message was deleted"
-
-
 class PayloadTooLarge(ApiError):
     status = 413
     code = "payload_too_large"
@@ -192,19 +145,6 @@ class RateLimited(ApiError):
     status = 429
     code = "rate_limited"
     default_message = "Too many requests"
-
-
-class LoopPrevention(RateLimited):
-    """A channel's loop prevention refused a send; the message starts "Loop prevention:"."""
-
-    code = "loop_prevention"
-    default_message = "Loop prevention: too many messages"
-
-    def __init__(self, message: str, *, retry_after_ms: int) -> None:
-        seconds = max(1, -(-retry_after_ms // 1000))
-        super().__init__(
-            message, details={"retryAfterMs": retry_after_ms}, headers={"Retry-After": str(seconds)}
-        )
 
 
 class ServiceUnavailable(ApiError):

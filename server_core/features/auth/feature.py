@@ -1,8 +1,9 @@
-"""The auth feature: which service answers each operation."""
+"""The auth feature: which service answers each operation, and its errors."""
 
 from __future__ import annotations
 
 from server_core.features.auth import service
+from server_core.features.auth.errors import EmailTaken, RefreshTokenReused, RegistrationClosed
 from server_core.features.auth.operations import Auth
 from server_core.kernel.feature import Feature
 
@@ -15,4 +16,5 @@ FEATURE = Feature(
         Auth.me: service.access_me,
         Auth.update_profile: service.do_update_profile,
     },
+    errors=[RefreshTokenReused, RegistrationClosed, EmailTaken],
 )

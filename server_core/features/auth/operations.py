@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server_core.features.auth.errors import EmailTaken, RefreshTokenReused, RegistrationClosed
 from server_core.features.auth.schemas import (
     AuthSession,
     LoginRequest,
@@ -9,15 +10,7 @@ from server_core.features.auth.schemas import (
     RefreshRequest,
     RegisterRequest,
 )
-from server_core.kernel.errors import (
-    Conflict,
-    CredentialsExpired,
-    EmailTaken,
-    HandleTaken,
-    InvalidCredentials,
-    RefreshTokenReused,
-    RegistrationClosed,
-)
+from server_core.kernel.errors import Conflict, CredentialsExpired, HandleTaken, InvalidCredentials
 from server_core.kernel.operations import Operation, Operations
 from server_core.kernel.principal_schemas import Me
 

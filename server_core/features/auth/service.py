@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.config import Settings
 from server_core.features.auth import workspaces
+from server_core.features.auth.errors import RefreshTokenReused, RegistrationClosed
 from server_core.features.auth.schemas import (
     AuthSession,
     LoginRequest,
@@ -31,12 +32,7 @@ from server_core.features.auth.tables import refresh_tokens
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.crypto import digest, new_refresh_token, verify_password_async
-from server_core.kernel.errors import (
-    CredentialsExpired,
-    InvalidCredentials,
-    RefreshTokenReused,
-    RegistrationClosed,
-)
+from server_core.kernel.errors import CredentialsExpired, InvalidCredentials
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from server_core.features.auth.errors import EmailTaken
 from server_core.kernel.clock import utcnow
 from server_core.kernel.crypto import hash_password_async
-from server_core.kernel.errors import EmailTaken
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
 from server_core.kernel.principals import do_insert_principal

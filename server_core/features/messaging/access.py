@@ -18,14 +18,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from server_core.features.messaging.errors import ChannelArchived, NotChannelMember
 from server_core.features.messaging.tables import channel_members, channels
 from server_core.kernel.auth import Caller
-from server_core.kernel.errors import (
-    ChannelArchived,
-    Forbidden,
-    NotChannelMember,
-    NotFound,
-)
+from server_core.kernel.errors import Forbidden, NotFound
 from server_core.kernel.ids import parse_id
 
 MANAGERS = frozenset({"owner", "admin"})

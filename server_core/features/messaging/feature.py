@@ -1,5 +1,5 @@
 """The messaging feature: which service answers each operation of channels and messages, the
-events it publishes and its background work."""
+events it publishes, its errors and its background work."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from server_core.features.messaging import (
     messages,
     reads,
 )
+from server_core.features.messaging.errors import (
+    ChannelArchived,
+    ChannelReadOnly,
+    LoopPrevention,
+    NotChannelMember,
+    NotYourTurn,
+)
+from server_core.features.messaging.errors import MessageDeleted as MessageWasDeleted
 from server_core.features.messaging.events import (
     ChannelUpdated,
     Membership,
@@ -60,6 +68,14 @@ FEATURE = Feature(
         MessageEdited,
         MessageDeleted,
         ReactionChanged,
+    ],
+    errors=[
+        NotChannelMember,
+        ChannelReadOnly,
+        ChannelArchived,
+        NotYourTurn,
+        MessageWasDeleted,
+        LoopPrevention,
     ],
     workers=[
         Worker(

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from server_core.features.messaging import rules
 from server_core.features.messaging.access import access_channel, access_member_channel
+from server_core.features.messaging.errors import MessageDeleted as MessageWasDeleted
 from server_core.features.messaging.events import MessageDeleted, MessageEdited, ReactionChanged
 from server_core.features.messaging.rendering import (
     MESSAGE_COLUMNS,
@@ -43,7 +44,6 @@ from server_core.features.messaging.tables import message_reactions, message_rev
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
 from server_core.kernel.errors import AttachmentsUnavailable, Forbidden
-from server_core.kernel.errors import MessageDeleted as MessageWasDeleted
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring

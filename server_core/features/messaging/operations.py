@@ -3,6 +3,14 @@ messages in them."""
 
 from __future__ import annotations
 
+from server_core.features.messaging.errors import (
+    ChannelArchived,
+    ChannelReadOnly,
+    LoopPrevention,
+    MessageDeleted,
+    NotChannelMember,
+    NotYourTurn,
+)
 from server_core.features.messaging.schemas import (
     AddMemberRequest,
     AddReactionRequest,
@@ -30,15 +38,9 @@ from server_core.features.messaging.schemas import (
 from server_core.kernel.errors import (
     AttachmentsUnavailable,
     BadRequest,
-    ChannelArchived,
-    ChannelReadOnly,
     Conflict,
     Forbidden,
-    LoopPrevention,
-    MessageDeleted,
-    NotChannelMember,
     NotFound,
-    NotYourTurn,
 )
 from server_core.kernel.operations import Operation, Operations, PathParam
 from server_core.kernel.wire import Page

@@ -30,10 +30,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server_core.features.messaging.access import MANAGERS, ChannelAccess
+from server_core.features.messaging.errors import ChannelReadOnly, LoopPrevention, NotYourTurn
 from server_core.features.messaging.tables import channel_members, messages
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc
-from server_core.kernel.errors import BadRequest, ChannelReadOnly, LoopPrevention, NotYourTurn
+from server_core.kernel.errors import BadRequest
 from server_core.kernel.store.tables import principals
 
 DEFAULT_LOOP_PREVENTION = {"maxConsecutive": 50, "cooldownMs": 100, "rateLimit": 600}
