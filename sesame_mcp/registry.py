@@ -28,6 +28,7 @@ from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, create_model
+from pydantic.fields import FieldInfo
 
 from sesame_mcp.client import SesameError
 from sesame_mcp.failures import explain
@@ -57,17 +58,11 @@ def tool_input(
     (every field must end up described); `extra` adds fields the tool layers on top, such as a
     `channel` reference, as `name=(type, Field(...))`."""
     wording = dict(descriptions or {})
-    fields: dict[str, Any] = {}
-    for field_name, info in model.model_fields.items():
-        if field_name in omit:
-            continue
-        field = copy.copy(info)
-        field.alias = field.validation_alias = field.serialization_alias = None
-        field.alias_priority = None
-        field.description = wording.pop(field_name, None) or field.description
-        if not field.description:
-            raise TypeError(f"{name}: describe {model.__name__}.{field_name} for the agent")
-        fields[field_name] = (info.annotation, field)
+    fields: dict[str, Any] = {
+        field_name: described_field(name, model, field_name, wording)
+        for field_name in model.model_fields
+        if field_name not in omit
+    }
     if wording:
         raise TypeError(f"{name}: descriptions of fields it does not have: {sorted(wording)}")
     fields.update(extra)
@@ -75,7 +70,29 @@ def tool_input(
     return derived
 
 
-class ToolOutput(BaseModel):
+def described_field(
+    tool: str, model: type[BaseModel], field_name: str, wording: dict[str, str]
+) -> tuple[Any, FieldInfo]:
+    """A request model's field for a tool's arguments: same type, limits and validators, no
+    wire alias, described by `wording[field_name]` (taken out of it) or by its own words."""
+    info = model.model_fields[field_name]
+    field = copy.copy(info)
+    field.alias = field.validation_alias = field.serialization_alias = None
+    field.alias_priority = None
+    field.description = wording.pop(field_name, None) or field.description
+    if not field.description:
+        raise TypeError(f"{tool}: describe {model.__name__}.{field_name} for the agent")
+    return info.annotation, field
+
+
+class View(BaseModel):
+    """A compact view of a platform record, read from the record's attributes of the same
+    names (`LeaseView.model_validate(lease)`): each field is named once."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ToolOutput(View):
     """A tool's structured result; `render()` is the short text shown next to it. Field
     descriptions document the models for readers and SDK users; the output schema sent to
     clients leaves them out (see `bare`)."""

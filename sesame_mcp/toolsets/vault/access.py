@@ -50,7 +50,9 @@ async def add_vault_member(args: AddVaultMemberInput, ctx: Context) -> VaultMemb
     vault = await resolve_vault(state, args.vault)
     principal = await refs.resolve_principal(state, args.principal)
     member = await state.client.vault.add_member(vault.id, principal.id, args.role)
-    return VaultMemberOutput(vault=vault.name, member=VaultMemberView.of(member), action="added")
+    return VaultMemberOutput(
+        vault=vault.name, member=VaultMemberView.model_validate(member), action="added"
+    )
 
 
 class RemoveVaultMemberInput(ToolInput):
@@ -65,7 +67,9 @@ async def remove_vault_member(args: RemoveVaultMemberInput, ctx: Context) -> Vau
     vault = await resolve_vault(state, args.vault)
     principal = await refs.resolve_principal(state, args.principal)
     member = await state.client.vault.remove_member(vault.id, principal.id)
-    return VaultMemberOutput(vault=vault.name, member=VaultMemberView.of(member), action="removed")
+    return VaultMemberOutput(
+        vault=vault.name, member=VaultMemberView.model_validate(member), action="removed"
+    )
 
 
 class ShareOutput(ToolOutput):

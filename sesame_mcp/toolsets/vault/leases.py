@@ -9,18 +9,13 @@ from datetime import datetime
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from server_core.features.vault.schemas import Lease, LeaseStatus
+from server_core.features.vault.operations import Vault
+from server_core.features.vault.schemas import LeaseStatus
+from sesame_mcp.derived import Ref, derive
 from sesame_mcp.registry import ToolInput, ToolOutput
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets.vault.refs import resolve_item_id
 from sesame_mcp.toolsets.vault.toolsets import VAULT
-
-
-class ListLeasesInput(ToolInput):
-    status: LeaseStatus | None = Field(
-        default=None, description="Only leases in this status: pending, active, expired, …"
-    )
-    item: str | None = Field(default=None, max_length=200, description="Only this item's leases")
 
 
 class LeaseView(ToolOutput):
@@ -31,18 +26,6 @@ class LeaseView(ToolOutput):
     reason: str | None
     uses_remaining: int | None
     expires_at: datetime | None
-
-    @staticmethod
-    def of(lease: Lease) -> LeaseView:
-        return LeaseView(
-            id=lease.id,
-            item_id=lease.item_id,
-            requester_id=lease.requester_id,
-            status=lease.status,
-            reason=lease.reason,
-            uses_remaining=lease.uses_remaining,
-            expires_at=lease.expires_at,
-        )
 
     def render(self) -> str:
         uses = "" if self.uses_remaining is None else f", {self.uses_remaining} uses left"
@@ -59,13 +42,17 @@ class LeasesOutput(ToolOutput):
         return "\n".join([f"{len(self.leases)} leases:", *(x.render() for x in self.leases)])
 
 
-@VAULT.tool(title="List leases", read_only=True)
-async def list_leases(args: ListLeasesInput, ctx: Context) -> LeasesOutput:
-    """Your leases, and those waiting on you when you approve for a vault; by status or item."""
-    state = sesame(ctx)
-    item_id = await resolve_item_id(state, args.item) if args.item else None
-    leases = await state.client.vault.list_leases(status=args.status, item_id=item_id)
-    return LeasesOutput(leases=[LeaseView.of(lease) for lease in leases])
+derive(
+    VAULT,
+    Vault.list_leases,
+    name="list_leases",
+    title="List leases",
+    description="Your leases, and those waiting on you when you approve for a vault; by "
+    "status or item.",
+    output=LeasesOutput,
+    descriptions={"status": "Only leases in this status: pending, active, expired, …"},
+    refs={"item_id": Ref("item", "Only this item's leases: its name or id", resolve_item_id)},
+)
 
 
 class RevokeLeaseInput(ToolInput):
@@ -86,4 +73,4 @@ async def revoke_lease(args: RevokeLeaseInput, ctx: Context) -> RevokedOutput:
     lease_id = args.lease.strip().lower()
     lease = await state.client.vault.revoke_lease(lease_id)
     state.files.discard(lease_id)
-    return RevokedOutput(lease=LeaseView.of(lease))
+    return RevokedOutput(lease=LeaseView.model_validate(lease))

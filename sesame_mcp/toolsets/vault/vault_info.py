@@ -93,7 +93,9 @@ async def vault_info(args: VaultInfoInput, ctx: Context) -> VaultInfoOutput:
     elif view in ("details", "members") and vault is None:
         raise ToolFailure(f"view={view} needs a vault. Next: vault_info lists yours.")
     elif view == "members" and vault is not None:
-        output.members = [VaultMemberView.of(m) for m in await api.list_members(vault.id)]
+        output.members = [
+            VaultMemberView.model_validate(m) for m in await api.list_members(vault.id)
+        ]
     elif view == "alerts":
         rules = await api.list_alerts()
         if vault is not None:

@@ -9,8 +9,13 @@ from typing import Any, Literal
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from server_core.features.vault.schemas import FieldHint, MaskingPolicy, SensitivityLabel
-from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput
+from server_core.features.vault.schemas import (
+    CreateVaultRequest,
+    FieldHint,
+    MaskingPolicy,
+    SensitivityLabel,
+)
+from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, tool_input
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets.vault.refs import VAULT_REF, resolve_vault
 from sesame_mcp.toolsets.vault.toolsets import VAULT_ADMIN
@@ -39,22 +44,29 @@ def _policy(always: list[FieldHint], never: list[FieldHint]) -> MaskingPolicy:
     return MaskingPolicy(always_mask=always, never_mask=never)
 
 
-class CreateVaultInput(ToolInput):
-    name: str = Field(min_length=1, max_length=200, description="The vault's name")
-    description: str | None = Field(default=None, max_length=2000, description="What it holds")
-    sensitivity_label: SensitivityLabel | None = Field(
-        default=None, description="low, medium (default), high or critical"
-    )
-    always_mask: list[FieldHint] | None = Field(
-        default=None, max_length=11, description=f"Hints masked on every reveal. {HINTS}"
-    )
-    never_mask: list[FieldHint] | None = Field(
-        default=None, max_length=11, description="Hints never masked (not in always_mask)"
-    )
+# The platform's own request model, its masking policy given as two lists.
+CreateVaultInput = tool_input(
+    "CreateVaultInput",
+    CreateVaultRequest,
+    omit=["masking_policy"],
+    descriptions={
+        "name": "The vault's name",
+        "description": "What it holds",
+        "sensitivity_label": "low, medium (default), high or critical",
+    },
+    always_mask=(
+        list[FieldHint] | None,
+        Field(default=None, max_length=11, description=f"Hints masked on every reveal. {HINTS}"),
+    ),
+    never_mask=(
+        list[FieldHint] | None,
+        Field(default=None, max_length=11, description="Hints never masked (not in always_mask)"),
+    ),
+)
 
 
-@VAULT_ADMIN.tool(title="Create a vault", read_only=False)
-async def create_vault(args: CreateVaultInput, ctx: Context) -> VaultOutput:
+@VAULT_ADMIN.tool(title="Create a vault", read_only=False, arguments=CreateVaultInput)
+async def create_vault(args: Any, ctx: Context) -> VaultOutput:
     """Create a vault you own (the workspace's humans are its admins), with a sensitivity
     label and a masking policy."""
     state = sesame(ctx)

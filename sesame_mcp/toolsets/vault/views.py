@@ -15,9 +15,9 @@ from server_core.features.vault.schemas import (
     AlertTrigger,
     SensitivityLabel,
     Vault,
-    VaultMember,
     VaultRole,
 )
+from sesame_mcp.registry import View
 from sesame_mcp.toolsets.messaging.views import quote
 
 
@@ -68,22 +68,12 @@ class VaultView(BaseModel):
         return "\n".join(lines)
 
 
-class VaultMemberView(BaseModel):
+class VaultMemberView(View):
     principal_id: str
     handle: str
     kind: str
     role: VaultRole
     implicit: bool = Field(description="A human, admin of every vault without a membership")
-
-    @staticmethod
-    def of(member: VaultMember) -> VaultMemberView:
-        return VaultMemberView(
-            principal_id=member.principal_id,
-            handle=member.handle,
-            kind=member.kind,
-            role=member.role,
-            implicit=member.implicit,
-        )
 
     def line(self) -> str:
         implicit = ", as a human of the workspace" if self.implicit else ""

@@ -11,7 +11,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from server_core.features.vault.schemas import ItemDetail, ItemType, VaultItem
+from server_core.features.vault.schemas import ItemDetail, ItemType
 from sesame_mcp.notifications import WALLET
 from sesame_mcp.registry import ToolInput, ToolOutput
 from sesame_mcp.state import Sesame, sesame
@@ -135,19 +135,6 @@ class ItemView(ToolOutput):
     has_totp: bool
     last_rotated_at: datetime | None
 
-    @staticmethod
-    def of(item: VaultItem) -> ItemView:
-        return ItemView(
-            id=item.id,
-            name=item.name,
-            type=item.type,
-            vault_id=item.vault_id,
-            tags=item.tags,
-            url=item.url,
-            has_totp=item.has_totp,
-            last_rotated_at=item.last_rotated_at,
-        )
-
     def render(self) -> str:
         extras = [f"tags {', '.join(self.tags)}"] if self.tags else []
         extras += ["TOTP"] if self.has_totp else []
@@ -170,7 +157,7 @@ async def list_vault_items(args: ListItemsInput, ctx: Context) -> ItemsOutput:
     state = sesame(ctx)
     vault_id = (await resolve_vault(state, args.vault)).id if args.vault else None
     items = await state.client.vault.list_items(vault_id=vault_id, type=args.type, q=args.query)
-    return ItemsOutput(items=[ItemView.of(item) for item in items])
+    return ItemsOutput(items=[ItemView.model_validate(item) for item in items])
 
 
 class GetItemInput(ToolInput):
@@ -188,7 +175,7 @@ class ItemDetailOutput(ToolOutput):
     @staticmethod
     def of(detail: ItemDetail) -> ItemDetailOutput:
         return ItemDetailOutput(
-            item=ItemView.of(detail.item),
+            item=ItemView.model_validate(detail.item),
             fields={key: detail.field_hints.get(key, "other") for key in detail.field_keys},
             always_masked=list(detail.masking_policy.always_mask),
         )

@@ -183,6 +183,22 @@ async def test_a_pending_lease_is_reported_then_continued(
     assert fresh["lease_id"] != pending["lease_id"]
 
 
+async def test_leases_are_listed_by_item_name_and_status(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    await vaulted(workspace, agent, "use_only")
+    pending = ok(await mcp.call_tool("lease_secret", {"item": "db", "wait_seconds": 0}))
+    listed = ok(await mcp.call_tool("list_leases", {"item": "db"}))
+    assert [lease["id"] for lease in listed["leases"]] == [pending["lease_id"]]
+    assert listed["leases"][0]["status"] == "pending"
+    assert ok(await mcp.call_tool("list_leases", {"item": "db", "status": "active"})) == {
+        "leases": []
+    }
+    unknown = await mcp.call_tool("list_leases", {"item": "nope"})
+    assert unknown.is_error
+    assert "no item you can see is named 'nope'" in text(unknown)
+
+
 async def test_a_denied_lease_is_an_error_with_the_next_step(
     mcp: Client, workspace: Workspace, agent: Agent
 ) -> None:
