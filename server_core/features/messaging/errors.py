@@ -52,3 +52,11 @@ class LoopPrevention(RateLimited):
         super().__init__(
             message, details={"retryAfterMs": retry_after_ms}, headers={"Retry-After": str(seconds)}
         )
+
+
+class ClientIdReused(Conflict):
+    code = "client_generated_id_reused"
+    default_message = (
+        "You already sent a different message with this clientGeneratedId in this channel; "
+        "use a new one for a new message"
+    )

@@ -14,6 +14,7 @@ from server_core.features.messaging import (
 from server_core.features.messaging.errors import (
     ChannelArchived,
     ChannelReadOnly,
+    ClientIdReused,
     LoopPrevention,
     NotChannelMember,
     NotYourTurn,
@@ -76,6 +77,7 @@ FEATURE = Feature(
         NotYourTurn,
         MessageWasDeleted,
         LoopPrevention,
+        ClientIdReused,
     ],
     workers=[
         Worker(

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from server_core.features.messaging import rules
 from server_core.features.messaging.access import access_channel, access_member_channel
+from server_core.features.messaging.errors import ClientIdReused
 from server_core.features.messaging.errors import MessageDeleted as MessageWasDeleted
 from server_core.features.messaging.events import MessageDeleted, MessageEdited, ReactionChanged
 from server_core.features.messaging.rendering import (
@@ -58,8 +59,16 @@ _BY_CLIENT_ID = (
     .select_from(MESSAGE_FROM)
     .where(
         messages.c.channel_id == sa.bindparam("channel_id"),
+        messages.c.sender_id == sa.bindparam("sender_id"),
         messages.c.client_generated_id == sa.bindparam("client_generated_id"),
     )
+)
+
+_FIRST_REVISION = (
+    sa.select(message_revisions.c.id, message_revisions.c.ciphertext, message_revisions.c.key_id)
+    .where(message_revisions.c.message_id == sa.bindparam("message_id"))
+    .order_by(message_revisions.c.created_at, message_revisions.c.id)
+    .limit(1)
 )
 
 
@@ -79,15 +88,14 @@ def do_send(
     access = access_member_channel(conn, caller, channel_id, lock=True)
     channel = access.channel
     if request.client_generated_id is not None:
-        existing = (
-            conn.execute(
-                _BY_CLIENT_ID,
-                {"channel_id": channel["id"], "client_generated_id": request.client_generated_id},
-            )
-            .mappings()
-            .first()
-        )
+        key = {
+            "channel_id": channel["id"],
+            "sender_id": caller.principal_id,
+            "client_generated_id": request.client_generated_id,
+        }
+        existing = conn.execute(_BY_CLIENT_ID, key).mappings().first()
         if existing is not None:
+            check_same_send(conn, keyring, existing, request)
             rendered = render(conn, keyring, [existing], caller.principal_id)[0]
             return Created(Message.model_validate(rendered), created=False)
     access.require_active()
@@ -115,6 +123,33 @@ def do_send(
     )
     events.append(event)
     return Created(message, created=True)
+
+
+def check_same_send(
+    conn: Connection, keyring: Keyring, existing: Any, request: SendMessageRequest
+) -> None:
+    """A retry must send what the first send did (its text as first sent, kind, intent and
+    thread): a key reused for another message is refused rather than answered with the first
+    one, which would drop the new text without a word."""
+    sent = original_text(conn, keyring, existing)
+    same = (
+        sent is None  # deleted since: nothing left to compare
+        or (sent, existing["kind"], existing["intent"], existing["thread_root_id"])
+        == (request.content, request.kind, request.intent, request.thread_root_id)
+    )
+    if not same:
+        raise ClientIdReused()
+
+
+def original_text(conn: Connection, keyring: Keyring, row: Any) -> str | None:
+    """The text as first sent: the oldest revision's when it was edited since."""
+    if row["is_edited"]:
+        first = conn.execute(_FIRST_REVISION, {"message_id": row["id"]}).mappings().first()
+        if first is not None and first["ciphertext"] is not None:
+            return keyring.open(
+                conn, first["key_id"], first["ciphertext"], f"revision:{first['id']}"
+            )
+    return plaintext_of(conn, keyring, row)
 
 
 def post_system_message(

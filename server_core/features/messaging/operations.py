@@ -6,6 +6,7 @@ from __future__ import annotations
 from server_core.features.messaging.errors import (
     ChannelArchived,
     ChannelReadOnly,
+    ClientIdReused,
     LoopPrevention,
     MessageDeleted,
     NotChannelMember,
@@ -223,7 +224,9 @@ class Messages(Operations):
         body=SendMessageRequest,
         response=Message,
         status=201,
-        also={200: "A message with this clientGeneratedId already exists: that one"},
+        also={
+            200: "You sent this message already (same clientGeneratedId, same message): that one"
+        },
         errors=[
             AttachmentsUnavailable,
             BadRequest,
@@ -233,6 +236,7 @@ class Messages(Operations):
             ChannelArchived,
             NotYourTurn,
             LoopPrevention,
+            ClientIdReused,
         ],
         transaction="combined",
         order_by="cid",

@@ -97,7 +97,7 @@ messages = sa.Table(
     time_column("updated_at"),
     time_column("edited_at", nullable=True),
     sa.UniqueConstraint("channel_id", "seq"),
-    sa.UniqueConstraint("channel_id", "client_generated_id"),
+    sa.UniqueConstraint("channel_id", "sender_id", "client_generated_id"),
     sa.Index(None, "channel_id", "thread_root_id", "seq"),
 )
 

@@ -83,6 +83,8 @@ class Backend(Protocol):
 
     async def run_sync(self, work: Callable[[Connection], T], write: bool = True) -> T: ...
 
+    async def migrate(self, work: Callable[[Connection], None]) -> None: ...
+
     async def close(self) -> None: ...
 
 
@@ -143,17 +145,10 @@ class Store:
             return False
         return True
 
-    async def migrate(self) -> None:
-        """Apply pending migrations (several processes may call this at once)."""
-
-        def migrate(conn: Connection) -> None:
-            if self.dialect == "postgresql":
-                from server_core.kernel.store.postgres import lock_for_migration
-
-                lock_for_migration(conn)
-            upgrade_to_head(conn)
-
-        await self.run_sync(migrate)
+    async def migrate(self, work: Callable[[Connection], None] = upgrade_to_head) -> None:
+        """Apply pending migrations (several processes may call this at once); `work` moves to
+        another revision instead (`migrate.downgrade_to`)."""
+        await self._backend.migrate(work)
 
     async def close(self) -> None:
         await self._combiner.close()

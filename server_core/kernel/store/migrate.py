@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -27,3 +28,12 @@ def upgrade_to_head(connection: Connection) -> None:
 
 def downgrade_to_base(connection: Connection) -> None:
     command.downgrade(alembic_config(connection), "base")
+
+
+def downgrade_to(revision: str) -> Callable[[Connection], None]:
+    """Work for `Store.migrate` that takes the schema down to `revision`."""
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), revision)
+
+    return downgrade

@@ -51,5 +51,14 @@ class PostgresBackend:
         async with self._engine.begin() as conn:
             return await conn.run_sync(work)
 
+    async def migrate(self, work: Callable[[Connection], None]) -> None:
+        """Run schema changes in one transaction, one node at a time."""
+
+        def locked(conn: Connection) -> None:
+            lock_for_migration(conn)
+            work(conn)
+
+        await self.run_sync(locked)
+
     async def close(self) -> None:
         await self._engine.dispose()

@@ -137,6 +137,30 @@ class SqliteBackend:
             threads = self._write_thread if write else self._read_threads
             return await asyncio.get_running_loop().run_in_executor(threads, run)
 
+    async def migrate(self, work: Callable[[Connection], None]) -> None:
+        """Run schema changes with foreign keys off, as SQLite's own procedure for altering a
+        table has it: a table rebuilt (created anew, copied, the old one dropped) would
+        otherwise take its children's rows with it through ON DELETE CASCADE. The references
+        are checked before the commit."""
+
+        def run() -> None:
+            with self._writer.connect() as conn:
+                # Outside any transaction: SQLite ignores this pragma inside one.
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("PRAGMA foreign_keys=OFF")
+                try:
+                    with conn.begin():
+                        work(conn)
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                        if broken is not None:
+                            raise RuntimeError(f"migration broke a reference: {tuple(broken)}")
+                finally:
+                    raw.execute("PRAGMA foreign_keys=ON")
+
+        async with self._write_slot:
+            await asyncio.get_running_loop().run_in_executor(self._write_thread, run)
+
     async def close(self) -> None:
         self._write_thread.shutdown(wait=True)
         self._read_threads.shutdown(wait=True)

@@ -96,18 +96,23 @@ async def test_send_frame_is_acknowledged_and_reaches_the_other_members(
         own = messages_in(before_ack, channel_id) or [(await writing.expect("message"))["message"]]
         assert [message["id"] for message in own] == [received["id"]]
 
-        # The same clientGeneratedId again: the same message, acknowledged, not sent twice.
-        await writing.send(
-            {
-                "type": "send",
-                "channelId": channel_id,
-                "content": "again",
-                "clientGeneratedId": "draft-7",
-            }
-        )
+        # The same send again: the same message, acknowledged, not sent twice.
+        retry = {
+            "type": "send",
+            "channelId": channel_id,
+            "content": "Here's the review",
+            "intent": "task_update",
+            "clientGeneratedId": "draft-7",
+        }
+        await writing.send(retry)
         again = await writing.expect("delivery.ack")
         assert again["messageId"] == received["id"]
         assert again["seq"] == 1
+        # The key reused for another message: refused, the first message is not passed off.
+        await writing.send({**retry, "content": "something else"})
+        refused = await writing.expect("error")
+        assert (refused["errorCode"], refused["status"]) == ("client_generated_id_reused", 409)
+        assert refused["clientGeneratedId"] == "draft-7"
         assert not messages_in(await reading.until_pong(), channel_id)
 
     history = data(

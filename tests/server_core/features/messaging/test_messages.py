@@ -43,20 +43,53 @@ async def test_send_returns_the_message_with_read_time_metadata(
 
 
 @pytest.mark.both_engines
-async def test_same_client_generated_id_returns_the_existing_message(
+async def test_a_retry_with_the_same_client_generated_id_returns_the_first_message(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
     channel = await team.channel(client)
     first = data(
         await send(client, channel["id"], team.admin, "once", clientGeneratedId="k-1"), 201
     )
-    again = data(await send(client, channel["id"], team.admin, "twice", clientGeneratedId="k-1"))
+    again = data(await send(client, channel["id"], team.admin, "once", clientGeneratedId="k-1"))
     assert again["id"] == first["id"]
-    assert again["plaintext"] == "once"
     assert again["clientGeneratedId"] == "k-1"
+    # Edited since: a retry of the send as first made still finds it.
+    edited = await client.patch(
+        f"/channels/{channel['id']}/messages/{first['id']}",
+        json={"content": "once, edited"},
+        headers=team.admin.headers,
+    )
+    data(edited)
+    again = data(await send(client, channel["id"], team.admin, "once", clientGeneratedId="k-1"))
+    assert (again["id"], again["plaintext"]) == (first["id"], "once, edited")
     # The same id in another channel is another message.
     other = await team.channel(client, name="other")
     assert data(await send(client, other["id"], team.admin, "x", clientGeneratedId="k-1"), 201)
+
+
+@pytest.mark.both_engines
+async def test_a_client_generated_id_is_the_senders_own(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    channel = await team.channel(client)
+    mine = data(await send(client, channel["id"], team.admin, "mine", clientGeneratedId="k-1"), 201)
+    # Another member using (or guessing) the same key sends its own message.
+    theirs = data(
+        await send(client, channel["id"], team.human, "theirs", clientGeneratedId="k-1"), 201
+    )
+    assert theirs["id"] != mine["id"]
+    assert theirs["plaintext"] == "theirs"
+    # The same key for a different message is refused, not answered with the first one.
+    reused = await send(client, channel["id"], team.admin, "another", clientGeneratedId="k-1")
+    assert "clientGeneratedId" in error(reused, 409, "client_generated_id_reused")["error"]
+    other_intent = await send(
+        client, channel["id"], team.admin, "mine", clientGeneratedId="k-1", intent="approval"
+    )
+    error(other_intent, 409, "client_generated_id_reused")
+    history = data(
+        await client.get(f"/channels/{channel['id']}/messages", headers=team.admin.headers)
+    )
+    assert [m["plaintext"] for m in history] == ["mine", "theirs"]
 
 
 @pytest.mark.both_engines
