@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from starlette.websockets import (
@@ -75,6 +75,7 @@ class Connection:
         self._replaying = False
         self._held: list[tuple[str, int, frames.Outgoing]] = []
         self._close: tuple[int, str] | None = None
+        self._farewell: dict[str, Any] | None = None  # the frame sent just before the close
         self._task: asyncio.Task[object] | None = (
             None  # the serving task, while it waits for a frame
         )
@@ -130,10 +131,14 @@ class Connection:
         )
         self.request_close(frames.TRY_AGAIN_LATER, "slow consumer: reconnect and replay")
 
-    def request_close(self, code: int, reason: str) -> None:
-        """Close the connection with `code` (queued frames are dropped)."""
+    def request_close(
+        self, code: int, reason: str, *, farewell: dict[str, Any] | None = None
+    ) -> None:
+        """Close the connection with `code` (queued frames are dropped), after sending the
+        `farewell` frame when one is given."""
         if self._close is None:
             self._close = (code, reason)
+            self._farewell = farewell
         self._outbox.clear()
         self._held.clear()
         self._make_room()
@@ -252,6 +257,8 @@ class Connection:
             return
         try:
             async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
+                if self._farewell is not None:
+                    await self.websocket.send_text(frames.encode(self._farewell))
                 await self.websocket.close(code, reason)
         except (TimeoutError, *DISCONNECTED):
             pass  # a client that reads nothing loses the connection without a close frame

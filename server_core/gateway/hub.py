@@ -8,6 +8,10 @@ for, encoded once (the same string goes to every target):
 - an event with neither (presence) goes to every connection of its workspace;
 - events of another workspace are never delivered.
 
+A `CredentialsRevoked` is not delivered: the connections of its principal opened with the
+revoked credential (all of them when the principal was archived) are closed with 4001 and an
+error frame saying why.
+
 Membership events keep subscriptions current: `join` subscribes the named principal's
 connections to the channel (after the event is delivered), `leave` unsubscribes them (after it
 is delivered, so they hear that they left).
@@ -26,6 +30,7 @@ from server_core.gateway.connection import Connection
 from server_core.kernel.bus import Subscription
 from server_core.kernel.events import Event
 from server_core.kernel.platform import Platform
+from server_core.kernel.revocation import CredentialsRevoked
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +123,9 @@ class Hub:
         local = self._workspaces.get(route.workspace_id)
         if not local:
             return
+        if isinstance(event, CredentialsRevoked):
+            self._close_revoked(event, route.workspace_id)
+            return
         targets: set[Connection]
         if route.channel_id is None and not route.principal_ids:
             targets = local
@@ -134,6 +142,19 @@ class Hub:
                     conn.offer(event, payload)
         if isinstance(event, Membership):
             self._follow_membership(event, route.workspace_id)
+
+    def _close_revoked(self, event: CredentialsRevoked, workspace_id: str) -> None:
+        farewell = frames.error_frame(
+            event.reason,
+            frames.AUTH_FAILED,
+            status=401,
+            error_code="credentials_revoked",
+        )
+        for conn in list(self._principals.get(event.principal_id, ())):
+            if conn.workspace_id != workspace_id:
+                continue
+            if event.credential is None or conn.caller.credential == event.credential:
+                conn.request_close(frames.AUTH_FAILED, event.reason, farewell=farewell)
 
     def _follow_membership(self, event: Membership, workspace_id: str) -> None:
         if event.action not in ("join", "leave"):

@@ -25,6 +25,11 @@ from server_core.kernel.errors import (
     InvalidCredentials,
     Unauthorized,
 )
+from server_core.kernel.revocation import (
+    SIGNATURE_CREDENTIAL,
+    api_key_credential,
+    login_credential,
+)
 from server_core.kernel.store import Tx
 from server_core.kernel.store.tables import api_keys, principals
 from server_core.kernel.tokens import verify_access_token
@@ -44,6 +49,9 @@ class Caller:
     display_name: str
     is_admin: bool
     method: AuthMethod
+    # Which credential it presented (see `kernel.revocation`); None when unknown (an access
+    # token issued before tokens named their login).
+    credential: str | None = None
 
     @property
     def is_human(self) -> bool:
@@ -54,7 +62,7 @@ class Caller:
             raise HumanOnly()
 
 
-def caller_from_row(row: RowMapping, method: AuthMethod) -> Caller:
+def caller_from_row(row: RowMapping, method: AuthMethod, credential: str | None = None) -> Caller:
     return Caller(
         principal_id=row["id"],
         workspace_id=row["workspace_id"],
@@ -63,6 +71,7 @@ def caller_from_row(row: RowMapping, method: AuthMethod) -> Caller:
         display_name=row["display_name"],
         is_admin=bool(row["is_admin"]),
         method=method,
+        credential=credential,
     )
 
 
@@ -103,7 +112,12 @@ _CALLER_COLUMNS = (
     principals.c.is_active,
 )
 _BY_KEY_HASH = (
-    sa.select(*_CALLER_COLUMNS, api_keys.c.key_hash, api_keys.c.revoked_at)
+    sa.select(
+        *_CALLER_COLUMNS,
+        api_keys.c.id.label("key_id"),
+        api_keys.c.key_hash,
+        api_keys.c.revoked_at,
+    )
     .join(api_keys, api_keys.c.principal_id == principals.c.id)
     .where(api_keys.c.key_hash == sa.bindparam("key_hash"))
 )
@@ -126,7 +140,7 @@ def _by_api_key(conn: Connection, key: str) -> Caller:
         raise InvalidCredentials("API key has been revoked")
     if not row["is_active"]:
         raise InvalidCredentials("This principal has been archived")
-    return caller_from_row(row, "api_key")
+    return caller_from_row(row, "api_key", api_key_credential(row["key_id"]))
 
 
 def _by_access_token(conn: Connection, token: str, signing_secret: bytes) -> Caller:
@@ -141,7 +155,8 @@ def _by_access_token(conn: Connection, token: str, signing_secret: bytes) -> Cal
     )
     if row is None or not row["is_active"]:
         raise InvalidCredentials("Invalid access token")
-    return caller_from_row(row, "jwt")
+    login = login_credential(claims.family_id) if claims.family_id else None
+    return caller_from_row(row, "jwt", login)
 
 
 def _by_signature(conn: Connection, credentials: str) -> Caller:
@@ -158,7 +173,7 @@ def _by_signature(conn: Connection, credentials: str) -> Caller:
         if signature_valid(row["public_key"], signature, message):
             if not row["is_active"]:
                 raise InvalidCredentials("This principal has been archived")
-            return caller_from_row(row, "signature")
+            return caller_from_row(row, "signature", SIGNATURE_CREDENTIAL)
     raise InvalidCredentials("Invalid signature")
 
 

@@ -21,10 +21,16 @@ AUDIENCE = "sesame-api"
 class AccessClaims:
     principal_id: str
     workspace_id: str
+    # The login (refresh-token family) the token was issued under.
+    family_id: str | None = None
 
 
 def issue_access_token(
-    secret: bytes, principal_id: str, workspace_id: str, ttl_seconds: int
+    secret: bytes,
+    principal_id: str,
+    workspace_id: str,
+    ttl_seconds: int,
+    family_id: str | None = None,
 ) -> tuple[str, datetime]:
     now = utcnow()
     expires_at = now + timedelta(seconds=ttl_seconds)
@@ -38,6 +44,8 @@ def issue_access_token(
         "exp": int(expires_at.timestamp()),
         "jti": new_id(),
     }
+    if family_id is not None:
+        claims["fam"] = family_id
     return jwt.encode(claims, secret, algorithm=ALGORITHM), expires_at
 
 
@@ -59,4 +67,9 @@ def verify_access_token(secret: bytes, token: str) -> AccessClaims:
         raise InvalidCredentials("Invalid access token") from exc
     if claims.get("typ") != "access" or not isinstance(claims.get("ws"), str):
         raise InvalidCredentials("Invalid access token")
-    return AccessClaims(principal_id=claims["sub"], workspace_id=claims["ws"])
+    family = claims.get("fam")
+    return AccessClaims(
+        principal_id=claims["sub"],
+        workspace_id=claims["ws"],
+        family_id=family if isinstance(family, str) else None,
+    )

@@ -9,7 +9,8 @@ cursors from the channels' `lastSeq` (history is not replayed), unless cursors a
   back within the pong timeout the connection counts as dead and is replaced.
 - Reconnect: after a drop, a server restart (1001), a slow-consumer close (1013) or a network
   error, with exponential backoff and full jitter, capped. An auth failure (4001) is final and
-  raised as `SesameError` — except an expired access token, which is renewed once.
+  raised as `SesameError` — except an expired access token, which is renewed once. So is a
+  close with 4001 after authentication: the credential was revoked or the agent archived.
 - Exactly once: `message` events are delivered once per (channelId, seq) and, within a channel,
   in seq order (events that arrive before `replay.done` are held and sorted).
 
@@ -33,6 +34,7 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from server_core.features.messaging.schemas import SendMessageRequest
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.frames import (
+    AUTH_FAILED,
     END,
     DeliveryAck,
     ServerEvent,
@@ -298,6 +300,10 @@ class EventListener:
                 self._ws, self._replaying, self._held = None, False, []
                 self._fail_pending("The connection closed before the delivery.ack")
             log.info("event connection closed: %s %s", ws.close_code, ws.close_reason)
+            if ws.close_code == AUTH_FAILED:
+                # The credential was taken back (revoked, archived): final, and says why.
+                reason = ws.close_reason or "the platform ended the connection's credentials"
+                raise SesameError(reason, status=401, code="credentials_revoked")
 
     async def _authenticate(self, ws: ClientConnection, auth: dict[str, Any]) -> dict[str, Any]:
         """The `authenticated` frame; a refused auth raises, except an expired access token,

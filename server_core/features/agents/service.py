@@ -40,6 +40,7 @@ from server_core.kernel.principals import (
     do_insert_principal,
     principal_from_row,
 )
+from server_core.kernel.revocation import SIGNATURE_CREDENTIAL, api_key_credential, revoked
 from server_core.kernel.store.tables import api_keys, principals
 from server_core.kernel.wire import Page
 
@@ -143,7 +144,7 @@ def do_update_agent(
         check_can_manage(caller, agent)
     if "handle" in changes and changes["handle"] != agent["handle"]:
         check_handle_free(conn, agent["workspace_id"], changes["handle"])
-    return _do_change(conn, caller, agent, **changes)
+    return _do_change(conn, events, caller, agent, **changes)
 
 
 def do_archive_agent(
@@ -152,7 +153,7 @@ def do_archive_agent(
     """Archive: the agent stays in history and listings (includeArchived) but its credentials
     stop working until a human re-activates it."""
     agent = access_managed_agent(conn, caller, agent_id)
-    return _do_change(conn, caller, agent, is_active=False)
+    return _do_change(conn, events, caller, agent, is_active=False)
 
 
 def do_rotate_public_key(
@@ -165,10 +166,30 @@ def do_rotate_public_key(
 ) -> Principal:
     """Replace the agent's Ed25519 key: signatures made with the old key stop working now."""
     agent = access_managed_agent(conn, caller, agent_id)
-    return _do_change(conn, caller, agent, public_key=request.new_public_key)
+    return _do_change(conn, events, caller, agent, public_key=request.new_public_key)
 
 
-def _do_change(conn: Connection, caller: Caller, agent: RowMapping, **values: Any) -> Principal:
+def _do_change(
+    conn: Connection, events: list[Event], caller: Caller, agent: RowMapping, **values: Any
+) -> Principal:
+    """Apply the changes; archiving the agent or replacing its signing key also ends the
+    connections opened with what stopped working."""
+    if values.get("is_active") is False and agent["is_active"]:
+        revoked(
+            events,
+            workspace_id=agent["workspace_id"],
+            principal_id=agent["id"],
+            credential=None,
+            reason="This agent was archived",
+        )
+    if "public_key" in values and values["public_key"] != agent["public_key"]:
+        revoked(
+            events,
+            workspace_id=agent["workspace_id"],
+            principal_id=agent["id"],
+            credential=SIGNATURE_CREDENTIAL,
+            reason="This agent's signing key was replaced",
+        )
     if values:
         conn.execute(
             sa.update(principals)
@@ -248,4 +269,11 @@ def do_revoke_api_key(
             sa.update(api_keys).where(api_keys.c.id == row["id"]).values(revoked_at=utcnow())
         )
         row = conn.execute(query).mappings().one()
+        revoked(
+            events,
+            workspace_id=agent["workspace_id"],
+            principal_id=agent["id"],
+            credential=api_key_credential(row["id"]),
+            reason="This API key was revoked",
+        )
     return ApiKey.model_validate(row)

@@ -39,6 +39,7 @@ from server_core.kernel.keyring import Keyring
 from server_core.kernel.platform import Platform
 from server_core.kernel.principal_schemas import Me
 from server_core.kernel.principals import me_from_row
+from server_core.kernel.revocation import login_credential, revoked
 from server_core.kernel.store.tables import principals
 from server_core.kernel.tokens import issue_access_token
 
@@ -143,6 +144,13 @@ def do_refresh(
             )
             .values(revoked_at=now)
         )
+        revoked(
+            events,
+            workspace_id=row["workspace_id"],
+            principal_id=row["principal_id"],
+            credential=login_credential(row["family_id"]),
+            reason="This login was revoked: one of its refresh tokens was used twice",
+        )
         raise RefreshTokenReused()
     principal = (
         conn.execute(sa.select(principals).where(principals.c.id == row["principal_id"]))
@@ -166,8 +174,13 @@ def do_issue_session(
     *,
     family_id: str | None = None,
 ) -> AuthSession:
+    family_id = family_id or new_id()
     access_token, expires_at = issue_access_token(
-        secret, principal["id"], principal["workspace_id"], settings.access_token_ttl_seconds
+        secret,
+        principal["id"],
+        principal["workspace_id"],
+        settings.access_token_ttl_seconds,
+        family_id,
     )
     refresh_token = new_refresh_token()
     now = utcnow()
@@ -176,7 +189,7 @@ def do_issue_session(
             id=new_id(),
             workspace_id=principal["workspace_id"],
             principal_id=principal["id"],
-            family_id=family_id or new_id(),
+            family_id=family_id,
             token_hash=digest(refresh_token),
             created_at=now,
             expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),

@@ -10,7 +10,9 @@ import pytest
 
 from server_core.config import Settings
 from server_core.kernel.platform import open_platform
+from tests.helpers import bearer, data
 from tests.server_core.gateway.conftest import Live, peer, running, world_at
+from tests.server_core.gateway.test_revocation import key_id, revoked
 
 pytestmark = pytest.mark.anyio
 
@@ -59,3 +61,14 @@ async def test_events_cross_nodes(nodes: tuple[Live, Live]) -> None:
             # Presence of a client on node B reaches node A's clients of the workspace.
             await on_b.send({"type": "status", "status": "deploying"})
             await on_a.expect("presence", principalId=agent.id, status="deploying")
+
+
+async def test_a_revoked_key_closes_its_connections_on_every_node(nodes: tuple[Live, Live]) -> None:
+    node_a, node_b = nodes
+    async with world_at(node_a.api) as world:
+        agent = await world.agent("far-keyed")
+        async with peer(node_b, agent.auth) as on_b:
+            key = await key_id(world, agent.id, agent.key)
+            path = f"/agents/{agent.id}/api-keys/{key}"
+            data(await world.http.delete(path, headers=bearer(world.admin_token)))
+            await revoked(on_b, "This API key was revoked")

@@ -17,7 +17,7 @@ from mcp.client.subscriptions import ResourceUpdated
 
 from server_core.features.messaging.schemas import Mention
 from server_core.kernel.platform import Platform
-from sesame_mcp.client import SesameClient
+from sesame_mcp.client import SesameClient, SesameError
 from sesame_mcp.notifications import CHANNELS, channel_messages
 from sesame_mcp.server import build_server
 from sesame_mcp.state import Sesame, open_sesame
@@ -284,6 +284,24 @@ async def test_a_dropped_platform_connection_loses_and_repeats_nothing(
         cursor = answer["next_cursor"]
     assert texts == [f"during {n}" for n in range(4)] + ["after"]
     assert (await wait(mcp, cursor=cursor, timeout_seconds=1))["events"] == []
+
+
+async def test_a_revoked_key_stops_the_feed_which_says_why(
+    scene: Scene, mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    assert (await wait(mcp, timeout_seconds=1))["connected"] is True
+    listener = scene.state.feed.listener
+    assert listener is not None
+    (key,) = await workspace.admin.agents.api_keys(agent.account.id)
+    await workspace.admin.agents.revoke_api_key(agent.account.id, key.id)
+    with anyio.fail_after(WAIT), pytest.raises(SesameError, match="This API key was revoked"):
+        await listener.wait_ready(connections=2)  # stopped for good, not reconnecting
+    answer = await wait(mcp, timeout_seconds=1)
+    assert answer["connected"] is False
+    # Why, in the platform's words: "This API key was revoked" as it closed the connection
+    # ("API key has been revoked" once the feed has tried again).
+    assert "the platform refused the event connection (" in answer["note"]
+    assert "revoked)" in answer["note"]
 
 
 async def test_tools_answer_while_the_platform_is_down(platform: Platform, era: str) -> None:
