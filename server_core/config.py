@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     auto_archive_interval_seconds: float = Field(default=60.0, gt=0)
     heartbeat_interval_ms: int = Field(default=30_000, ge=1000)
     ws_auth_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Failed credentials: past these counts within the window, 429 until the window ends.
+    login_failures_per_account: int = Field(default=10, ge=1)
+    login_failures_per_client: int = Field(default=50, ge=1)
+    auth_failures_per_client: int = Field(default=100, ge=1)
+    failure_window_seconds: float = Field(default=300.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -24,6 +24,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from server_core.kernel.errors import ServiceUnavailable
+
 API_KEY_PREFIX = "sk_live_"
 REFRESH_TOKEN_PREFIX = "rt_"  # noqa: S105 - a prefix, not a secret
 KEY_PREFIX_LENGTH = 12  # "sk_live_" and four characters: enough to tell keys apart in a list
@@ -51,11 +53,22 @@ _password_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Capa
 )
 
 
+PASSWORD_SLOTS = 2  # argon2 runs at once
+# Waiting beyond the running ones: more are refused with 503 at once instead of queueing
+# without end (each waiter holds a request open while the burst grows).
+PASSWORD_QUEUE = 32
+
+
 def _slots() -> anyio.CapacityLimiter:
     loop = asyncio.get_running_loop()
     if loop not in _password_slots:
-        _password_slots[loop] = anyio.CapacityLimiter(2)
-    return _password_slots[loop]
+        _password_slots[loop] = anyio.CapacityLimiter(PASSWORD_SLOTS)
+    limiter = _password_slots[loop]
+    if limiter.statistics().tasks_waiting >= PASSWORD_QUEUE:
+        raise ServiceUnavailable(
+            "Too many sign-ins at once; try again in a moment", headers={"Retry-After": "1"}
+        )
+    return limiter
 
 
 async def hash_password_async(password: str) -> str:

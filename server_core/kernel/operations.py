@@ -168,6 +168,9 @@ class Operation(Generic[R]):
             ]
         if self.access == "human":
             implied.append(kernel_errors.HumanOnly)
+        if self.access != "public" or kernel_errors.InvalidCredentials in self.errors:
+            # Too many refused credentials from one address (`kernel.throttle`).
+            implied.append(kernel_errors.RateLimited)
         by_status: dict[int, list[type[ApiError]]] = {}
         for error in (*implied, *self.errors):
             listed = by_status.setdefault(error.status, [])

@@ -10,6 +10,7 @@ from server_core.config import Settings
 from server_core.kernel.bus import EventBus, bus_for
 from server_core.kernel.keyring import Keyring, load_master_keys
 from server_core.kernel.store import Store
+from server_core.kernel.throttle import Throttle, throttle_for
 
 
 @dataclass
@@ -19,6 +20,8 @@ class Platform:
     bus: EventBus
     signing_secret: bytes
     keyring: Keyring
+    # Failed credentials, counted (shared through Redis when configured).
+    throttle: Throttle
 
 
 @contextlib.asynccontextmanager
@@ -35,9 +38,11 @@ async def open_platform(settings: Settings, *, migrate: bool = True) -> AsyncIte
             await store.migrate()
             await keyring.backfill(store)
         await bus.start()
+        throttle = throttle_for(settings)
         try:
-            yield Platform(settings, store, bus, settings.signing_secret(), keyring)
+            yield Platform(settings, store, bus, settings.signing_secret(), keyring, throttle)
         finally:
+            await throttle.close()
             await bus.close()
     finally:
         await store.close()

@@ -12,7 +12,9 @@ transaction the operation declares, and renders the envelope. A service is eithe
   own transactions.
 
 Besides what the request carries, a service may ask by name for `keyring`, `settings`,
-`signing_secret` or `platform`. Authentication runs inside the unit's own hop, so a request
+`signing_secret`, `platform` or `client_address` (who sent the request). A credential refused
+with `invalid_credentials` counts against the client's address (`kernel.throttle`): past the
+limit the answer is 429. Authentication runs inside the unit's own hop, so a request
 costs one trip to the database thread. A request the framework refuses before the service
 runs (a malformed body, say) is still authenticated first: `check_caller_first` lets the error
 handler answer 401 before 400, as when the service runs.
@@ -32,7 +34,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy.engine import Connection
 
 from server_core.kernel.auth import authenticate_on
-from server_core.kernel.errors import ApiError
+from server_core.kernel.errors import ApiError, InvalidCredentials
 from server_core.kernel.events import Event
 from server_core.kernel.operations import Created, Operation
 from server_core.kernel.platform import Platform
@@ -48,6 +50,15 @@ _FROM_PLATFORM: dict[str, Callable[[Platform], Any]] = {
     "signing_secret": lambda platform: platform.signing_secret,
     "platform": lambda platform: platform,
 }
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from (uvicorn resolves trusted proxies' forwarding)."""
+    return request.client.host if request.client else "unknown"
+
+
+# What a service may ask for about the request beyond its inputs.
+_FROM_REQUEST: dict[str, Callable[[Request], Any]] = {"client_address": client_address}
 
 
 def bind(router: APIRouter, operation: Operation[Any], service: Service) -> None:
@@ -117,6 +128,8 @@ def _endpoint(
         platform: Platform = request.app.state.platform
         header = request.headers.get("authorization")
         arguments = _arguments(operation, inputs, wanted, platform)
+        for name in wanted & _FROM_REQUEST.keys():
+            arguments[name] = _FROM_REQUEST[name](request)
 
         def authenticate(conn: Connection) -> None:
             caller = arguments["caller"] = authenticate_on(conn, header, platform.signing_secret)
@@ -135,6 +148,10 @@ def _endpoint(
                 result = await service(platform, **arguments)
             else:
                 result = await _run(platform, operation, unit, inputs)
+        except InvalidCredentials as error:
+            if not needs_caller:
+                raise  # sign-in counts its own failures (per account and per address)
+            raise await platform.throttle.bad_credentials(client_address(request), error) from None
         finally:
             # For the access log: who made the request, refused or not.
             request.state.caller = arguments.get("caller")
@@ -233,7 +250,7 @@ def _check_signature(operation: Operation[Any], service: Service, flow: bool) ->
     if operation.access != "public":
         given.add("caller")
     missing = given - taken
-    unknown = needed - given - _FROM_PLATFORM.keys()
+    unknown = needed - given - _FROM_PLATFORM.keys() - _FROM_REQUEST.keys()
     if missing or unknown:
         raise TypeError(f"{label}: does not take {sorted(missing)}; cannot give {sorted(unknown)}")
     return taken

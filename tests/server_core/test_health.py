@@ -14,6 +14,7 @@ from server_core.kernel.bus import InProcessBus
 from server_core.kernel.keyring import Keyring, MasterKeys
 from server_core.kernel.platform import Platform
 from server_core.kernel.store import Store
+from server_core.kernel.throttle import throttle_for
 from tests.helpers import data, error
 
 pytestmark = pytest.mark.anyio
@@ -35,7 +36,10 @@ async def test_health_reports_the_database(platform: Platform) -> None:
 async def test_health_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
     store = Store("postgresql://nobody@127.0.0.1:1/nothing-listens-here")
     keyring = Keyring(MasterKeys.parse(base64.b64encode(b"k" * 32).decode()))
-    unreachable = Platform(Settings(data_dir=tmp_path), store, InProcessBus(), b"s" * 32, keyring)
+    settings = Settings(data_dir=tmp_path)
+    unreachable = Platform(
+        settings, store, InProcessBus(), b"s" * 32, keyring, throttle_for(settings)
+    )
     try:
         async with _client(unreachable) as http:
             response = await http.get("/healthz")

@@ -10,7 +10,13 @@ from server_core.features.auth.schemas import (
     RefreshRequest,
     RegisterRequest,
 )
-from server_core.kernel.errors import Conflict, CredentialsExpired, HandleTaken, InvalidCredentials
+from server_core.kernel.errors import (
+    Conflict,
+    CredentialsExpired,
+    HandleTaken,
+    InvalidCredentials,
+    ServiceUnavailable,
+)
 from server_core.kernel.operations import Operation, Operations
 from server_core.kernel.principal_schemas import Me
 
@@ -27,7 +33,7 @@ class Auth(Operations):
         response=AuthSession,
         status=201,
         access="public",
-        errors=[RegistrationClosed, HandleTaken, EmailTaken, Conflict],
+        errors=[RegistrationClosed, HandleTaken, EmailTaken, Conflict, ServiceUnavailable],
         summary="Register a human (the first one creates the workspace and becomes its admin)",
     )
     login = Operation(
@@ -36,8 +42,9 @@ class Auth(Operations):
         body=LoginRequest,
         response=AuthSession,
         access="public",
-        errors=[InvalidCredentials],
-        summary="Log in with email and password",
+        errors=[InvalidCredentials, ServiceUnavailable],
+        summary="Log in with email and password (429 after too many failures for the account "
+        "or from the address; 503 when too many sign-ins wait at once)",
     )
     refresh = Operation(
         "POST",

@@ -84,7 +84,17 @@ def _register(
     return do_issue_session(conn, settings, signing_secret, principal, workspace)
 
 
-async def do_login(platform: Platform, *, request: LoginRequest) -> AuthSession:
+async def do_login(
+    platform: Platform, *, client_address: str, request: LoginRequest
+) -> AuthSession:
+    """Sign in. Failures count against the account and the client's address: past either
+    limit, sign-in answers 429 before any password is hashed (`kernel.throttle`)."""
+    throttle = platform.throttle
+    per_account, per_client = throttle.login_per_account, throttle.login_per_client
+    account_key = f"login:account:{request.email.casefold()}"
+    client_key = f"login:client:{client_address}"
+    await throttle.check(client_key, per_client, "Too many failed sign-ins from this address")
+    await throttle.check(account_key, per_account, "Too many failed sign-ins for this account")
     query = sa.select(principals).where(
         principals.c.email == request.email, principals.c.kind == "human"
     )
@@ -92,7 +102,10 @@ async def do_login(platform: Platform, *, request: LoginRequest) -> AuthSession:
     # Verify even when nobody has this email, so timing does not reveal which emails exist.
     valid = await verify_password_async(row["password_hash"] if row else None, request.password)
     if row is None or not valid:
+        await throttle.failed(account_key, per_account)
+        await throttle.failed(client_key, per_client)
         raise InvalidCredentials("Invalid email or password")
+    await throttle.clear(account_key)
     if not row["is_active"]:
         raise InvalidCredentials("This account has been deactivated")
     async with platform.store.transaction() as tx:
