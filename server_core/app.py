@@ -112,6 +112,11 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
+def _not_json(reason: Any) -> str:
+    message = errors.MalformedJson.default_message
+    return f"{message}: {reason}" if isinstance(reason, str) and reason else message
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.ApiError)
     async def _api_error(_: Request, exc: errors.ApiError) -> JSONResponse:
@@ -124,8 +129,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         except errors.ApiError as refused:
             return error_response(refused)
         problems = exc.errors()
-        if any(problem.get("type") == "json_invalid" for problem in problems):
-            return error_response(errors.MalformedJson())
+        for problem in problems:
+            if problem.get("type") == "json_invalid":
+                reason = (problem.get("ctx") or {}).get("error")
+                return error_response(errors.MalformedJson(_not_json(reason)))
         details = [
             {"field": _field_name(tuple(p.get("loc", ()))), "message": p.get("msg", "invalid")}
             for p in problems
