@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
 
+from server_core.api_docs import DOCS_URL, install_docs
 from server_core.config import Settings
 from server_core.features import features
 from server_core.gateway import GatewayRoute, gateway_hub
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         version=VERSION,
         summary="Channels, messages, vault, tasks and more for humans and agents.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served by api_docs, from local files
         redoc_url=None,
     )
     if platform is not None:
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     _install_error_handlers(app)
     _install_features(app)
     _install_health(app)
+    install_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     if settings.cors_origins:
@@ -112,6 +114,11 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
+def _not_json(reason: Any) -> str:
+    message = errors.MalformedJson.default_message
+    return f"{message}: {reason}" if isinstance(reason, str) and reason else message
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.ApiError)
     async def _api_error(_: Request, exc: errors.ApiError) -> JSONResponse:
@@ -124,8 +131,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         except errors.ApiError as refused:
             return error_response(refused)
         problems = exc.errors()
-        if any(problem.get("type") == "json_invalid" for problem in problems):
-            return error_response(errors.MalformedJson())
+        for problem in problems:
+            if problem.get("type") == "json_invalid":
+                reason = (problem.get("ctx") or {}).get("error")
+                return error_response(errors.MalformedJson(_not_json(reason)))
         details = [
             {"field": _field_name(tuple(p.get("loc", ()))), "message": p.get("msg", "invalid")}
             for p in problems
@@ -196,7 +205,7 @@ def _install_health(app: FastAPI) -> None:
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+        return RedirectResponse(DOCS_URL)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

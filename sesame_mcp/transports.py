@@ -3,8 +3,9 @@ in the caller's event loop, next to the shared state (and, embedded, the platfor
 
 HTTP requests pass a guard before the SDK sees them, in this order:
 
-1. `Host` must name this server (loopback names with the bound port, the bound address, and
-   `--allowed-hosts`), else 421: a DNS-rebinding page cannot reach it through another name;
+1. `Host` must be given once (else 400) and name this server (loopback names with the bound
+   port, the bound address, and `--allowed-hosts`), else 421: a DNS-rebinding page cannot
+   reach it through another name;
 2. `Origin`, when a browser sends one, must be this server's or in `--allowed-origins`, else
    403;
 3. with an auth token configured (required when bound beyond loopback), `Authorization:
@@ -115,6 +116,11 @@ class Guard:
             await refusal(scope, receive, send)
 
     def _refusal(self, headers: Headers) -> PlainTextResponse | None:
+        # RFC 9112 §3.2: a request with several Host headers is a 400. Checking only the
+        # first would let a second, foreign one through to whatever reads the last.
+        if len(headers.getlist("host")) > 1:
+            log.warning("refused a request with several Host headers")
+            return PlainTextResponse("More than one Host header", status_code=400)
         host = headers.get("host", "")
         if not _allowed(host, self.security.allowed_hosts):
             log.warning("refused a request for host %r", host)

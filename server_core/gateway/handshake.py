@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 import orjson
@@ -20,6 +21,8 @@ from server_core.kernel.errors import InvalidCredentials, Unauthorized
 from server_core.kernel.platform import Platform
 
 log = logging.getLogger(__name__)
+
+_SAYS_AUTH = re.compile(r'"type"\s*:\s*"auth"')
 
 
 def authorization_header(frame: dict[str, Any]) -> str:
@@ -46,13 +49,17 @@ def authorization_header(frame: dict[str, Any]) -> str:
 
 
 def _auth_frame(message: Any) -> dict[str, Any] | None:
-    """The message as an auth frame, or None when it is anything else."""
+    """The message as an auth frame, or None when it is anything else. A frame that says it is
+    an auth frame but is not valid JSON (a number beyond a double, a lone surrogate, cut short)
+    raises a 401: waiting for the deadline would only delay the same refusal."""
     text = message.get("text")
     if not isinstance(text, str) or len(text) > frames.MAX_FRAME_BYTES:
         return None
     try:
         frame = orjson.loads(text)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as exc:
+        if _SAYS_AUTH.search(text):
+            raise InvalidCredentials(f"Malformed auth frame: {exc}") from None
         return None
     if isinstance(frame, dict) and frame.get("type") == "auth":
         return frame
@@ -62,6 +69,15 @@ def _auth_frame(message: Any) -> dict[str, Any] | None:
 async def _refuse(websocket: WebSocket, error: dict[str, Any], code: int, reason: str) -> None:
     await websocket.send_text(frames.encode(error))
     await websocket.close(code, reason)
+
+
+async def _refuse_credentials(
+    websocket: WebSocket, exc: Unauthorized, frame: dict[str, Any] | None
+) -> None:
+    error = frames.error_frame(
+        exc.message, frames.AUTH_FAILED, status=exc.status, error_code=exc.code, frame=frame
+    )
+    await _refuse(websocket, error, frames.AUTH_FAILED, "authentication failed")
 
 
 async def handshake(websocket: WebSocket, platform: Platform) -> Caller | None:
@@ -84,7 +100,11 @@ async def handshake(websocket: WebSocket, platform: Platform) -> Caller | None:
             return None
         if message["type"] == "websocket.disconnect":
             return None
-        frame = _auth_frame(message)
+        try:
+            frame = _auth_frame(message)
+        except Unauthorized as exc:
+            await _refuse_credentials(websocket, exc, None)
+            return None
         if frame is None:
             error = frames.error_frame(
                 "authenticate first", frames.AUTH_FAILED, status=401, error_code="unauthorized"
@@ -96,10 +116,7 @@ async def handshake(websocket: WebSocket, platform: Platform) -> Caller | None:
             async with platform.store.transaction(write=False) as tx:
                 caller = await authenticate(tx, header, platform.signing_secret)
         except Unauthorized as exc:
-            error = frames.error_frame(
-                exc.message, frames.AUTH_FAILED, status=exc.status, error_code=exc.code, frame=frame
-            )
-            await _refuse(websocket, error, frames.AUTH_FAILED, "authentication failed")
+            await _refuse_credentials(websocket, exc, frame)
             return None
         except Exception:
             log.exception("authenticating a WebSocket connection failed")

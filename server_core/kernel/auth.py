@@ -36,6 +36,7 @@ from server_core.kernel.tokens import verify_access_token
 
 AuthMethod = Literal["api_key", "jwt", "signature"]
 SIGNATURE_WINDOW_SECONDS = 300
+MAX_TIMESTAMP_DIGITS = 18  # milliseconds run to 13 digits until the year 2286
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def authenticate_on(conn: Connection, authorization: str | None, signing_secret:
         )
     scheme, _, credentials = authorization.strip().partition(" ")
     credentials = credentials.strip()
-    if not credentials:
+    # NUL cannot reach PostgreSQL (the handle lookup); a WebSocket auth frame can carry one.
+    if not credentials or "\x00" in credentials:
         raise InvalidCredentials("Malformed Authorization header")
     if scheme.lower() == "bearer":
         if credentials.startswith(API_KEY_PREFIX):
@@ -180,10 +182,11 @@ def _by_signature(conn: Connection, credentials: str) -> Caller:
 def check_freshness(timestamp: str, now: float | None = None) -> None:
     """The timestamp (milliseconds since the epoch; seconds are accepted too) must lie within
     five minutes of now, in either direction."""
-    try:
-        value = int(timestamp)
-    except ValueError as exc:
-        raise InvalidCredentials("Signature timestamp must be an integer") from exc
+    # ASCII digits only (int() also reads signs, underscores and other scripts' digits), and
+    # few enough that the division below stays within a float.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > MAX_TIMESTAMP_DIGITS:
+        raise InvalidCredentials("Signature timestamp must be milliseconds since the epoch")
+    value = int(timestamp)
     seconds = value / 1000 if value > 100_000_000_000 else float(value)
     current = time.time() if now is None else now
     if abs(current - seconds) > SIGNATURE_WINDOW_SECONDS:

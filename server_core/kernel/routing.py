@@ -1,8 +1,9 @@
 """The one adapter between declared operations and HTTP: `bind(router, operation, service)`.
 
 FastAPI parses and validates the path, query and body from the declaration's models (and
-documents them); the adapter then authenticates the caller, runs the service in the kind of
-transaction the operation declares, and renders the envelope. A service is either
+documents them), the body read strictly as UTF-8 JSON (`bodies.py`); the adapter then
+authenticates the caller, runs the service in the kind of transaction the operation declares,
+and renders the envelope. A service is either
 
 - a unit of work, run in one hop on the store's connection: reads are
   `(conn, *, caller, <path params>, query=…)`, writes `(conn, events, *, caller, …, request=…)`
@@ -34,6 +35,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy.engine import Connection
 
 from server_core.kernel.auth import authenticate_on
+from server_core.kernel.bodies import StrictJsonRoute
 from server_core.kernel.errors import ApiError, InvalidCredentials
 from server_core.kernel.events import Event
 from server_core.kernel.operations import Created, Operation
@@ -78,6 +80,7 @@ def bind(router: APIRouter, operation: Operation[Any], service: Service) -> None
         operation_id=f"{operation.area}_{operation.name}",
         name=f"{operation.area}.{operation.name}",
         openapi_extra={"security": SECURITY} if operation.access != "public" else None,
+        route_class_override=StrictJsonRoute,
     )
 
 

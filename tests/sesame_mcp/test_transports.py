@@ -1,10 +1,12 @@
-"""The HTTP transports' guard, on a real uvicorn server in process: Host (421), Origin (403)
-and the MCP server's own bearer token (401), in front of the SDK's streamable HTTP and SSE
-apps."""
+"""The HTTP transports' guard, on a real uvicorn server in process: Host (421, or 400 when
+repeated), Origin (403) and the MCP server's own bearer token (401), in front of the SDK's
+streamable HTTP and SSE apps."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -92,6 +94,32 @@ async def test_its_own_names_and_the_allow_lists_pass(url: str) -> None:
     own = await post(url, origin=f"http://localhost:{port}", host=f"localhost:{port}")
     listed = await post(url, origin="https://app.example", host="mcp.example:443")
     assert (own.status_code, listed.status_code) == (200, 200)
+
+
+async def post_raw(url: str, headers: list[tuple[str, str]]) -> int:
+    """POST `initialize` with exactly these headers (an HTTP client would merge or refuse a
+    repeated Host); the response's status."""
+    _, authority, path = url.split("/", 3)[1:]
+    host, port = authority.rsplit(":", 1)
+    body = json.dumps(INITIALIZE).encode()
+    lines = [f"POST /{path} HTTP/1.1", *(f"{name}: {value}" for name, value in headers)]
+    lines += [f"content-length: {len(body)}", "content-type: application/json"]
+    lines += [f"accept: {MCP_HEADERS['accept']}", "connection: close"]
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write("\r\n".join(lines).encode() + b"\r\n\r\n" + body)
+        with anyio.fail_after(WAIT):
+            status_line = await reader.readline()
+    finally:
+        writer.close()
+    return int(status_line.split()[1])
+
+
+async def test_a_request_with_more_than_one_host_header_is_refused_with_400(url: str) -> None:
+    good = url.split("/")[2]
+    assert await post_raw(url, [("host", good)]) == 200
+    for hosts in ([good, "evil.example"], ["evil.example", good], [good, good]):
+        assert await post_raw(url, [("host", name) for name in hosts]) == 400, hosts
 
 
 async def test_the_allow_lists_extend_the_loopback_defaults() -> None:

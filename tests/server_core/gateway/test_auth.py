@@ -4,6 +4,7 @@ closes 4008."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 
 import pytest
@@ -75,6 +76,44 @@ async def test_bad_credentials_get_an_error_frame_then_close_4001(
         assert error["code"] == 4001
         assert isinstance(error["message"], str)
         assert error["message"]
+        closed = await client.closed()
+        assert closed.rcvd is not None
+        assert closed.rcvd.code == 4001
+
+
+MALFORMED_AUTH_FRAMES = {
+    "string timestamp beyond a float": json.dumps(
+        {"type": "auth", "signature": {"handle": "a1", "sig": "AAAA", "timestamp": "9" * 400}}
+    ),
+    "number timestamp beyond a double": '{"type": "auth", "signature": '
+    '{"handle": "a1", "sig": "AAAA", "timestamp": %s}}' % ("9" * 400),
+    "lone surrogate": r'{"type": "auth", "apiKey": "sk_live_\ud800"}',
+    "cut short": '{"type": "auth", "apiKey": "sk_live_',
+}
+
+
+@pytest.mark.parametrize("text", MALFORMED_AUTH_FRAMES.values(), ids=MALFORMED_AUTH_FRAMES.keys())
+async def test_a_malformed_auth_frame_closes_4001_at_once(live: Live, text: str) -> None:
+    # At once: well before the 10 s authentication timeout, within a frame's wait.
+    async with connect(live.ws_url) as ws:
+        client = Peer(ws)
+        await client.send(text)
+        error = await client.recv()
+        assert error["type"] == "error"
+        assert (error["code"], error["errorCode"]) == (4001, "invalid_credentials")
+        closed = await client.closed()
+        assert closed.rcvd is not None
+        assert closed.rcvd.code == 4001
+
+
+@pytest.mark.both_engines
+async def test_a_nul_in_a_signature_handle_closes_4001(live: Live) -> None:
+    # PostgreSQL cannot compare text with U+0000: refused before the lookup.
+    signature = {"handle": "a\x00", "sig": "AAAA", "timestamp": int(time.time() * 1000)}
+    async with connect(live.ws_url) as ws:
+        client = Peer(ws)
+        await client.send({"type": "auth", "signature": signature})
+        assert (await client.recv())["code"] == 4001
         closed = await client.closed()
         assert closed.rcvd is not None
         assert closed.rcvd.code == 4001
