@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket
 
 from server_core.gateway import frames
 from server_core.kernel.auth import Caller, authenticate
-from server_core.kernel.errors import InvalidCredentials, Unauthorized
+from server_core.kernel.errors import ApiError, InvalidCredentials, Unauthorized
 from server_core.kernel.platform import Platform
 
 log = logging.getLogger(__name__)
@@ -72,10 +72,15 @@ async def _refuse(websocket: WebSocket, error: dict[str, Any], code: int, reason
 
 
 async def _refuse_credentials(
-    websocket: WebSocket, exc: Unauthorized, frame: dict[str, Any] | None
+    websocket: WebSocket, exc: ApiError, frame: dict[str, Any] | None
 ) -> None:
     error = frames.error_frame(
-        exc.message, frames.AUTH_FAILED, status=exc.status, error_code=exc.code, frame=frame
+        exc.message,
+        frames.AUTH_FAILED,
+        status=exc.status,
+        error_code=exc.code,
+        frame=frame,
+        details=exc.details,
     )
     await _refuse(websocket, error, frames.AUTH_FAILED, "authentication failed")
 
@@ -115,6 +120,12 @@ async def handshake(websocket: WebSocket, platform: Platform) -> Caller | None:
             header = authorization_header(frame)
             async with platform.store.transaction(write=False) as tx:
                 caller = await authenticate(tx, header, platform.signing_secret)
+        except InvalidCredentials as exc:
+            # Counted against the address as over REST: past the limit, a 429 in the frame.
+            address = websocket.client.host if websocket.client else "unknown"
+            refusal = await platform.throttle.bad_credentials(address, exc)
+            await _refuse_credentials(websocket, refusal, frame)
+            return None
         except Unauthorized as exc:
             await _refuse_credentials(websocket, exc, frame)
             return None
