@@ -27,7 +27,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
 from sesame_mcp.client import SesameError
@@ -281,6 +281,8 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
     guarded = not spec.read_only and not spec.carries_secrets
 
     async def call(ctx: Context, **arguments: Any) -> CallToolResult | InputRequiredResult:
+        if (mistake := arguments.get(INVALID_ARGUMENTS)) is not None:
+            return failed(f"{spec.name} refused its arguments: {mistake}")
         args = spec.input_model.model_construct(**arguments)  # validated by the SDK already
         if guarded and (leak := sesame(ctx).guard.leak(arguments)) is not None:
             return failed(
@@ -301,7 +303,7 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
             structured_content=output.model_dump(mode="json", by_alias=True),
         )
 
-    metadata = FuncMetadata(arg_model=spec.input_model, output_model=spec.output_model)
+    metadata = _Arguments(arg_model=spec.input_model, output_model=spec.output_model)
     metadata.output_schema = bare(metadata.output_schema)
     return Tool(
         fn=call,
@@ -314,6 +316,37 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
         context_kwarg="ctx",
         annotations=spec.annotations(),
     )
+
+
+# Where `_Arguments` puts what was wrong with a call's arguments, for `call` to answer.
+INVALID_ARGUMENTS = "__invalid_arguments__"
+
+
+class _Arguments(FuncMetadata):
+    """A tool's argument model that reports a mistake as a sentence naming each argument, for
+    the tool to answer as an error result the model can correct (the SDK would pass on
+    pydantic's text: the model's name, the input echoed and a documentation URL)."""
+
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return super().validate_arguments(arguments_to_validate)
+        except ValidationError as error:
+            return {INVALID_ARGUMENTS: argument_mistakes(error)}
+
+
+def argument_mistakes(error: ValidationError) -> str:
+    """`content: String should have at most 32000 characters; colour: not an argument of this
+    tool. Next: …`"""
+    said = []
+    for problem in error.errors(include_url=False, include_input=False, include_context=False):
+        where = ".".join(str(part) for part in problem["loc"]) or "arguments"
+        if problem["type"] == "missing":
+            said.append(f"{where}: required")
+        elif problem["type"] == "extra_forbidden":
+            said.append(f"{where}: not an argument of this tool")
+        else:
+            said.append(f"{where}: {problem['msg']}")
+    return "; ".join(said) + ". Next: correct them as the tool's input schema says."
 
 
 def untitled(schema: Any) -> Any:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.shared.exceptions import MCPError
+from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
 from pydantic import Field
 
 from sesame_mcp.client import SesameError
 from sesame_mcp.failures import explain
 from sesame_mcp.labels import channel_label
+from sesame_mcp.prompts import prompt
 from sesame_mcp.registry import ToolFailure
 from sesame_mcp.state import Sesame
 from sesame_mcp.toolsets.messaging import refs
@@ -50,11 +53,12 @@ def channel_messages_resource(server: MCPServer, state: Sesame) -> None:
                 channel.id, limit=RECENT, include_replies=True
             )
         except SesameError as error:
-            raise ResourceError(
-                explain(error, "reading the channel", TOOLSET.next_steps)
-            ) from error
+            text = explain(error, "reading the channel", TOOLSET.next_steps)
+            if error.status in (403, 404):  # not a channel of yours: the URI names nothing
+                raise ResourceNotFoundError(text) from error
+            raise ResourceError(text) from error
         except ToolFailure as failure:
-            raise ResourceError(str(failure)) from failure
+            raise ResourceNotFoundError(str(failure)) from failure
         return json.dumps(
             {
                 "channelId": channel.id,
@@ -66,9 +70,17 @@ def channel_messages_resource(server: MCPServer, state: Sesame) -> None:
         )
 
 
+def prompt_error(text: str, cause: SesameError | None = None) -> MCPError:
+    """A prompt that cannot be made: invalid params (the client named something that is not
+    there) unless the platform itself failed. Raised as the SDK's `MCPError`, the message
+    reaches the client as written and no traceback is logged for a client's mistake."""
+    failed = cause is not None and (cause.status is None or cause.status >= 500)
+    return MCPError(code=INTERNAL_ERROR if failed else INVALID_PARAMS, message=text)
+
+
 @TOOLSET.extra
 def prompts(server: MCPServer, state: Sesame) -> None:
-    @server.prompt(title="Catch up on a channel")
+    @prompt(server, title="Catch up on a channel")
     async def catch_up(
         channel: str = Field(description=refs.CHANNEL_REF),
     ) -> list[UserMessage]:
@@ -82,9 +94,9 @@ def prompts(server: MCPServer, state: Sesame) -> None:
                 )
             ][:CATCH_UP]
         except SesameError as error:
-            raise ValueError(explain(error, "catch_up", TOOLSET.next_steps)) from error
+            raise prompt_error(explain(error, "catch_up", TOOLSET.next_steps), error) from error
         except ToolFailure as failure:
-            raise ValueError(str(failure)) from failure
+            raise prompt_error(str(failure)) from failure
         where = channel_label(found)
         if not unread:
             text = f"Nothing is unread in {where}."
@@ -98,7 +110,7 @@ def prompts(server: MCPServer, state: Sesame) -> None:
             text = "\n".join(lines)
         return [UserMessage(text)]
 
-    @server.prompt(title="Reply in a thread")
+    @prompt(server, title="Reply in a thread")
     async def reply_in_thread(
         channel: str = Field(description=refs.CHANNEL_REF),
         message: str = Field(description="The thread's root message: its seq (12 or #12) or id"),
@@ -109,11 +121,12 @@ def prompts(server: MCPServer, state: Sesame) -> None:
             root = MessageView.of(await refs.resolve_message(state, found.id, message))
             page = await state.client.messages.history(found.id, thread_root_id=root.id, limit=50)
         except SesameError as error:
-            raise ValueError(explain(error, "reply_in_thread", TOOLSET.next_steps)) from error
+            text = explain(error, "reply_in_thread", TOOLSET.next_steps)
+            raise prompt_error(text, error) from error
         except ToolFailure as failure:
-            raise ValueError(str(failure)) from failure
+            raise prompt_error(str(failure)) from failure
         if root.thread_root_id is not None:
-            raise ValueError(f"#{root.seq} is a reply; name its thread's root message instead.")
+            raise prompt_error(f"#{root.seq} is a reply; name its thread's root message instead.")
         where = channel_label(found)
         thread = [root] + [MessageView.of(m) for m in page.items]
         lines = message_lines(f"the thread of #{root.seq} in {where}", thread)

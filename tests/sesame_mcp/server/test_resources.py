@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from mcp import Client, MCPError
-from mcp.types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
+from mcp.types import (
+    INVALID_PARAMS,
+    PromptReference,
+    ResourceTemplateReference,
+    TextContent,
+    TextResourceContents,
+)
 
 from tests.sesame_mcp.conftest import Agent, Workspace
 
@@ -50,9 +57,33 @@ async def test_recent_messages_of_a_channel(mcp: Client, workspace: Workspace, p
     )
 
 
-async def test_messages_of_an_unknown_channel_are_a_resource_error(mcp: Client) -> None:
-    with pytest.raises(MCPError, match="list_channels"):
-        await mcp.read_resource("sesame://channels/00000000-0000-4000-8000-000000000000/messages")
+async def test_messages_of_an_unknown_channel_are_a_resource_not_found(
+    mcp: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    for unknown in ("00000000-0000-4000-8000-000000000000", "%23nowhere"):
+        with pytest.raises(MCPError, match="list_channels") as caught:
+            await mcp.read_resource(f"sesame://channels/{unknown}/messages")
+        assert caught.value.error.code == INVALID_PARAMS
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_prompt_naming_what_is_not_there_is_invalid_params_with_the_reason(
+    mcp: Client, workspace: Workspace, plans: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(MCPError, match="#nowhere") as caught:
+        await mcp.get_prompt("catch_up", {"channel": "#nowhere"})
+    assert caught.value.error.code == INVALID_PARAMS
+    with pytest.raises(MCPError, match="catch_up refused its arguments: channel: required"):
+        await mcp.get_prompt("catch_up", {})
+    with pytest.raises(MCPError, match="reply_in_thread refused its arguments: message: required"):
+        await mcp.get_prompt("reply_in_thread", {"channel": "#plans"})
+    reply = await workspace.admin.messages.send(
+        plans, "a reply", thread_root_id=(await workspace.admin.messages.send(plans, "root")).id
+    )
+    with pytest.raises(MCPError, match="is a reply; name its thread's root") as caught:
+        await mcp.get_prompt("reply_in_thread", {"channel": "#plans", "message": str(reply.seq)})
+    assert caught.value.error.code == INVALID_PARAMS
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_catch_up_quotes_unread_messages_as_data(

@@ -176,4 +176,10 @@ async def test_wrong_arguments_are_error_results_naming_the_field(
 ) -> None:
     result = await mcp.call_tool(tool, arguments)
     assert result.is_error
-    assert named in text(result)
+    said = text(result)
+    assert said.startswith(f"{tool} refused its arguments: {named}: ")
+    assert said.endswith("Next: correct them as the tool's input schema says.")
+    # A sentence for the model, not pydantic's report (model name, input echoed, URL).
+    assert "pydantic" not in said
+    assert "validation error" not in said
+    assert "input_value" not in said
