@@ -10,7 +10,8 @@ From the declaration the tool gets:
   wire model's types, limits and descriptions (`descriptions` words them for the agent); a
   `Ref` layers a reference on top of an id field (`item` takes a name or an id, resolved to
   `item_id` before the call);
-- its hints: a GET reads; a DELETE is destructive; idempotent as the operation declares;
+- its hints: a GET reads; a DELETE, PUT or PATCH is destructive (it removes or overwrites);
+  idempotent as the operation declares; `destructive` says so for a POST that may overwrite;
 - its call: the SDK's bound method for the operation (`client.vault.list_leases`); for PATCH
   only the arguments the agent gave are sent, so an omitted one keeps its value;
 - its result: `output`'s first field takes the operation's answer (a page's items), read from
@@ -59,6 +60,7 @@ def derive(
     descriptions: Mapping[str, str] | None = None,
     refs: Mapping[str, Ref] | None = None,
     omit: Iterable[str] = (),
+    destructive: bool | None = None,
 ) -> ToolSpec:
     """Declare in `toolset` the tool `name` that calls `operation` (see the module's doc)."""
     refs = dict(refs or {})
@@ -91,7 +93,9 @@ def derive(
         input_model=arguments,
         output_model=output,
         read_only=operation.method == "GET",
-        destructive=operation.method == "DELETE",
+        destructive=operation.method in ("DELETE", "PUT", "PATCH")
+        if destructive is None
+        else destructive,
         idempotent=operation.idempotent,
         open_world=False,
         toolset=toolset.name,

@@ -283,7 +283,9 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
     async def call(ctx: Context, **arguments: Any) -> CallToolResult | InputRequiredResult:
         if (mistake := arguments.get(INVALID_ARGUMENTS)) is not None:
             return failed(f"{spec.name} refused its arguments: {mistake}")
-        args = spec.input_model.model_construct(**arguments)  # validated by the SDK already
+        sent = arguments.pop(SENT_ARGUMENTS, None)
+        # Validated already; `model_fields_set` says which the client gave (a PATCH sends those).
+        args = spec.input_model.model_construct(_fields_set=sent, **arguments)
         if guarded and (leak := sesame(ctx).guard.leak(arguments)) is not None:
             return failed(
                 f"{spec.name} refused: the text contains a secret this server revealed "
@@ -318,8 +320,10 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
     )
 
 
-# Where `_Arguments` puts what was wrong with a call's arguments, for `call` to answer.
+# Where `_Arguments` puts what was wrong with a call's arguments, for `call` to answer, and
+# the names of the arguments the client gave (the SDK hands on defaults too).
 INVALID_ARGUMENTS = "__invalid_arguments__"
+SENT_ARGUMENTS = "__sent_arguments__"
 
 
 class _Arguments(FuncMetadata):
@@ -329,9 +333,11 @@ class _Arguments(FuncMetadata):
 
     def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
         try:
-            return super().validate_arguments(arguments_to_validate)
+            validated = super().validate_arguments(arguments_to_validate)
         except ValidationError as error:
             return {INVALID_ARGUMENTS: argument_mistakes(error)}
+        validated[SENT_ARGUMENTS] = set(arguments_to_validate) & set(self.arg_model.model_fields)
+        return validated
 
 
 def argument_mistakes(error: ValidationError) -> str:

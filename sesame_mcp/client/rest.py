@@ -6,7 +6,8 @@ server's request models before they are sent, answers are unwrapped from `{"ok":
 dropped connection, a body of the wrong shape — is raised as `SesameError`.
 
 Operations are grouped by platform area: `client.agents`, `client.channels`,
-`client.messages`, `client.vault`, `client.projects`; the caller's own identity is on the client (`me`, `update_profile`).
+`client.messages`, `client.vault`, `client.projects`; the caller's own identity is on the
+client (`me`, `update_profile`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@
 - `agents/`: toolset `profile` (your status, your display name and avatar);
 - `messaging/`: toolsets `channels`, `messaging`, `channel_admin`, `message_admin`, and the
   helpers every toolset uses to name channels and principals and to quote others' text;
-- `vault/`: toolsets `vault` and `vault_admin`.
+- `vault/`: toolsets `vault` and `vault_admin`;
+- `projects/`: toolset `projects` (projects, members, project context).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `event_text.py` puts them in
@@ -15,7 +16,7 @@ words) and `switch.py` (toolset `toolsets`: switching the others on and off).
 from __future__ import annotations
 
 from sesame_mcp.registry import Toolset
-from sesame_mcp.toolsets import agents, auth, events, messaging, switch, vault
+from sesame_mcp.toolsets import agents, auth, events, messaging, projects, switch, vault
 
 # In the order `tools/list` shows them: the default toolsets first.
 ALL_TOOLSETS: list[Toolset] = [
@@ -29,4 +30,5 @@ ALL_TOOLSETS: list[Toolset] = [
     messaging.MESSAGE_ADMIN,
     vault.VAULT,
     vault.VAULT_ADMIN,
+    projects.PROJECTS,
 ]

@@ -113,6 +113,13 @@ def _item_shared(event: FeedEvent) -> str:
     return f"{_who(event)} shared vault item {event.data.get('itemId')} with you ({reveal})"
 
 
+def _project(event: FeedEvent) -> str:
+    project = event.data.get("project")
+    slug = project.get("slug") if isinstance(project, dict) else None
+    action = event.data.get("action", "updated")
+    return f"project {slug or '?'} was {action} (get_project shows it)"
+
+
 def _other(event: FeedEvent) -> str:
     return f"{event.type} in {_where(event)}"
 
@@ -130,4 +137,5 @@ _DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
     "vault.lease_request": _lease_request,
     "vault.lease_approved": _lease_approved,
     "vault.item_shared": _item_shared,
+    "project": _project,
 }

@@ -41,6 +41,7 @@ EventType = Literal[
     "vault.lease_request",
     "vault.lease_approved",
     "vault.item_shared",
+    "project",
 ]
 # Read receipts, typing and presence are chatter: an agent asks for them by name.
 DEFAULT_TYPES: list[EventType] = [
@@ -53,6 +54,7 @@ DEFAULT_TYPES: list[EventType] = [
     "vault.lease_request",
     "vault.lease_approved",
     "vault.item_shared",
+    "project",
 ]
 PROGRESS_EVERY = 5.0  # seconds between progress notifications while waiting
 CURSOR_KEY = "sesame.events.cursor"  # a connection's last cursor, in its state

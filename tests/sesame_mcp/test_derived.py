@@ -111,7 +111,7 @@ def test_arguments_come_from_the_path_and_the_model_with_references_on_top() -> 
 
 def test_hints_follow_the_method() -> None:
     update, history = toolset().tools
-    assert (update.read_only, update.destructive, update.idempotent) == (False, False, True)
+    assert (update.read_only, update.destructive, update.idempotent) == (False, True, True)
     assert (history.read_only, history.destructive, history.idempotent) == (True, False, True)
     archive = derive(
         Toolset("t", "t", default=False),
@@ -153,12 +153,16 @@ async def test_a_patch_sends_only_the_arguments_given(
     derived: tuple[Client, Sesame], agent: Agent
 ) -> None:
     client, _ = derived
-    await agent.client.agents.update(agent.account.id, profile={"team": "red"})
+    avatar = "https://example.com/scout.png"
+    await agent.client.agents.update(agent.account.id, profile={"team": "red"}, avatar_url=avatar)
     result = ok(await client.call_tool("update_agent", {"agent": "me", "display_name": "Scout"}))
     assert result["agent"]["display_name"] == "Scout"
     after = await agent.client.agents.get(agent.account.id)
     assert after.display_name == "Scout"
-    assert after.profile == {"team": "red"}  # not given, so not cleared
+    # Not given, so not sent: a PATCH's null would clear them.
+    assert (after.profile, after.avatar_url) == ({"team": "red"}, avatar)
+    ok(await client.call_tool("update_agent", {"agent": "me", "avatar_url": None}))
+    assert (await agent.client.agents.get(agent.account.id)).avatar_url is None  # given: null
 
 
 async def test_a_page_fills_the_items_and_the_cursor(

@@ -83,6 +83,7 @@ class Projects(Operations):
         status=201,
         also={200: "Already a member: its role is now the one given"},
         errors=[*CHANGE_REFUSALS, Conflict],
+        idempotent=True,
         summary="Add a member {principalId, role} or change its role",
     )
     add_member_by_path = Operation(
@@ -95,6 +96,7 @@ class Projects(Operations):
         status=201,
         also={200: "Already a member: its role is now the one given"},
         errors=[*CHANGE_REFUSALS, Conflict],
+        idempotent=True,
         summary="Add the principal as a member (role in the body, default member)",
     )
     remove_member = Operation(

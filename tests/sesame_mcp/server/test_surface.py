@@ -82,7 +82,9 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
     tools = (await mcp_all.list_tools()).tools
     destructive = sorted(t.name for t in tools if t.annotations and t.annotations.destructive_hint)
     assert destructive == [
+        "add_project_member",
         "add_vault_member",
+        "archive_project",
         "delete_message",
         "delete_vault",
         "delete_vault_alert",
@@ -90,8 +92,10 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "deny_lease",
         "edit_message",
         "remove_member",
+        "remove_project_member",
         "remove_reaction",
         "remove_vault_member",
+        "replace_project_context",
         "revoke_lease",
         "set_channel_context",
         "set_coordination",
@@ -101,6 +105,8 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "update_channel",
         "update_member",
         "update_profile",
+        "update_project",
+        "update_project_context",
         "update_vault",
         "update_vault_item",
     ]
@@ -129,11 +135,14 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
     assert sorted(tool.name for tool in tools) == [
         "channel_info",
         "find_principals",
+        "get_project",
         "get_vault_item",
         "get_wallet",
         "list_channels",
         "list_leases",
+        "list_projects",
         "list_vault_items",
+        "project_context_history",
         "read_messages",
         "switch_toolsets",
         "vault_info",
