@@ -26,6 +26,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 AsgiApp = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 
+CLOSE_GRACE_SECONDS = 5  # as long as the embedded uvicorn gives open requests on shutdown
 # What uvicorn answers when an app fails before it starts its response.
 FAILED = (500, [(b"content-type", b"text/plain; charset=utf-8")], b"Internal Server Error")
 
@@ -64,9 +65,15 @@ class InProcessTransport(httpx2.AsyncBaseTransport):
             exchange.finish()
 
     async def aclose(self) -> None:
-        """Let requests under way finish (their callers may have stopped waiting)."""
-        if self._running:
-            await asyncio.wait(set(self._running))
+        """Let requests under way finish (their callers may have stopped waiting), for a few
+        seconds at most; cancel what is left."""
+        if not self._running:
+            return
+        _, late = await asyncio.wait(set(self._running), timeout=CLOSE_GRACE_SECONDS)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
 
 
 class _Exchange:
