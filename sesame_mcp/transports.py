@@ -199,7 +199,8 @@ class Uvicorn(uvicorn.Server):
 
 @contextlib.asynccontextmanager
 async def serving(app: ASGIApp, sock: socket.socket, **options: Any) -> AsyncIterator[Uvicorn]:
-    """`app` served on `sock` by uvicorn in this event loop until the block ends."""
+    """`app` served on `sock` by uvicorn in this event loop until the block ends; yields the
+    uvicorn server (its `server_state` holds the open connections)."""
     config = uvicorn.Config(
         app,
         lifespan="on",
