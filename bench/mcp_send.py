@@ -1,5 +1,6 @@
-"""The MCP server's overhead on a send, its notification latency, memory and start time, against
-a real `sesame-server serve` process (SQLite) and real `sesame-mcp` processes.
+"""The MCP server's overhead on a send and a read, its notification latency, memory and start
+time: against a real `sesame-server serve` process (SQLite) and, embedded, with the platform in
+the `sesame-mcp` process itself; real `sesame-mcp` processes throughout.
 
     uv run python bench/mcp_send.py [--calls 1000] [--rounds 10] [--notifications 500]
         [--starts 3]
@@ -8,54 +9,83 @@ Agent A sends into a group channel (loop prevention out of the way); agent B sen
 In the same run, interleaved in `--rounds` rounds so that the machine's load falls on every
 kind alike, `--calls` sequential calls of each kind:
 
-- (a) REST: `SesameClient.messages.send` as agent A, straight to the platform;
-- (b) `send_message` over stdio: the SDK's stdio client and a `sesame-mcp` subprocess acting
-  as A (protocol 2025-11-25, initialize handshake);
-- (c) `send_message` over streamable HTTP: the SDK's streamable-HTTP client and a
-  `sesame-mcp --transport streamable-http` subprocess acting as A (2025-11-25);
-- (d) the floor of each MCP transport: `ping` on the same sessions, a request the server
-  answers without calling the platform.
+- (a) REST: `SesameClient.messages.send` and `.history` (20) as agent A, straight to the
+  platform;
+- (b) over stdio: the SDK's stdio client and a `sesame-mcp` subprocess acting as A (protocol
+  2025-11-25, initialize handshake): `send_message`, `read_messages` (limit 20), and the
+  transport's floor, `ping`, a request the server answers without calling the platform;
+- (c) the same over streamable HTTP: a `sesame-mcp --transport streamable-http` subprocess;
+- (e) embedded, over stdio: `sesame-mcp --embedded` on a data dir of its own, acting as its
+  local agent in a channel it made through the tools (what `./scripts/serve` runs, but on
+  stdio);
+- (f) embedded, over streamable HTTP.
+
+Each line shows the CPU the processes serving the call used per call: the platform for (a),
+the MCP server and the platform for (b) and (c), the one process for (e) and (f).
 
 Then:
 
-- notification latency: each MCP session subscribes (`resources/subscribe`) to
-  `sesame://channels/{id}/messages`; B sends over REST, one message at a time, and the time
-  from the start of B's POST until the session receives `notifications/resources/updated` is
-  recorded (it includes B's POST; the platform fans the event out as it answers);
-- MCP server memory: VmRSS (and the peak, VmHWM) of both `sesame-mcp` processes after the runs;
+- notification latency, against the platform process: each MCP session subscribes
+  (`resources/subscribe`) to `sesame://channels/{id}/messages`; B sends over REST, one message
+  at a time, and the time from the start of B's POST until the session receives
+  `notifications/resources/updated` is recorded (it includes B's POST; the platform fans the
+  event out as it answers);
+- MCP server memory: VmRSS (and the peak, VmHWM) of the `sesame-mcp` processes after the runs;
 - start time: `--starts` fresh `sesame-mcp` stdio processes, from spawn to the first `whoami`
-  result (initialize handshake included). The MCP servers run without PYTHONDONTWRITEBYTECODE,
-  so the bytecode the first ones compile is cached for the timed starts, as after an install.
+  result (initialize handshake included): against the platform; embedded on a new data dir
+  each (the first run bootstraps it: migrations, admin, local agent); embedded on a data dir
+  made before. The MCP servers run without PYTHONDONTWRITEBYTECODE, so the bytecode the first
+  ones compile is cached for the timed starts, as after an install.
 
 Prints p50/p99 for each, the targets and whether each was met, and the CPU the platform, this
 load generator and other processes used during the calls (the machine may be shared).
+
+Measured on 2 shared cores (`--calls 300 --rounds 3`, machine load 1.1-1.5), embedded over
+stdio, p50 / p99: send_message 2.34 / 6.37 ms, read_messages (20) 6.24 / 19.1 ms, ping 0.39 ms;
+start to first whoami 1.43 s on a new data dir, 1.25 s on an existing one. Before the embedded
+MCP server called its platform in process, and while the platform's accepted connections kept
+Nagle's algorithm on (load 0.7-1.1): 48.0 / 56.1 ms, 98.1 / 108.2 ms, 0.53 ms; 1.69 s and
+1.64 s. A read is two platform requests (the channel, for the read position; the page), each
+~1.1-1.4 ms in process, most of it SQLite's worker-thread hops.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 import anyio
-from anyio.abc import Process
 from mcp import Client, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPDeprecationWarning
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench._mcp import (
+    BIN,
+    WAIT,
+    Timings,
+    bench_env,
+    checked,
+    child_pid,
+    embedded_args,
+    http_mcp,
+    is_stdio_mcp,
+    mcp_env,
+    memory_mb,
+    start_times,
+    stderr_file,
+    timed,
+)
 from bench._server import (
     CpuMeter,
     Server,
@@ -63,16 +93,11 @@ from bench._server import (
     client,
     create_agents,
     open_group,
-    percentile,
     running_server,
     verdict,
 )
 from sesame_mcp.client import SesameClient
 from sesame_mcp.notifications import channel_messages
-
-BIN = Path(sys.executable).parent / "sesame-mcp"
-BANNER = re.compile(r"Sesame MCP server over [\w-]+: (\S+)")
-WAIT = 60  # seconds any one step may take before the run is abandoned
 
 TARGET_STDIO_P50_MS = 3.5
 TARGET_ABOVE_REST_MS = 2.0
@@ -80,112 +105,16 @@ TARGET_P99_MS = 25.0
 TARGET_NOTIFY_P50_MS = 5.0
 TARGET_RSS_MB = 120.0
 TARGET_START_S = 1.5
+# Embedded, over stdio: the platform is in the MCP server's process.
+TARGET_EMBEDDED_SEND_P50_MS = 3.0
+TARGET_EMBEDDED_READ_P50_MS = 4.0
+TARGET_EMBEDDED_P99_MS = 10.0
+TARGET_EMBEDDED_ABOVE_FLOOR_MS = 1.5
+READ_LIMIT = 20
 WARMUP = 20
+CONTENT = "a message of a size an agent might send, give or take a few words " * 2
 
-
-def mcp_env(server: Server, api_key: str) -> dict[str, str]:
-    """This environment without SESAME_* variables, acting as the agent of `api_key`; without
-    PYTHONDONTWRITEBYTECODE, so that later starts find the bytecode cached, as in an install."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SESAME_") and key != "PYTHONDONTWRITEBYTECODE"
-    }
-    return {**env, "SESAME_API_URL": server.base, "SESAME_API_KEY": api_key}
-
-
-def memory_mb(pid: int) -> tuple[float, float]:
-    """VmRSS and VmHWM of a process, in MB."""
-    fields = dict(
-        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-    )
-    return tuple(int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))  # type: ignore[return-value]
-
-
-def child_pid(marker: Callable[[list[str]], bool]) -> int:
-    """The pid of this process's child whose command line `marker` accepts."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            argv = (entry / "cmdline").read_bytes().decode().split("\0")
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == os.getpid() and marker(argv):
-            return int(entry.name)
-    raise SystemExit("the sesame-mcp subprocess was not found")
-
-
-def is_stdio_mcp(argv: list[str]) -> bool:
-    return any(part.endswith("sesame-mcp") for part in argv) and "--transport" not in argv
-
-
-@dataclass
-class Timings:
-    name: str
-    seconds: list[float] = field(default_factory=list)
-
-    def p(self, q: float) -> float:
-        return percentile(sorted(self.seconds), q)
-
-    def line(self) -> str:
-        return (
-            f"{self.name:<34} p50 {self.p(0.5):6.2f} ms   p99 {self.p(0.99):6.2f} ms   "
-            f"(n={len(self.seconds)})"
-        )
-
-
-async def timed(timings: Timings, call: Callable[[], Awaitable[None]], count: int) -> None:
-    for _ in range(count):
-        started = time.perf_counter()
-        await call()
-        timings.seconds.append(time.perf_counter() - started)
-
-
-def checked(result: types.CallToolResult, what: str) -> None:
-    if result.is_error:
-        raise SystemExit(f"{what} failed: {result.content}")
-
-
-@contextlib.asynccontextmanager
-async def http_mcp(env: dict[str, str], errlog: TextIO) -> AsyncIterator[tuple[Process, str]]:
-    """A `sesame-mcp --transport streamable-http` subprocess on a free port; its URL once the
-    banner names it. Its stderr goes on to `errlog`."""
-    command = [str(BIN), "--transport", "streamable-http", "--port", "0"]
-    process = await anyio.open_process(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
-    )
-    async with process, anyio.create_task_group() as group:
-        found: list[str] = []
-        ready = anyio.Event()
-
-        async def read_stderr() -> None:
-            assert process.stderr is not None
-            buffer = b""
-            async for chunk in process.stderr:
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for line in lines:
-                    text = line.decode(errors="replace")
-                    errlog.write(text + "\n")
-                    if match := BANNER.search(text):
-                        found.append(match.group(1))
-                        ready.set()
-            ready.set()
-
-        group.start_soon(read_stderr)
-        try:
-            with anyio.fail_after(WAIT):
-                await ready.wait()
-            if not found:
-                raise SystemExit("sesame-mcp over streamable HTTP did not start")
-            yield process, found[0]
-        finally:
-            if process.returncode is None:
-                process.terminate()
-            with anyio.fail_after(30):
-                await process.wait()
+Call = Callable[[], Awaitable[None]]
 
 
 class Updates:
@@ -236,32 +165,104 @@ async def notification_latency(
     await mcp.session.unsubscribe_resource(updates.uri)
 
 
-async def start_times(env: dict[str, str], errlog: TextIO, count: int) -> list[float]:
-    """Seconds from spawning `sesame-mcp` over stdio to its first `whoami` result."""
-    params = StdioServerParameters(command=str(BIN), env=env)
-    times = []
-    for _ in range(count):
-        with anyio.fail_after(WAIT):
-            started = time.perf_counter()
-            async with Client(stdio_client(params, errlog=errlog), mode="legacy") as mcp:
-                checked(await mcp.call_tool("whoami", {}), "whoami")
-                times.append(time.perf_counter() - started)
-    return times
+@dataclass
+class Session:
+    """One MCP session under test: the pids of the processes that serve it, and the channel
+    its agent sends to and reads."""
+
+    label: str
+    mcp: Client
+    server_pids: Sequence[int]
+    channel_id: str
+
+    def kinds(self, prefix: str) -> list[tuple[Timings, Call]]:
+        """send_message, read_messages and the transport's floor, `ping`."""
+        send_args = {"channel": self.channel_id, "content": CONTENT}
+        read_args = {"channel": self.channel_id, "limit": READ_LIMIT}
+
+        async def send() -> None:
+            checked(await self.mcp.call_tool("send_message", send_args), "send_message")
+
+        async def read() -> None:
+            result = checked(await self.mcp.call_tool("read_messages", read_args), "read")
+            assert result.structured_content is not None
+            if len(result.structured_content["messages"]) != READ_LIMIT:
+                raise SystemExit(f"read_messages gave fewer than {READ_LIMIT} messages")
+
+        async def ping() -> None:
+            await self.mcp.session.send_ping()
+
+        return [
+            (Timings(f"{prefix} send_message over {self.label}", self.server_pids), send),
+            (
+                Timings(
+                    f"{prefix} read_messages ({READ_LIMIT}) over {self.label}", self.server_pids
+                ),
+                read,
+            ),
+            (Timings(f"{prefix} ping over {self.label}", self.server_pids), ping),
+        ]
 
 
-@contextlib.contextmanager
-def stderr_file() -> Iterator[TextIO]:
-    """Where the MCP servers' stderr goes; printed if the run fails."""
-    with tempfile.TemporaryFile("w+") as errlog:
-        try:
-            yield errlog
-        except BaseException:
-            errlog.seek(0)
-            sys.stderr.write("sesame-mcp stderr:\n" + errlog.read()[-5000:])
-            raise
+async def embedded_channel(mcp: Client) -> str:
+    """A group channel of the embedded platform, loop prevention out of the way, set up
+    through the tools as an agent would; its id."""
+    created = checked(await mcp.call_tool("create_channel", {"name": "bench"}), "create")
+    assert created.structured_content is not None
+    channel_id: str = created.structured_content["channel"]["id"]
+    switch = "switch_toolsets"
+    checked(await mcp.call_tool(switch, {"enable": ["channel_admin"]}), switch)
+    limits = {"mode": "free", "max_consecutive": 100_000, "cooldown_ms": 0, "rate_limit": 100_000}
+    coordination = {"channel": channel_id, **limits}
+    checked(await mcp.call_tool("set_coordination", coordination), "set_coordination")
+    checked(await mcp.call_tool(switch, {"disable": ["channel_admin"]}), switch)
+    return channel_id
 
 
-async def run(server: Server, args: argparse.Namespace, errlog: TextIO) -> bool:
+@dataclass
+class Starts:
+    """Start times of `sesame-mcp` over stdio, to the first `whoami` result."""
+
+    remote: list[float]
+    embedded_first: list[float]
+    embedded_later: list[float]
+
+    @staticmethod
+    def line(label: str, starts: list[float]) -> str:
+        shown = ", ".join(f"{seconds:.2f}" for seconds in starts)
+        start = statistics.median(starts)
+        return (
+            f"start to first whoami over stdio, {label}: median {start:.2f} s ({shown}); "
+            f"≤ {TARGET_START_S} s: {verdict(start <= TARGET_START_S)}"
+        )
+
+
+async def measure_starts(env: dict[str, str], errlog: TextIO, count: int, root: Path) -> Starts:
+    """Against the platform; embedded on a new data dir each time (the first run bootstraps
+    it); embedded on a data dir made before."""
+    made = iter(range(1_000_000))
+
+    def remote() -> StdioServerParameters:
+        return StdioServerParameters(command=str(BIN), env=env)
+
+    def first() -> StdioServerParameters:
+        data_dir = root / f"start-{next(made)}"
+        return StdioServerParameters(
+            command=str(BIN), args=embedded_args(data_dir), env=bench_env()
+        )
+
+    def later() -> StdioServerParameters:
+        args = embedded_args(root / "start-0")
+        return StdioServerParameters(command=str(BIN), args=args, env=bench_env())
+
+    return Starts(
+        remote=await start_times(remote, errlog, count),
+        embedded_first=await start_times(first, errlog, count),
+        embedded_later=await start_times(later, errlog, count),
+    )
+
+
+async def run(server: Server, args: argparse.Namespace, errlog: TextIO, root: Path) -> bool:
     async with client(server, 4) as http:
         admin = await admin_headers(http)
         (a_id, a_key), (b_id, b_key) = await create_agents(http, admin, 2, prefix="mcp")
@@ -270,18 +271,18 @@ async def run(server: Server, args: argparse.Namespace, errlog: TextIO) -> bool:
     uri = channel_messages(channel_id)
     stdio_updates, http_updates = Updates(uri), Updates(uri)
     stdio_params = StdioServerParameters(command=str(BIN), env=env)
-    content = "a message of a size an agent might send, give or take a few words " * 2
+    embedded_params = StdioServerParameters(
+        command=str(BIN), args=embedded_args(root / "stdio"), env=bench_env()
+    )
+    platform = server.process.pid
 
-    rest = Timings("(a) REST messages.send")
-    stdio_send = Timings("(b) send_message over stdio")
-    http_send = Timings("(c) send_message over streamable HTTP")
-    stdio_ping = Timings("(d) ping over stdio")
-    http_ping = Timings("(d) ping over streamable HTTP")
+    rest = Timings("(a) REST messages.send", [platform])
+    rest_read = Timings(f"(a) REST messages.history ({READ_LIMIT})", [platform])
     stdio_notify = Timings("notification over stdio")
     http_notify = Timings("notification over streamable HTTP")
     stdio_after = Timings("  counted from B's 201 instead")
     http_after = Timings("  counted from B's 201 instead")
-    meter = CpuMeter(server.process.pid)
+    meter = CpuMeter(platform)
 
     async with (
         SesameClient(server.base, api_key=a_key) as alice,
@@ -293,33 +294,39 @@ async def run(server: Server, args: argparse.Namespace, errlog: TextIO) -> bool:
         ) as over_stdio,
         http_mcp(env, errlog) as (http_process, url),
         Client(url, mode="legacy", message_handler=http_updates.handler) as over_http,
+        Client(stdio_client(embedded_params, errlog=errlog), mode="legacy") as embedded_stdio,
+        http_mcp(bench_env(), errlog, *embedded_args(root / "http")) as (embedded_process, e_url),
+        Client(e_url, mode="legacy") as embedded_http,
     ):
-        stdio_pid = child_pid(is_stdio_mcp)
-        arguments = {"channel": channel_id, "content": content}
+        stdio_pid = child_pid(is_stdio_mcp(embedded=False))
+        embedded_pid = child_pid(is_stdio_mcp(embedded=True))
+        sessions = [
+            Session("stdio", over_stdio, [stdio_pid, platform], channel_id),
+            Session("streamable HTTP", over_http, [http_process.pid, platform], channel_id),
+            Session(
+                "stdio", embedded_stdio, [embedded_pid], await embedded_channel(embedded_stdio)
+            ),
+            Session(
+                "streamable HTTP",
+                embedded_http,
+                [embedded_process.pid],
+                await embedded_channel(embedded_http),
+            ),
+        ]
 
         async def by_rest() -> None:
-            await alice.messages.send(channel_id, content)
+            await alice.messages.send(channel_id, CONTENT)
 
-        async def by_stdio() -> None:
-            checked(await over_stdio.call_tool("send_message", arguments), "send_message")
+        async def read_by_rest() -> None:
+            await alice.messages.history(channel_id, limit=READ_LIMIT)
 
-        async def by_http() -> None:
-            checked(await over_http.call_tool("send_message", arguments), "send_message")
-
-        async def ping_stdio() -> None:
-            await over_stdio.session.send_ping()
-
-        async def ping_http() -> None:
-            await over_http.session.send_ping()
-
-        kinds = [
-            (rest, by_rest),
-            (stdio_send, by_stdio),
-            (http_send, by_http),
-            (stdio_ping, ping_stdio),
-            (http_ping, ping_http),
-        ]
-        for _, call in kinds:  # warm up: connections, caches, code paths
+        stdio, over_http_kinds, embedded, embedded_over_http = (
+            session.kinds(prefix)
+            for session, prefix in zip(sessions, ["(b)", "(c)", "(e)", "(f)"], strict=True)
+        )
+        kinds: list[tuple[Timings, Call]] = [(rest, by_rest), (rest_read, read_by_rest)]
+        kinds += stdio + over_http_kinds + embedded + embedded_over_http
+        for _, call in kinds:  # warm up: connections, caches, code paths; READ_LIMIT messages
             for _ in range(WARMUP):
                 await call()
         per_round = args.calls // args.rounds
@@ -340,15 +347,28 @@ async def run(server: Server, args: argparse.Namespace, errlog: TextIO) -> bool:
         await notification_latency(
             http_notify, http_after, over_http, http_updates, bob, channel_id, args.notifications
         )
-        stdio_rss, stdio_peak = memory_mb(stdio_pid)
-        http_rss, http_peak = memory_mb(http_process.pid)
+        memory = {
+            name: memory_mb(pid)
+            for name, pid in (
+                ("stdio", stdio_pid),
+                ("HTTP", http_process.pid),
+                ("embedded stdio", embedded_pid),
+                ("embedded HTTP", embedded_process.pid),
+            )
+        }
 
-    starts = await start_times(env, errlog, args.starts)
+    starts = await measure_starts(env, errlog, args.starts, root)
 
     calls = sum(len(timings.seconds) for timings, _ in kinds)
-    print(f"{calls} timed calls in {meter.elapsed:.1f} s; {meter.report(calls)}")
+    print(f"{calls} timed calls in {meter.elapsed:.1f} s; platform process: {meter.report(calls)}")
+    print(
+        "(b), (c): sesame-mcp against the platform process; (e), (f): sesame-mcp --embedded; "
+        "server cpu: the processes that serve the call"
+    )
     for timings, _ in kinds:
         print(timings.line())
+    stdio_send, stdio_ping = stdio[0][0], stdio[2][0]
+    http_send, http_ping = over_http_kinds[0][0], over_http_kinds[2][0]
     above = stdio_send.p(0.5) - rest.p(0.5)
     above_http = http_send.p(0.5) - rest.p(0.5)
     p99 = max(stdio_send.p(0.99), http_send.p(0.99))
@@ -369,6 +389,7 @@ async def run(server: Server, args: argparse.Namespace, errlog: TextIO) -> bool:
         f"{http_send.p(0.5) - http_ping.p(0.5):.2f} ms; the platform send itself "
         f"{rest.p(0.5):.2f} ms"
     )
+    embedded_met = report_embedded(embedded, embedded_over_http)
     for timings in (stdio_notify, stdio_after, http_notify, http_after):
         print(timings.line())
     notify = min(stdio_notify.p(0.5), http_notify.p(0.5))
@@ -378,17 +399,20 @@ async def run(server: Server, args: argparse.Namespace, errlog: TextIO) -> bool:
         f"{verdict(stdio_notify.p(0.5) <= TARGET_NOTIFY_P50_MS)}, HTTP "
         f"{verdict(http_notify.p(0.5) <= TARGET_NOTIFY_P50_MS)}"
     )
-    rss = max(stdio_rss, http_rss)
-    print(
-        f"MCP server memory after the runs: stdio VmRSS {stdio_rss:.0f} MB (peak {stdio_peak:.0f}),"
-        f" HTTP VmRSS {http_rss:.0f} MB (peak {http_peak:.0f}); ≤ {TARGET_RSS_MB:g} MB: "
-        f"{verdict(rss <= TARGET_RSS_MB)}"
+    shown = ", ".join(
+        f"{name} {rss:.0f} MB (peak {peak:.0f})" for name, (rss, peak) in memory.items()
     )
-    start = statistics.median(starts)
-    shown = ", ".join(f"{seconds:.2f}" for seconds in starts)
+    rss = max(memory["stdio"][0], memory["HTTP"][0])
     print(
-        f"start to first whoami over stdio: median {start:.2f} s ({shown}); "
-        f"≤ {TARGET_START_S} s: {verdict(start <= TARGET_START_S)}"
+        f"MCP server memory after the runs (VmRSS): {shown}; against the platform ≤ "
+        f"{TARGET_RSS_MB:g} MB: {verdict(rss <= TARGET_RSS_MB)} (embedded: platform included)"
+    )
+    print(Starts.line("against the platform", starts.remote))
+    print(Starts.line("embedded, new data dir", starts.embedded_first))
+    print(Starts.line("embedded, existing data dir", starts.embedded_later))
+    start_met = all(
+        statistics.median(times) <= TARGET_START_S
+        for times in (starts.remote, starts.embedded_first, starts.embedded_later)
     )
     return all(
         (
@@ -398,9 +422,38 @@ async def run(server: Server, args: argparse.Namespace, errlog: TextIO) -> bool:
             p99 <= TARGET_P99_MS,
             notify <= TARGET_NOTIFY_P50_MS,
             rss <= TARGET_RSS_MB,
-            start <= TARGET_START_S,
+            embedded_met,
+            start_met,
         )
     )
+
+
+def report_embedded(
+    stdio: list[tuple[Timings, Call]], over_http: list[tuple[Timings, Call]]
+) -> bool:
+    """The embedded targets, over stdio (streamable HTTP shown beside them); whether met."""
+    (send, _), (read, _), (ping, _) = stdio
+    (http_send, _), (http_read, _), (http_ping, _) = over_http
+    send_above, read_above = send.p(0.5) - ping.p(0.5), read.p(0.5) - ping.p(0.5)
+    checks = {
+        f"send_message p50 ≤ {TARGET_EMBEDDED_SEND_P50_MS:g} ms": send.p(0.5)
+        <= TARGET_EMBEDDED_SEND_P50_MS,
+        f"p99 ≤ {TARGET_EMBEDDED_P99_MS:g} ms": send.p(0.99) <= TARGET_EMBEDDED_P99_MS,
+        f"read_messages p50 ≤ {TARGET_EMBEDDED_READ_P50_MS:g} ms": read.p(0.5)
+        <= TARGET_EMBEDDED_READ_P50_MS,
+        f"both ≤ {TARGET_EMBEDDED_ABOVE_FLOOR_MS:g} ms above ping": max(send_above, read_above)
+        <= TARGET_EMBEDDED_ABOVE_FLOOR_MS,
+    }
+    print(
+        "  embedded over stdio: "
+        + "; ".join(f"{name}: {verdict(met)}" for name, met in checks.items())
+    )
+    print(
+        f"  embedded, above the ping floor (p50): stdio send +{send_above:.2f} ms, read "
+        f"+{read_above:.2f} ms; HTTP send +{http_send.p(0.5) - http_ping.p(0.5):.2f} ms, read "
+        f"+{http_read.p(0.5) - http_ping.p(0.5):.2f} ms"
+    )
+    return all(checks.values())
 
 
 def main() -> None:
@@ -414,13 +467,18 @@ def main() -> None:
     warnings.filterwarnings("ignore", category=MCPDeprecationWarning)
     if not 1 <= args.rounds <= args.calls:
         parser.error("--rounds must be between 1 and --calls")
-    with running_server(admin=True) as server, stderr_file() as errlog:
+    with (
+        running_server(admin=True) as server,
+        stderr_file() as errlog,
+        tempfile.TemporaryDirectory() as root,
+    ):
         print(
             f"engine {server.engine}; {args.calls} calls of each kind in {args.rounds} "
             f"interleaved rounds after {WARMUP} each to warm up; machine load "
             f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
         )
-        met = asyncio.run(run(server, args, errlog))
+        met = asyncio.run(run(server, args, errlog, Path(root)))
+        print(f"machine load at the end {os.getloadavg()[0]:.2f}")
     if not met:
         print("some targets were MISSED")
 

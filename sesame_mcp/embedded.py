@@ -4,7 +4,8 @@ loopback port, over a local data dir.
 The first run bootstraps the data dir as `sesame-server serve --admin-email` does (a
 workspace, its admin, the admin's password in `DIR/admin.json`, mode 0600) and provisions a
 local agent with an API key (`DIR/agent.json`, mode 0600); later runs reuse both. The MCP
-server then acts as that agent.
+server then acts as that agent: its REST calls go to the app in process (`app`, through
+`InProcessTransport`), its event stream over the port, which also serves everyone else.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from starlette.types import ASGIApp
 
 from server_core import bootstrap
 from server_core.app import create_app
@@ -49,6 +52,7 @@ class LocalPlatform:
     admin_password_file: Path | None
     agent: LocalAgent
     platform: Platform
+    app: ASGIApp
 
     @property
     def ws_url(self) -> str:
@@ -82,6 +86,7 @@ async def running_platform(
                     admin_password_file=Path(password_file) if password_file else None,
                     agent=agent,
                     platform=platform,
+                    app=app,
                 )
     finally:
         sock.close()

@@ -16,6 +16,7 @@ import anyio
 
 from server_core.kernel.logs import configure_logging
 from sesame_mcp.client import SesameClient, SesameError
+from sesame_mcp.client.in_process import InProcessTransport
 from sesame_mcp.config import McpSettings
 from sesame_mcp.registry import select
 from sesame_mcp.server import build_server
@@ -63,7 +64,11 @@ async def connected(settings: McpSettings) -> AsyncIterator[Connected]:
                     f" (data dir {settings.data_dir}): {error.strerror or error}"
                 ) from error
             api_url, ws_url = local.url, local.ws_url
-            credentials: dict[str, Any] = {"api_key": local.agent.api_key}
+            # REST calls go straight to the app; events still come over the gateway's socket.
+            client_options: dict[str, Any] = {
+                "api_key": local.agent.api_key,
+                "transport": InProcessTransport(local.app),
+            }
         else:
             if not settings.api_url:
                 raise StartupError(
@@ -71,12 +76,12 @@ async def connected(settings: McpSettings) -> AsyncIterator[Connected]:
                     "`sesame-mcp --embedded` for a local platform"
                 )
             try:
-                credentials = settings.credentials()
+                client_options = settings.credentials()
             except ValueError as error:
                 raise StartupError(str(error)) from error
             api_url, ws_url = settings.api_url, settings.ws_url
         try:
-            client = SesameClient(api_url, ws_url=ws_url, **credentials)
+            client = SesameClient(api_url, ws_url=ws_url, **client_options)
         except ValueError as error:  # e.g. a private key that does not parse
             raise StartupError(f"bad credential: {error}") from error
         await stack.enter_async_context(client)

@@ -158,11 +158,17 @@ def http_app(server: MCPServer[Any], settings: McpSettings, port: int) -> ASGIAp
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket (port 0: a free one), so the port is known before the app is built."""
+    """A listening socket (port 0: a free one), so the port is known before the app is built.
+
+    Accepted connections must have Nagle's algorithm off (TCP_NODELAY): uvicorn writes a
+    response's headers and body separately, and with Nagle on the body waits for the client's
+    delayed ACK, ~40 ms a request. asyncio sets it only on sockets whose `proto` is IPPROTO_TCP
+    (accepted ones inherit the listener's); Linux also copies the listener's own option."""
     family = socket.AF_INET6 if _is_ipv6(host) else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
         sock.listen(128)
         sock.set_inheritable(True)
@@ -198,8 +204,9 @@ class Uvicorn(uvicorn.Server):
 
 
 @contextlib.asynccontextmanager
-async def serving(app: ASGIApp, sock: socket.socket, **options: Any) -> AsyncIterator[None]:
-    """`app` served on `sock` by uvicorn in this event loop until the block ends."""
+async def serving(app: ASGIApp, sock: socket.socket, **options: Any) -> AsyncIterator[Uvicorn]:
+    """`app` served on `sock` by uvicorn in this event loop until the block ends; yields the
+    uvicorn server (its `server_state` holds the open connections)."""
     config = uvicorn.Config(
         app,
         lifespan="on",
@@ -217,7 +224,7 @@ async def serving(app: ASGIApp, sock: socket.socket, **options: Any) -> AsyncIte
             if task.done():
                 await task  # raises what stopped it, if anything
             raise RuntimeError("the HTTP server did not start")
-        yield
+        yield server
     finally:
         ready.cancel()
         server.should_exit = True
