@@ -6,7 +6,7 @@
 
 From the declaration the tool gets:
 
-- its arguments: the path parameters, then the request body's (or query's) fields, with the
+- its arguments: the path parameters, then the request body's and query's fields, with the
   wire model's types, limits and descriptions (`descriptions` words them for the agent); a
   `Ref` layers a reference on top of an id field (`item` takes a name or an id, resolved to
   `item_id` before the call);
@@ -126,8 +126,8 @@ def _arguments(
     refs: Mapping[str, Ref],
     omit: set[str],
 ) -> type[ToolInput]:
-    """The path parameters, then the body's (or query's) fields, a reference standing in for
-    each field `refs` names."""
+    """The path parameters, then the body's and the query's fields, a reference standing in
+    for each field `refs` names."""
     wording = dict(descriptions)
     fields: dict[str, Any] = {}
     for param in operation.params:
@@ -137,18 +137,17 @@ def _arguments(
             described = wording.pop(param.name, None) or param.description
             limit = param.max_length or 200
             fields[param.name] = (str, Field(min_length=1, max_length=limit, description=described))
-    model = operation.body if operation.body is not None else operation.query
-    for field_name, info in (model.model_fields if model is not None else {}).items():
-        if field_name in refs:
-            required = info.is_required()
-            kind: Any = str if required else str | None
-            fields[refs[field_name].argument] = (kind, _reference(refs[field_name], required))
-        elif field_name not in omit:
-            assert model is not None
-            fields[field_name] = described_field(name, model, field_name, wording)
-    unknown = (
-        set(refs) - {p.name for p in operation.params} - set(model.model_fields if model else {})
-    )
+    models = [model for model in (operation.body, operation.query) if model is not None]
+    for model in models:
+        for field_name, info in model.model_fields.items():
+            if field_name in refs:
+                required = info.is_required()
+                kind: Any = str if required else str | None
+                fields[refs[field_name].argument] = (kind, _reference(refs[field_name], required))
+            elif field_name not in omit:
+                fields[field_name] = described_field(name, model, field_name, wording)
+    known = {p.name for p in operation.params} | {f for m in models for f in m.model_fields}
+    unknown = set(refs) - known
     if unknown or wording:
         raise TypeError(f"{name}: no such fields: {sorted(unknown | set(wording))}")
     derived: type[ToolInput] = create_model(_model_name(name), __base__=ToolInput, **fields)

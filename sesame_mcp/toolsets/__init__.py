@@ -6,7 +6,8 @@
 - `messaging/`: toolsets `channels`, `messaging`, `channel_admin`, `message_admin`, and the
   helpers every toolset uses to name channels and principals and to quote others' text;
 - `vault/`: toolsets `vault` and `vault_admin`;
-- `projects/`: toolset `projects` (projects, members, project context).
+- `projects/`: toolset `projects` (projects, members, project context);
+- `tasks/`: toolset `tasks` (yours, your next, details, create, update, activity, context).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `event_text.py` puts them in
@@ -16,7 +17,16 @@ words) and `switch.py` (toolset `toolsets`: switching the others on and off).
 from __future__ import annotations
 
 from sesame_mcp.registry import Toolset
-from sesame_mcp.toolsets import agents, auth, events, messaging, projects, switch, vault
+from sesame_mcp.toolsets import (
+    agents,
+    auth,
+    events,
+    messaging,
+    projects,
+    switch,
+    tasks,
+    vault,
+)
 
 # In the order `tools/list` shows them: the default toolsets first.
 ALL_TOOLSETS: list[Toolset] = [
@@ -31,4 +41,5 @@ ALL_TOOLSETS: list[Toolset] = [
     vault.VAULT,
     vault.VAULT_ADMIN,
     projects.PROJECTS,
+    tasks.TASKS,
 ]

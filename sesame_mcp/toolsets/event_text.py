@@ -120,6 +120,14 @@ def _project(event: FeedEvent) -> str:
     return f"project {slug or '?'} was {action} (get_project shows it)"
 
 
+def _task(event: FeedEvent) -> str:
+    task = event.data.get("task")
+    key = task.get("key") if isinstance(task, dict) else None
+    title = quote(str(task.get("title", ""))) if isinstance(task, dict) else ""
+    action = str(event.data.get("action", "updated")).replace("_", " ")
+    return f"task {key or '?'} {title} was {action}"
+
+
 def _other(event: FeedEvent) -> str:
     return f"{event.type} in {_where(event)}"
 
@@ -138,4 +146,5 @@ _DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
     "vault.lease_approved": _lease_approved,
     "vault.item_shared": _item_shared,
     "project": _project,
+    "task": _task,
 }

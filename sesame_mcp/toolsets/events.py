@@ -42,6 +42,7 @@ EventType = Literal[
     "vault.lease_approved",
     "vault.item_shared",
     "project",
+    "task",
 ]
 # Read receipts, typing and presence are chatter: an agent asks for them by name.
 DEFAULT_TYPES: list[EventType] = [
@@ -55,6 +56,7 @@ DEFAULT_TYPES: list[EventType] = [
     "vault.lease_approved",
     "vault.item_shared",
     "project",
+    "task",
 ]
 PROGRESS_EVERY = 5.0  # seconds between progress notifications while waiting
 CURSOR_KEY = "sesame.events.cursor"  # a connection's last cursor, in its state

@@ -43,7 +43,8 @@ async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOu
     """Switch toolsets on or off; no arguments lists those on. Optional: profile (your
     status), channel_admin (channel settings, members), message_admin (edit, delete), vault
     (secrets: leases, reveal, items), vault_admin (vaults, members, shares, lease approvals,
-    alerts), projects (projects, members, project context)."""
+    alerts), projects (projects, members, project context), tasks (your tasks, next task,
+    create, update, activity, context)."""
     toolbox = sesame(ctx).toolbox
     if toolbox is None:
         raise ToolFailure("this server's toolsets are fixed.")

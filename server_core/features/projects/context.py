@@ -46,7 +46,7 @@ def do_set_context(
     request: ProjectContextFields,
 ) -> ProjectContext:
     """Replace the whole context: fields left out are emptied."""
-    return _change(conn, events, caller, project_id, _snapshot(request.model_dump()))
+    return _change(conn, events, caller, project_id, _snapshot(request.model_dump(by_alias=False)))
 
 
 def do_update_context(
@@ -60,8 +60,8 @@ def do_update_context(
     """Change only the fields sent (`null` empties one)."""
     project = access_project(conn, caller, project_id, lock=True)
     current = context_of(conn, project["id"])
-    base = current.model_dump() if current is not None else {}
-    sent = request.model_dump(include=request.model_fields_set)
+    base = current.model_dump(by_alias=False) if current is not None else {}
+    sent = request.model_dump(by_alias=False, include=request.model_fields_set)
     return _change(conn, events, caller, project_id, _snapshot({**base, **sent}))
 
 
@@ -109,7 +109,7 @@ def _change(
     check_can_edit_context(conn, caller, project)
     check_active(project)
     current = context_of(conn, project["id"])
-    before = _snapshot(current.model_dump()) if current is not None else _snapshot({})
+    before = _snapshot(current.model_dump(by_alias=False)) if current is not None else _snapshot({})
     changed = [name for name in CONTEXT_FIELDS if context[name] != before[name]]
     if current is not None and not changed:
         return current

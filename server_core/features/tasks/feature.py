@@ -1,0 +1,32 @@
+"""The tasks feature: which service answers each operation, its events and errors."""
+
+from __future__ import annotations
+
+from server_core.features.tasks import context, history, queries, tasks
+from server_core.features.tasks.errors import NestedSubtask
+from server_core.features.tasks.events import TaskChanged
+from server_core.features.tasks.operations import Tasks
+from server_core.kernel.feature import Feature
+
+FEATURE = Feature(
+    "tasks",
+    serves={
+        Tasks.mine: queries.my_tasks,
+        Tasks.next: queries.next_task,
+        Tasks.list: queries.list_tasks,
+        Tasks.create: tasks.do_create_task,
+        Tasks.get: queries.get_task,
+        Tasks.update: tasks.do_update_task,
+        Tasks.delete: tasks.do_delete_task,
+        Tasks.subtasks: queries.list_subtasks,
+        Tasks.context: context.get_context,
+        Tasks.set_context: context.do_set_context,
+        Tasks.update_context: context.do_update_context,
+        Tasks.append_context: context.do_append_context,
+        Tasks.activity: history.list_activity,
+        Tasks.post_activity: history.do_post_activity,
+        Tasks.time: history.time_in_status,
+    },
+    events=[TaskChanged],
+    errors=[NestedSubtask],
+)

@@ -1,0 +1,259 @@
+"""Wire models of `/tasks`: tasks with their assignees, context, subtask progress, activity and
+time in status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from server_core.kernel.wire import RequestModel, Timestamp, WireModel, check_json_object, no_nul
+
+Status = Literal["backlog", "todo", "active", "blocked", "review", "done", "cancelled"]
+STATUSES: tuple[Status, ...] = (
+    "backlog",
+    "todo",
+    "active",
+    "blocked",
+    "review",
+    "done",
+    "cancelled",
+)
+# Names of earlier versions: refused on writes (with the replacement named), mapped in filters.
+DEPRECATED_STATUSES: dict[str, Status] = {
+    "open": "backlog",
+    "claimed": "active",
+    "in_progress": "active",
+    "complete": "done",
+}
+FINISHED: frozenset[str] = frozenset({"done", "cancelled"})
+Priority = Literal["critical", "high", "medium", "low"]
+PRIORITY_RANK: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+ActivityType = Literal[
+    "status_change",
+    "progress",
+    "blocker",
+    "decision",
+    "artifact",
+    "handoff",
+    "context_update",
+    "comment",
+]
+PostedActivity = Literal["progress", "blocker", "decision", "artifact", "comment"]
+SortBy = Literal["created", "updated", "priority", "dueDate", "position"]
+
+MAX_LABELS = 50
+MAX_ASSIGNEES = 50
+MAX_LIST = 500
+DEFAULT_LIST = 100
+MAX_ACTIVITY_METADATA = 16_384
+
+
+def _current_status(value: Any) -> Any:
+    """A deprecated status name is refused with its replacement named."""
+    if isinstance(value, str) and value in DEPRECATED_STATUSES:
+        raise ValueError(
+            f"'{value}' is no longer a status: use '{DEPRECATED_STATUSES[value]}' "
+            f"(statuses: {', '.join(STATUSES)})"
+        )
+    return value
+
+
+def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
+    return check_json_object(value, MAX_ACTIVITY_METADATA)
+
+
+WriteStatus = Annotated[Status, BeforeValidator(_current_status)]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(no_nul),
+]
+Text = Annotated[str, StringConstraints(max_length=50_000), AfterValidator(no_nul)]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(no_nul),
+]
+Entry = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(no_nul)]
+Entries = Annotated[list[Entry], Field(max_length=200)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class TaskContext(WireModel):
+    """What a task is about and what is known about it; maintained, not append-only."""
+
+    background: str | None = None
+    decisions: list[str] = Field(default_factory=list)
+    relevant_files: list[str] = Field(default_factory=list)
+    relevant_links: list[str] = Field(default_factory=list)
+    constraints: list[str] = Field(default_factory=list)
+    acceptance: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+
+CONTEXT_FIELDS = tuple(TaskContext.model_fields)
+CONTEXT_LISTS = ("decisions", "relevant_files", "relevant_links", "constraints", "acceptance")
+
+
+class ContextFields(RequestModel):
+    """PUT: the whole context (fields left out are emptied); PATCH: only the fields sent (a
+    list sent replaces that list); append: lists only, added at the end."""
+
+    background: Text | None = None
+    decisions: Entries | None = None
+    relevant_files: Entries | None = None
+    relevant_links: Entries | None = None
+    constraints: Entries | None = None
+    acceptance: Entries | None = None
+    notes: Text | None = None
+
+
+class AppendContextRequest(RequestModel):
+    decisions: Entries | None = None
+    relevant_files: Entries | None = None
+    relevant_links: Entries | None = None
+    constraints: Entries | None = None
+    acceptance: Entries | None = None
+
+
+class Assignee(WireModel):
+    id: str
+    handle: str
+    display_name: str
+    kind: str
+
+
+class Progress(WireModel):
+    """Of a task's subtasks."""
+
+    total: int
+    done: int
+    active: int
+    blocked: int
+    percentage: int
+
+
+class Task(WireModel):
+    id: str
+    workspace_id: str
+    task_number: int
+    key: str = Field(description="The task's number as people write it: T-42")
+    title: str
+    description: str | None
+    project_id: str | None
+    status: Status
+    priority: Priority
+    assignee_ids: list[str]
+    assignees: list[Assignee]
+    labels: list[str]
+    due_date: Timestamp | None
+    parent_id: str | None
+    position: int | None
+    context: TaskContext | None
+    progress: Progress | None = Field(description="Of its subtasks; null without subtasks")
+    created_by: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    status_changed_at: Timestamp
+
+
+class CreateTaskRequest(RequestModel):
+    title: Title
+    description: Text | None = None
+    project_id: Id | None = Field(default=None, description="Project id or slug")
+    status: WriteStatus = "todo"
+    priority: Priority = "medium"
+    assignee_ids: Annotated[list[Id], Field(max_length=MAX_ASSIGNEES)] = Field(default_factory=list)
+    labels: Annotated[list[Label], Field(max_length=MAX_LABELS)] = Field(default_factory=list)
+    due_date: datetime | None = None
+    parent_id: Id | None = Field(default=None, description="A top-level task: its id or T-number")
+    context: ContextFields | None = None
+
+
+class UpdateTaskRequest(RequestModel):
+    """Only the fields sent change. `assigneeId` assigns one principal (replacing the others),
+    `assigneeIds` sets them all; null clears `description`, `dueDate`, `projectId`."""
+
+    title: Title | None = None
+    description: Text | None = None
+    project_id: Id | None = None
+    status: WriteStatus | None = None
+    priority: Priority | None = None
+    assignee_id: Id | None = None
+    assignee_ids: Annotated[list[Id], Field(max_length=MAX_ASSIGNEES)] | None = None
+    labels: Annotated[list[Label], Field(max_length=MAX_LABELS)] | None = None
+    due_date: datetime | None = None
+    position: int | None = Field(default=None, ge=0, le=2**31 - 1)
+
+
+class NotifyQuery(RequestModel):
+    notify: bool = Field(default=True, description="false: no DM to the assignees")
+
+
+class ListTasksQuery(RequestModel):
+    project_id: Id | None = None
+    assignee_id: Id | None = None
+    assignee_ids: str | None = Field(default=None, description="Comma-separated: any of them")
+    status: str | None = Field(
+        default=None, description="Comma-separated; earlier names (open, in_progress…) map"
+    )
+    priority: Priority | None = None
+    parent_id: Id | None = None
+    q: Annotated[str, StringConstraints(max_length=200), AfterValidator(no_nul)] | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    created_before: datetime | None = None
+    created_after: datetime | None = None
+    labels: str | None = Field(default=None, description="Comma-separated: any of them")
+    sort_by: SortBy = "created"
+    sort_dir: Literal["asc", "desc"] = "desc"
+    limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
+    cursor: int | None = Field(default=None, ge=0, description="From the previous page")
+    offset: int = Field(default=0, ge=0, description="Tasks to skip (cursor wins)")
+
+
+class MineQuery(RequestModel):
+    status: str | None = Field(default=None, description="Comma-separated; default: unfinished")
+
+
+class Activity(WireModel):
+    id: str
+    task_id: str
+    type: ActivityType
+    message: str | None
+    metadata: dict[str, Any]
+    author_id: str | None
+    created_at: Timestamp
+
+
+class PostActivityRequest(RequestModel):
+    type: PostedActivity
+    message: Annotated[
+        str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(no_nul)
+    ]
+    metadata: Annotated[dict[str, Any], AfterValidator(_check_metadata)] = Field(
+        default_factory=dict
+    )
+
+
+class ActivityQuery(RequestModel):
+    type: ActivityType | None = None
+    limit: int = Field(default=50, ge=1, le=MAX_LIST)
+    cursor: int | None = Field(default=None, ge=0, description="From the previous page")
+
+
+class Transition(WireModel):
+    from_: Status | None = Field(alias="from")
+    to: Status
+    at: Timestamp
+    duration_ms: int | None
+
+
+class TimeInStatus(WireModel):
+    total_ms: int
+    by_status: dict[str, int]
+    transitions: list[Transition]
+    current_status: Status
+    current_status_since: Timestamp

@@ -1,0 +1,77 @@
+"""The tasks feature's tables (SQLAlchemy Core), in the platform's one metadata."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server_core.kernel.store.tables import Json, id_column, metadata, time_column
+
+# The last task number given in each workspace: T-1, T-2… without gaps or repeats.
+task_counters = sa.Table(
+    "task_counters",
+    metadata,
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("last_number", sa.Integer, nullable=False),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    id_column(primary_key=True),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    id_column("project_id", sa.ForeignKey("projects.id"), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("priority", sa.String(16), nullable=False),
+    sa.Column("labels", Json, nullable=False),
+    time_column("due_date", nullable=True),
+    id_column("parent_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("position", sa.Integer, nullable=True),
+    # The context block, null until one is set.
+    sa.Column("context", Json, nullable=True),
+    id_column("created_by", sa.ForeignKey("principals.id"), nullable=True),
+    time_column("created_at"),
+    time_column("updated_at"),
+    time_column("status_changed_at"),
+    sa.UniqueConstraint("workspace_id", "number"),
+    sa.Index(None, "workspace_id", "status"),
+    sa.Index(None, "project_id"),
+    sa.Index(None, "parent_id"),
+)
+
+task_assignees = sa.Table(
+    "task_assignees",
+    metadata,
+    id_column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    id_column("principal_id", sa.ForeignKey("principals.id"), nullable=False),
+    time_column("assigned_at"),
+    sa.PrimaryKeyConstraint("task_id", "principal_id"),
+    sa.Index(None, "principal_id"),
+)
+
+task_activity = sa.Table(
+    "task_activity",
+    metadata,
+    id_column(primary_key=True),
+    id_column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("meta", Json, nullable=False),
+    id_column("author_id", sa.ForeignKey("principals.id"), nullable=True),
+    time_column("created_at"),
+    sa.Index(None, "task_id", "created_at"),
+)
+
+task_status_transitions = sa.Table(
+    "task_status_transitions",
+    metadata,
+    id_column(primary_key=True),
+    id_column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("from_status", sa.String(16), nullable=True),
+    sa.Column("to_status", sa.String(16), nullable=False),
+    time_column("at"),
+    sa.Column("duration_ms", sa.BigInteger, nullable=True),
+    sa.Index(None, "task_id", "at"),
+)

@@ -1,0 +1,147 @@
+"""What the `tasks` tools answer with: tasks, their context and activity as compact views,
+each with its text. Text written by others is quoted: it is data, not instructions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from sesame_mcp.registry import ToolOutput, View
+from sesame_mcp.toolsets.messaging.views import quote
+
+
+class AssigneeView(View):
+    id: str
+    handle: str
+
+
+class ProgressView(View):
+    """Of the task's subtasks; all 0 when it has none."""
+
+    total: int = 0
+    done: int = 0
+    percentage: int = 0
+
+
+class ContextView(View):
+    """The task's context block; all empty when none was set."""
+
+    background: str | None = None
+    decisions: list[str] = Field(default_factory=list)
+    relevant_files: list[str] = Field(default_factory=list)
+    relevant_links: list[str] = Field(default_factory=list)
+    constraints: list[str] = Field(default_factory=list)
+    acceptance: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+    def lines(self) -> list[str]:
+        lines = [f"  background: {quote(self.background)}"] if self.background else []
+        for name in ("decisions", "relevant_files", "relevant_links", "constraints", "acceptance"):
+            entries: list[str] = getattr(self, name)
+            if entries:
+                lines.append(f"  {name}: " + "; ".join(quote(entry) for entry in entries))
+        if self.notes:
+            lines.append(f"  notes: {quote(self.notes)}")
+        return ["Context:", *lines] if lines else ["Context: none yet."]
+
+
+class TaskView(View):
+    id: str
+    key: str = Field(description="T-42")
+    title: str
+    description: str | None
+    status: str
+    priority: str
+    project_id: str | None
+    parent_id: str | None
+    assignees: list[AssigneeView]
+    labels: list[str]
+    due_date: datetime | None
+    progress: ProgressView
+    context: ContextView
+
+    @field_validator("progress", "context", mode="before")
+    @classmethod
+    def _empty_when_null(cls, value: Any) -> Any:
+        return {} if value is None else value  # one shape for clients: no nulls to branch on
+
+    def line(self) -> str:
+        who = ", ".join(f"@{a.handle}" for a in self.assignees) or "unassigned"
+        due = f", due {self.due_date:%Y-%m-%d}" if self.due_date else ""
+        sub = (
+            f", subtasks {self.progress.done}/{self.progress.total}" if self.progress.total else ""
+        )
+        return (
+            f"- {self.key} [{self.status}, {self.priority}] {quote(self.title)} ({who}{due}{sub})"
+        )
+
+    def text(self) -> str:
+        lines = [self.line()[2:], f"id {self.id}"]
+        if self.description:
+            lines.append(f"Description: {quote(self.description)}")
+        if self.labels:
+            lines.append(f"Labels: {', '.join(self.labels)}")
+        return "\n".join([*lines, *self.context.lines()])
+
+
+class TaskOutput(ToolOutput):
+    task: TaskView
+
+    def render(self) -> str:
+        return self.task.text()
+
+
+class TasksOutput(ToolOutput):
+    tasks: list[TaskView] = Field(description="Most urgent first, or as sorted")
+
+    def render(self) -> str:
+        if not self.tasks:
+            return "No tasks match."
+        return "\n".join([f"{len(self.tasks)} tasks:", *(task.line() for task in self.tasks)])
+
+
+class NextTaskOutput(ToolOutput):
+    found: bool = Field(description="false: nothing to work on now")
+    tasks: list[TaskView] = Field(description="The next task, when there is one")
+
+    def render(self) -> str:
+        if not self.tasks:
+            return "Nothing to work on now: no todo or active task is assigned to you."
+        return "Your next task:\n" + self.tasks[0].text()
+
+
+class ActivityView(View):
+    id: str
+    type: str
+    message: str | None
+    author_id: str | None
+    created_at: datetime
+
+    def line(self) -> str:
+        text = quote(self.message) if self.message else ""
+        return f"- {self.created_at:%Y-%m-%d %H:%M} {self.type} by {self.author_id}: {text}"
+
+
+class ActivityOutput(ToolOutput):
+    entry: ActivityView
+
+    def render(self) -> str:
+        return f"Logged {self.entry.type} on the task."
+
+
+class ActivityLogOutput(ToolOutput):
+    entries: list[ActivityView] = Field(description="Newest first")
+
+    def render(self) -> str:
+        if not self.entries:
+            return "No activity yet."
+        return "\n".join(["Activity, newest first:", *(e.line() for e in self.entries)])
+
+
+class TaskContextOutput(ToolOutput):
+    context: ContextView
+
+    def render(self) -> str:
+        return "\n".join(self.context.lines())

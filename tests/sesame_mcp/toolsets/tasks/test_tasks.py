@@ -1,0 +1,76 @@
+"""The tasks toolset through a real MCP client session, in both protocol eras: the daily loop
+of an agent — its next task, the task with its context, status changes, progress logged,
+context kept current."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+
+from tests.sesame_mcp.conftest import Agent, Workspace
+from tests.sesame_mcp.toolsets.conftest import ok, text
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_an_agent_works_through_its_next_task(
+    mcp_all: Client, workspace: Workspace, agent: Agent
+) -> None:
+    nothing = ok(await mcp_all.call_tool("next_task", {}))
+    assert (nothing["found"], nothing["tasks"]) == (False, [])
+    admin = workspace.admin
+    await admin.tasks.create("Low one", priority="low", assignee_ids=[agent.account.id])
+    await admin.tasks.create(
+        "Ship login",
+        priority="high",
+        assignee_ids=[agent.account.id],
+        context={"background": "Users need to log in", "acceptance": ["Tests pass"]},
+    )
+    found = await mcp_all.call_tool("next_task", {})
+    assert ok(found)["tasks"][0]["key"] == "T-2"
+    assert 'T-2 [todo, high] "Ship login" (@scout)' in text(found)
+    assert 'background: "Users need to log in"' in text(found)
+    mine = ok(await mcp_all.call_tool("my_tasks", {}))
+    assert [t["key"] for t in mine["tasks"]] == ["T-2", "T-1"]
+    active = ok(await mcp_all.call_tool("update_task", {"task": "T-2", "status": "active"}))
+    assert active["task"]["status"] == "active"
+    # Only what was given changed.
+    assert (active["task"]["priority"], active["task"]["context"]["acceptance"]) == (
+        "high",
+        ["Tests pass"],
+    )
+    ok(
+        await mcp_all.call_tool(
+            "log_task_activity", {"task": "T-2", "type": "progress", "message": "Form done"}
+        )
+    )
+    ok(await mcp_all.call_tool("append_task_context", {"task": "T-2", "decisions": ["Use PKCE"]}))
+    context = ok(
+        await mcp_all.call_tool("update_task_context", {"task": "T-2", "notes": "Halfway"})
+    )
+    assert (context["context"]["decisions"], context["context"]["notes"]) == (
+        ["Use PKCE"],
+        "Halfway",
+    )
+    log = ok(await mcp_all.call_tool("task_activity", {"task": "T-2"}))
+    assert [e["type"] for e in log["entries"]] == [
+        "context_update",
+        "context_update",
+        "progress",
+        "status_change",
+    ]
+    shown = ok(await mcp_all.call_tool("get_task", {"task": "t-2"}))
+    assert shown["task"]["context"]["background"] == "Users need to log in"
+
+
+async def test_tasks_are_created_listed_and_refusals_say_what_next(mcp_all: Client) -> None:
+    made = ok(await mcp_all.call_tool("create_task", {"title": "Write docs", "labels": ["docs"]}))
+    assert (made["task"]["key"], made["task"]["progress"]["total"]) == ("T-1", 0)
+    listed = ok(await mcp_all.call_tool("list_tasks", {"labels": "docs"}))
+    assert [t["title"] for t in listed["tasks"]] == ["Write docs"]
+    unknown = await mcp_all.call_tool("get_task", {"task": "T-99"})
+    assert unknown.is_error
+    assert "my_tasks and list_tasks" in text(unknown)
+    old = await mcp_all.call_tool("update_task", {"task": "T-1", "status": "in_progress"})
+    assert old.is_error
+    assert "use 'active'" in text(old)
