@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server_core.features.tasks import context, history, queries, tasks
-from server_core.features.tasks.errors import NestedSubtask
+from server_core.features.tasks import context, dependencies, history, queries, tasks
+from server_core.features.tasks.errors import DependencyCycle, NestedSubtask
 from server_core.features.tasks.events import TaskChanged
 from server_core.features.tasks.operations import Tasks
 from server_core.kernel.feature import Feature
@@ -25,8 +25,11 @@ FEATURE = Feature(
         Tasks.append_context: context.do_append_context,
         Tasks.activity: history.list_activity,
         Tasks.post_activity: history.do_post_activity,
+        Tasks.dependencies: dependencies.list_dependencies,
+        Tasks.add_dependency: dependencies.do_add_dependency,
+        Tasks.remove_dependency: dependencies.do_remove_dependency,
         Tasks.time: history.time_in_status,
     },
     events=[TaskChanged],
-    errors=[NestedSubtask],
+    errors=[NestedSubtask, DependencyCycle],
 )

@@ -5,13 +5,15 @@ number (`T-42`). The fixed paths (`/tasks/mine`, `/tasks/next`) are declared bef
 from __future__ import annotations
 
 from server_core.features.projects.errors import ProjectArchived
-from server_core.features.tasks.errors import NestedSubtask
+from server_core.features.tasks.errors import DependencyCycle, NestedSubtask
 from server_core.features.tasks.schemas import (
     Activity,
     ActivityQuery,
+    AddDependencyRequest,
     AppendContextRequest,
     ContextFields,
     CreateTaskRequest,
+    Dependency,
     ListTasksQuery,
     MineQuery,
     NotifyQuery,
@@ -26,6 +28,13 @@ from server_core.kernel.operations import Operation, Operations, PathParam
 from server_core.kernel.wire import Page
 
 TASK = PathParam("id", "task_id", "Task id or number (T-42)", max_length=64)
+DEPENDENCY = PathParam(
+    "depId",
+    "dependency_id",
+    "The dependency's id, or the blocking task's id or number",
+    max_length=64,
+)
+Dependencies = list[Dependency]
 TaskList = list[Task]  # named once: inside the class, `list` is an operation
 
 
@@ -154,6 +163,34 @@ class Tasks(Operations):
         status=201,
         errors=[NotFound],
         summary="Log progress, a blocker, a decision, an artifact or a comment",
+    )
+    dependencies = Operation(
+        "GET",
+        "/tasks/{id}/dependencies",
+        params=[TASK],
+        response=Dependencies,
+        errors=[NotFound],
+        summary="The tasks this task waits on",
+    )
+    add_dependency = Operation(
+        "POST",
+        "/tasks/{id}/dependencies",
+        params=[TASK],
+        body=AddDependencyRequest,
+        response=Dependency,
+        status=201,
+        also={200: "The dependency exists already: that one"},
+        errors=[BadRequest, NotFound, DependencyCycle],
+        idempotent=True,
+        summary="Make the task wait on another until that one is done",
+    )
+    remove_dependency = Operation(
+        "DELETE",
+        "/tasks/{id}/dependencies/{depId}",
+        params=[TASK, DEPENDENCY],
+        response=Dependency,
+        errors=[NotFound],
+        summary="Stop the task waiting on another",
     )
     time = Operation(
         "GET",

@@ -257,3 +257,26 @@ class TimeInStatus(WireModel):
     transitions: list[Transition]
     current_status: Status
     current_status_since: Timestamp
+
+
+class TaskSummary(WireModel):
+    id: str
+    task_number: int
+    key: str
+    title: str
+    status: Status
+
+
+class Dependency(WireModel):
+    """`taskId` is blocked by `dependsOnId` until that task is done."""
+
+    id: str
+    task_id: str
+    depends_on_id: str
+    depends_on: TaskSummary
+    created_by: str | None
+    created_at: Timestamp
+
+
+class AddDependencyRequest(RequestModel):
+    depends_on_id: Id = Field(description="The blocking task: its id or T-number")

@@ -75,3 +75,17 @@ task_status_transitions = sa.Table(
     sa.Column("duration_ms", sa.BigInteger, nullable=True),
     sa.Index(None, "task_id", "at"),
 )
+
+# "task is blocked by depends_on": when depends_on is done and nothing else blocks the task, a
+# blocked task moves to todo by itself.
+task_dependencies = sa.Table(
+    "task_dependencies",
+    metadata,
+    id_column(primary_key=True),
+    id_column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    id_column("depends_on_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    id_column("created_by", sa.ForeignKey("principals.id"), nullable=True),
+    time_column("created_at"),
+    sa.UniqueConstraint("task_id", "depends_on_id"),
+    sa.Index(None, "depends_on_id"),
+)

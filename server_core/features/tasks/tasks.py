@@ -23,6 +23,7 @@ from server_core.features.tasks.access import (
     reload,
     task_view,
 )
+from server_core.features.tasks.dependencies import unblock_dependents
 from server_core.features.tasks.errors import NestedSubtask
 from server_core.features.tasks.events import TaskAction, task_event
 from server_core.features.tasks.history import change_status, record_transition
@@ -160,6 +161,8 @@ def do_update_task(
     if request.status is not None and request.status != task["status"]:
         change_status(conn, task, request.status, caller.principal_id, now)
         action = "completed" if request.status == "done" else "status_changed"
+        if request.status == "done":
+            unblock_dependents(conn, events, task, caller.principal_id, now)
     if not changes and action == "updated":
         return task_view(conn, task)
     updated = reload(conn, task["id"])

@@ -1,5 +1,5 @@
-"""Tasks: their numbering per workspace, tasks with their assignees, activity and status
-transitions.
+"""Tasks: their numbering per workspace, tasks with their assignees, activity, status
+transitions and dependencies.
 
 Revision ID: 0006
 Revises: 0005
@@ -152,9 +152,45 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_task_status_transitions_task_id_at"), ["task_id", "at"], unique=False
         )
+    op.create_table(
+        "task_dependencies",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("task_id", sa.String(length=36), nullable=False),
+        sa.Column("depends_on_id", sa.String(length=36), nullable=False),
+        sa.Column("created_by", sa.String(length=36), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["principals.id"],
+            name=op.f("fk_task_dependencies_created_by_principals"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["depends_on_id"],
+            ["tasks.id"],
+            name=op.f("fk_task_dependencies_depends_on_id_tasks"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["tasks.id"],
+            name=op.f("fk_task_dependencies_task_id_tasks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_dependencies")),
+        sa.UniqueConstraint(
+            "task_id", "depends_on_id", name=op.f("uq_task_dependencies_task_id_depends_on_id")
+        ),
+    )
+    with op.batch_alter_table("task_dependencies", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_task_dependencies_depends_on_id"), ["depends_on_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("task_dependencies", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_task_dependencies_depends_on_id"))
+    op.drop_table("task_dependencies")
     with op.batch_alter_table("task_status_transitions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_task_status_transitions_task_id_at"))
 
