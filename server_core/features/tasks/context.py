@@ -4,11 +4,12 @@ fields, and publishes the task as `updated`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic.alias_generators import to_camel
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.tasks.access import access_task, reload
 from server_core.features.tasks.events import task_event
@@ -67,15 +68,29 @@ def _change(
     events: list[Event],
     caller: Caller,
     task_id: str,
-    new_context: Any,
+    new_context: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> TaskContext:
     task = access_task(conn, caller, task_id, lock=True)
+    context, changed = apply_context(conn, task, new_context, caller.principal_id)
+    if changed:
+        events.append(task_event(reload(conn, task["id"]), "updated"))
+    return TaskContext.model_validate(context)
+
+
+def apply_context(
+    conn: Connection,
+    task: RowMapping,
+    new_context: Callable[[dict[str, Any]], dict[str, Any]],
+    author_id: str,
+) -> tuple[dict[str, Any], list[str]]:
+    """Write the context `new_context` makes of the current one and log what changed; the
+    context and the fields it changed (none: nothing written)."""
     current = context_snapshot(task["context"] or {})
     context = context_snapshot(new_context(current))
     # Named as on the wire (relevantFiles), in the activity clients read.
     changed = [to_camel(name) for name in CONTEXT_FIELDS if context[name] != current[name]]
     if task["context"] is not None and not changed:
-        return TaskContext.model_validate(context)
+        return context, []
     now = utcnow()
     conn.execute(
         sa.update(tasks).where(tasks.c.id == task["id"]).values(context=context, updated_at=now)
@@ -86,9 +101,8 @@ def _change(
         task["id"],
         "context_update",
         f"Context updated: {fields}",
-        caller.principal_id,
+        author_id,
         now,
         {"fields": changed},
     )
-    events.append(task_event(reload(conn, task["id"]), "updated"))
-    return TaskContext.model_validate(context)
+    return context, changed or ["created"]

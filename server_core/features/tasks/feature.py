@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from server_core.features.tasks import context, dependencies, history, queries, tasks
+from server_core.features.tasks import (
+    context,
+    dependencies,
+    handoff,
+    history,
+    queries,
+    tasks,
+)
 from server_core.features.tasks.errors import DependencyCycle, NestedSubtask
 from server_core.features.tasks.events import TaskChanged
 from server_core.features.tasks.operations import Tasks
@@ -28,6 +35,8 @@ FEATURE = Feature(
         Tasks.dependencies: dependencies.list_dependencies,
         Tasks.add_dependency: dependencies.do_add_dependency,
         Tasks.remove_dependency: dependencies.do_remove_dependency,
+        Tasks.handoff: handoff.do_handoff,
+        Tasks.latest_handoff: handoff.latest_handoff,
         Tasks.time: history.time_in_status,
     },
     events=[TaskChanged],

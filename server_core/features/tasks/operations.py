@@ -14,6 +14,8 @@ from server_core.features.tasks.schemas import (
     ContextFields,
     CreateTaskRequest,
     Dependency,
+    Handoff,
+    HandoffRequest,
     ListTasksQuery,
     MineQuery,
     NotifyQuery,
@@ -191,6 +193,24 @@ class Tasks(Operations):
         response=Dependency,
         errors=[NotFound],
         summary="Stop the task waiting on another",
+    )
+    handoff = Operation(
+        "POST",
+        "/tasks/{id}/handoff",
+        params=[TASK],
+        body=HandoffRequest,
+        response=Handoff,
+        status=201,
+        errors=[NotFound, Conflict],
+        summary="Hand the task to someone (toId or toHandle): reassigned, logged, DM'd",
+    )
+    latest_handoff = Operation(
+        "GET",
+        "/tasks/{id}/handoff/latest",
+        params=[TASK],
+        response=Handoff | None,  # type: ignore[arg-type]
+        errors=[NotFound],
+        summary="The task's latest handoff (reason, instructions, state), or null",
     )
     time = Operation(
         "GET",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from server_core.kernel.wire import RequestModel, Timestamp, WireModel, check_json_object, no_nul
 
@@ -280,3 +280,44 @@ class Dependency(WireModel):
 
 class AddDependencyRequest(RequestModel):
     depends_on_id: Id = Field(description="The blocking task: its id or T-number")
+
+
+class HandoffRequest(RequestModel):
+    """Hand the task to someone else: `toId` or `toHandle` (one of them) and a `reason`."""
+
+    to_id: Id | None = None
+    to_handle: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
+    ) = None
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(no_nul)]
+    summary: Text | None = None
+    instructions: Text | None = None
+    state: Annotated[dict[str, Any], AfterValidator(_check_metadata)] = Field(
+        default_factory=dict, description="Session state to pass on: branch, progress…"
+    )
+    priority: Priority | None = Field(default=None, description="How urgent, shown in the DM")
+    context_update: ContextFields | None = Field(
+        default=None, description="Context fields to change as well (as PATCH …/context)"
+    )
+    notify: bool = Field(default=True, description="Send the recipient a DM")
+
+    @model_validator(mode="after")
+    def _one_recipient(self) -> HandoffRequest:
+        if (self.to_id is None) == (self.to_handle is None):
+            raise ValueError("give the recipient as toId or as toHandle (one of them)")
+        return self
+
+
+class Handoff(WireModel):
+    id: str = Field(description="The handoff's activity entry")
+    task_id: str
+    from_id: str | None
+    from_handle: str | None
+    to_id: str
+    to_handle: str
+    reason: str
+    summary: str | None
+    instructions: str | None
+    state: dict[str, Any]
+    priority: Priority | None
+    created_at: Timestamp

@@ -9,6 +9,7 @@ event whose action says the most telling change: `completed` (to done), `status_
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from server_core.features.tasks.dependencies import unblock_dependents
 from server_core.features.tasks.errors import NestedSubtask
 from server_core.features.tasks.events import TaskAction, task_event
 from server_core.features.tasks.history import change_status, record_transition
+from server_core.features.tasks.notifications import headline, notify
 from server_core.features.tasks.schemas import (
     CONTEXT_FIELDS,
     CONTEXT_LISTS,
@@ -37,10 +39,11 @@ from server_core.features.tasks.schemas import (
 )
 from server_core.features.tasks.tables import task_assignees, task_counters, tasks
 from server_core.kernel.auth import Caller
-from server_core.kernel.clock import utcnow
+from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.errors import Conflict
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
+from server_core.kernel.keyring import Keyring
 from server_core.kernel.principals import access_principal
 
 
@@ -126,10 +129,13 @@ def do_update_task(
     events: list[Event],
     *,
     caller: Caller,
+    keyring: Keyring,
     task_id: str,
     request: UpdateTaskRequest,
     query: NotifyQuery,
 ) -> Task:
+    """Change what is sent; the assignees hear of status, priority and assignment changes by
+    DM unless `?notify=false`."""
     task = access_task(conn, caller, task_id, lock=True)
     sent = request.model_fields_set
     now = utcnow()
@@ -145,14 +151,18 @@ def do_update_task(
         changes["project_id"] = (
             project_id_of(conn, caller, request.project_id) if request.project_id else None
         )
+    changes = {name: value for name, value in changes.items() if not _same(task[name], value)}
     action: TaskAction = "updated"
     wanted = _wanted_assignees(request)
+    current = _current_assignees(conn, task["id"])
+    newly: list[str] = []
     if wanted is not None:
         ids = _assignee_ids(conn, caller, wanted)
-        current = _current_assignees(conn, task["id"])
         if set(ids) != set(current):
             conn.execute(sa.delete(task_assignees).where(task_assignees.c.task_id == task["id"]))
             _set_assignees(conn, task["id"], ids, now)
+            newly = [pid for pid in ids if pid not in current]
+            current = ids
             action = "assigned"
     if changes or action == "assigned":
         conn.execute(
@@ -167,7 +177,27 @@ def do_update_task(
         return task_view(conn, task)
     updated = reload(conn, task["id"])
     events.append(task_event(updated, action))
+    if query.notify:
+        said = []
+        if action in ("completed", "status_changed"):
+            said.append(f"Status → **{request.status}** by @{caller.handle}")
+        if "priority" in changes:
+            said.append(f"Priority → **{changes['priority']}** by @{caller.handle}")
+        for principal_id in current:
+            lines = [
+                *said,
+                *(["You were assigned by @" + caller.handle] if principal_id in newly else []),
+            ]
+            if lines:
+                text = "\n".join(f"{headline(task)} — {line}" for line in lines)
+                notify(conn, events, keyring, caller, [principal_id], text)
     return updated
+
+
+def _same(stored: Any, value: Any) -> bool:
+    if isinstance(stored, datetime) and isinstance(value, datetime):
+        return as_utc(stored) == as_utc(value)
+    return bool(stored == value)
 
 
 def do_delete_task(conn: Connection, events: list[Event], *, caller: Caller, task_id: str) -> Task:
