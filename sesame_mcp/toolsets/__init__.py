@@ -7,7 +7,8 @@
   helpers every toolset uses to name channels and principals and to quote others' text;
 - `vault/`: toolsets `vault` and `vault_admin`;
 - `projects/`: toolset `projects` (projects, members, project context);
-- `tasks/`: toolset `tasks` (yours, your next, details, create, update, activity, context).
+- `tasks/`: toolsets `tasks` (yours, your next, details, create, update, activity, context,
+  handoff) and `tasks_admin` (dependencies, subtasks, time, deleting).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `event_text.py` puts them in
@@ -42,4 +43,5 @@ ALL_TOOLSETS: list[Toolset] = [
     vault.VAULT_ADMIN,
     projects.PROJECTS,
     tasks.TASKS,
+    tasks.TASKS_ADMIN,
 ]

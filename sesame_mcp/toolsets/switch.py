@@ -44,7 +44,8 @@ async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOu
     status), channel_admin (channel settings, members), message_admin (edit, delete), vault
     (secrets: leases, reveal, items), vault_admin (vaults, members, shares, lease approvals,
     alerts), projects (projects, members, project context), tasks (your tasks, next task,
-    create, update, activity, context)."""
+    create, update, activity, context, handoff), tasks_admin (dependencies, subtasks, time,
+    deleting)."""
     toolbox = sesame(ctx).toolbox
     if toolbox is None:
         raise ToolFailure("this server's toolsets are fixed.")

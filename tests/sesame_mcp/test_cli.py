@@ -61,7 +61,8 @@ def test_an_unknown_toolset_is_named_with_the_known_ones() -> None:
     assert code == 1
     assert (
         "unknown toolset nope; known: channel_admin, channels, events, identity, message_admin, "
-        "messaging, profile, projects, tasks, toolsets, vault, vault_admin, all" in output
+        "messaging, profile, projects, tasks, tasks_admin, toolsets, vault, vault_admin, all"
+        in output
     )
 
 

@@ -16,6 +16,7 @@ from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.tasks.views import (
     ActivityLogOutput,
     ActivityOutput,
+    HandoffOutput,
     NextTaskOutput,
     TaskContextOutput,
     TaskOutput,
@@ -203,4 +204,26 @@ derive(
     output=TaskContextOutput,
     refs={"task_id": TASK},
     descriptions={k: v for k, v in CONTEXT_WORDING.items() if k not in ("background", "notes")},
+)
+derive(
+    TOOLSET,
+    Tasks.handoff,
+    name="hand_off_task",
+    title="Hand off a task",
+    description="Hand a task to someone else with what they need: reason, summary, "
+    "instructions, state; they become its only assignee and get a DM.",
+    output=HandoffOutput,
+    refs={"task_id": TASK},
+    descriptions={
+        "to_id": "The recipient's id (or give to_handle)",
+        "to_handle": "The recipient's handle, e.g. ryan (or give to_id)",
+        "reason": "Why you hand it off",
+        "summary": "Where the work stands",
+        "instructions": "What the recipient should do next",
+        "state": 'Session state to pass on, e.g. {"branch": "feature/x"}',
+        "priority": "How urgent: critical, high, medium or low",
+        "context_update": "Context fields to change as you hand off",
+        "notify": "false: no DM to the recipient",
+    },
+    destructive=True,  # the task's assignees are replaced
 )

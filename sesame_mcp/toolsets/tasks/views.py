@@ -145,3 +145,78 @@ class TaskContextOutput(ToolOutput):
 
     def render(self) -> str:
         return "\n".join(self.context.lines())
+
+
+class HandoffView(View):
+    id: str
+    from_handle: str | None
+    to_handle: str
+    reason: str
+    summary: str | None
+    instructions: str | None
+    state: dict[str, Any]
+    priority: str | None
+
+
+class HandoffOutput(ToolOutput):
+    handoff: HandoffView
+
+    def render(self) -> str:
+        h = self.handoff
+        return f"Handed off to @{h.to_handle}: {quote(h.reason)}. They are now its only assignee."
+
+
+class TaskRefView(View):
+    id: str
+    key: str
+    title: str
+    status: str
+
+
+class DependencyView(View):
+    id: str
+    depends_on: TaskRefView
+
+
+class DependencyOutput(ToolOutput):
+    dependency: DependencyView
+
+    def render(self) -> str:
+        on = self.dependency.depends_on
+        return f"The task waits on {on.key} {quote(on.title)} ({on.status}) until it is done."
+
+
+class RemovedDependencyOutput(ToolOutput):
+    dependency: DependencyView
+
+    def render(self) -> str:
+        return f"The task no longer waits on {self.dependency.depends_on.key}."
+
+
+class DependenciesOutput(ToolOutput):
+    dependencies: list[DependencyView] = Field(description="The tasks it waits on")
+
+    def render(self) -> str:
+        if not self.dependencies:
+            return "The task waits on nothing."
+        lines = [
+            f"- {d.depends_on.key} {quote(d.depends_on.title)} ({d.depends_on.status})"
+            for d in self.dependencies
+        ]
+        return "\n".join(["It waits on:", *lines])
+
+
+class TimeView(View):
+    total_ms: int
+    by_status: dict[str, int]
+    current_status: str
+
+
+class TimeOutput(ToolOutput):
+    time: TimeView
+
+    def render(self) -> str:
+        parts = ", ".join(
+            f"{status} {ms / 3_600_000:.1f} h" for status, ms in self.time.by_status.items()
+        )
+        return f"Time in status: {parts}; now {self.time.current_status}."

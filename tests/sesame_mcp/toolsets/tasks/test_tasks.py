@@ -74,3 +74,25 @@ async def test_tasks_are_created_listed_and_refusals_say_what_next(mcp_all: Clie
     old = await mcp_all.call_tool("update_task", {"task": "T-1", "status": "in_progress"})
     assert old.is_error
     assert "use 'active'" in text(old)
+
+
+async def test_work_is_handed_off_and_shaped_with_dependencies(
+    mcp_all: Client, workspace: Workspace, agent: Agent, bob: Agent
+) -> None:
+    admin = workspace.admin
+    await admin.tasks.create("API", assignee_ids=[agent.account.id])
+    await admin.tasks.create("Frontend", status="blocked", assignee_ids=[agent.account.id])
+    ok(await mcp_all.call_tool("add_task_dependency", {"task": "T-2", "depends_on_id": "T-1"}))
+    waits = await mcp_all.call_tool("task_dependencies", {"task": "T-2"})
+    assert 'T-1 "API" (todo)' in text(waits)
+    ok(await mcp_all.call_tool("update_task", {"task": "T-1", "status": "done"}))
+    assert (await admin.tasks.get("T-2")).status == "todo"  # unblocked by itself
+    handed = await mcp_all.call_tool(
+        "hand_off_task",
+        {"task": "T-2", "to_handle": "bob", "reason": "You know React", "state": {"branch": "fe"}},
+    )
+    assert "Handed off to @bob" in text(handed)
+    latest = await bob.client.tasks.latest_handoff("T-2")
+    assert latest is not None
+    assert (latest.from_handle, latest.state) == ("scout", {"branch": "fe"})
+    assert [t.key for t in await bob.client.tasks.mine()] == ["T-2"]
