@@ -21,7 +21,7 @@ from server_core.config import Settings
 from tests.helpers import KeyPair, bearer
 from tests.server_core.test_openapi import FUZZ_PASSWORD, FUZZ_REQUEST_TIMEOUT, fuzz_operation
 
-EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "1"))
 CREDENTIALS = ["api_key", "access_token", "signature"]
 AGENT = "fuzz-agent"
 
@@ -74,8 +74,9 @@ def test_fuzz_with_each_credential_never_gets_a_5xx(settings: Settings, credenti
                     failure.add_note(f"while fuzzing {runs[-1]} with {credential}")
                     failures.append(failure)
         print(
-            f"reliability: fuzz ({credential}): {len(runs)} operation-modes x {EXAMPLES} "
-            f"examples, 5xx or malformed errors in {len(failures)}"
+            f"reliability: fuzz ({credential}, {settings.database_url.split(':')[0]}): "
+            f"{len(runs)} operation-modes x {EXAMPLES} examples, 5xx or malformed errors in "
+            f"{len(failures)}"
         )
         assert len(runs) > 100, runs
         if failures:
