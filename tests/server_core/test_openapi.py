@@ -4,7 +4,7 @@ of every operation against the real app, which must never answer 5xx or leave th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -424,14 +424,17 @@ def test_fuzzed_requests_never_get_a_5xx_and_errors_keep_their_shape(settings: S
 def fuzz_operation(
     operation: schemathesis.APIOperation,
     mode: schemathesis.GenerationMode,
-    auth: dict[str, str],
+    auth: dict[str, str] | Callable[[], dict[str, str]],
     real_ids: dict[str, str],
+    examples: int = FUZZ_EXAMPLES,
 ) -> None:
+    """Fuzz one operation with the credentials `auth` gives (headers, or a function making
+    fresh ones for each request, as signatures need)."""
     label = f"{operation.label} ({mode.value})"
 
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode), data=st.data())
     @hypothesis.settings(
-        max_examples=FUZZ_EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         # No shrinking: a failure is reported as found, and a failing run stays short.
@@ -453,7 +456,7 @@ def fuzz_operation(
                 case.body["handle"] = data.draw(HANDLES, "handle")
             case.body.pop("publicKey", None)
         response = case.call_and_validate(
-            headers=auth,
+            headers=auth() if callable(auth) else auth,
             checks=[
                 not_a_server_error,
                 status_code_conformance,

@@ -1,0 +1,182 @@
+"""The resources an authorization matrix calls operations on, and how to call one: path
+parameters filled from real resources, a body that the rightful caller would have had
+accepted (so a refusal is about the caller, not a malformed request)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+
+from tests.helpers import KeyPair, api_key_for, bearer, data, provision_agent
+from tests.server_core.test_openapi import resolve
+
+# What a path parameter names, from the path segment before it (`/agents/{id}` is an agent,
+# `/vault/leases/{id}` a lease). A new route whose parameter is not here fails the matrix.
+RESOURCE_BEFORE = {
+    "agents": "agent",
+    "api-keys": "key",
+    "channels": "channel",
+    "messages": "message",
+    "threads": "message",
+    "reactions": "emoji",
+    "members": "bot",
+    "share": "bot",
+    "vaults": "vault",
+    "items": "item",
+    "leases": "lease",
+    "alerts": "alert",
+    "attachments": "attachment",
+}
+NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
+EMOJI = "👍"
+
+
+@dataclass
+class Resources:
+    """Workspace A's resources, created by its admin `ada`; `bot` is an agent ada owns, a
+    member of the channel and of the vault (use_only), which requested the lease."""
+
+    ids: dict[str, str]
+    ada: dict[str, str]  # headers
+    bot: dict[str, str]
+    outsider: dict[str, str]  # an agent of workspace A in neither the channel nor the vault
+
+    def path(self, template: str) -> str:
+        def fill(match: re.Match[str]) -> str:
+            before = template[: match.start()].rstrip("/").rsplit("/", 1)[-1]
+            resource = RESOURCE_BEFORE.get(before)
+            assert resource is not None, f"{template}: no resource for {{{match[1]}}}"
+            return self.ids[resource]
+
+        return re.sub(r"\{(\w+)\}", fill, template)
+
+    def private_ids(self, *, vault: bool = True) -> set[str]:
+        """Ids nobody outside the channel (and, with `vault`, the vault) may learn."""
+        names = ["channel", "message", "key"]
+        if vault:
+            names += ["vault", "item", "lease", "alert"]
+        return {self.ids[name] for name in names}
+
+
+async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resources:
+    ada = bearer(ada_token)
+    agent = await provision_agent(http, ada_token, "matrix-bot")
+    key = await api_key_for(http, ada_token, agent["id"])
+    keys = data(await http.get(f"/agents/{agent['id']}/api-keys", headers=ada))
+    bot = bearer(key)
+    outsider = await provision_agent(http, ada_token, "matrix-outsider")
+    outsider_key = await api_key_for(http, ada_token, outsider["id"])
+    body = {"kind": "group", "name": "private", "memberIds": [agent["id"]]}
+    channel = data(await http.post("/channels", json=body, headers=ada), 201)
+    message = data(
+        await http.post(f"/channels/{channel['id']}/messages", json={"content": "hi"}, headers=ada),
+        201,
+    )
+    reaction = {"emoji": EMOJI}
+    path = f"/channels/{channel['id']}/messages/{message['id']}/reactions"
+    data(await http.post(path, json=reaction, headers=ada))
+    vault = data(await http.post("/vault/vaults", json={"name": "Matrix"}, headers=ada), 201)
+    member = {"principalId": agent["id"], "role": "use_only"}
+    data(await http.post(f"/vault/vaults/{vault['id']}/members", json=member, headers=ada), 201)
+    item_body = {
+        "vaultId": vault["id"],
+        "name": "db",
+        "type": "login",
+        "fields": {"username": "u", "password": "p"},
+    }
+    item = data(await http.post("/vault/items", json=item_body, headers=ada), 201)["item"]
+    lease = data(
+        await http.post("/vault/leases/request", json={"itemId": item["id"]}, headers=bot), 201
+    )
+    alert_body = {"vaultId": vault["id"], "trigger": "every_access", "destination": "push"}
+    alert = data(await http.post("/vault/alerts", json=alert_body, headers=ada), 201)
+    ids = {
+        "agent": agent["id"],
+        "bot": agent["id"],
+        "key": keys[0]["id"],
+        "channel": channel["id"],
+        "message": message["id"],
+        "emoji": EMOJI,
+        "vault": vault["id"],
+        "item": item["id"],
+        "lease": lease["id"],
+        "alert": alert["id"],
+        "attachment": NO_SUCH_ATTACHMENT,
+    }
+    return Resources(ids, ada, bot, bearer(outsider_key))
+
+
+def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] | None:
+    """A body the rightful caller would have had accepted. An operation not listed here gets
+    its schema's required fields (`minimal_body`); if that is refused as malformed, the matrix
+    fails and says so, and the operation needs a line here."""
+    examples: dict[tuple[str, str], dict[str, Any]] = {
+        ("POST", "/channels"): {"kind": "group", "name": "x", "memberIds": [ids["bot"]]},
+        ("POST", "/channels/dm"): {"principalId": ids["bot"]},
+        ("POST", "/channels/{cid}/messages"): {"content": "hello"},
+        ("POST", "/channels/{cid}/messages/read"): {"seq": 1},
+        ("PATCH", "/channels/{cid}/messages/{mid}"): {"content": "edited"},
+        ("POST", "/channels/{cid}/messages/{mid}/reactions"): {"emoji": "🎉"},
+        ("PATCH", "/channels/{id}"): {"name": "renamed"},
+        ("PUT", "/channels/{id}/context"): {"context": "the plan"},
+        ("PUT", "/channels/{id}/coordination"): {"mode": "free"},
+        ("POST", "/channels/{id}/members"): {"principalId": ids["agent"]},
+        ("PATCH", "/channels/{id}/members/{pid}"): {"muted": True},
+        ("POST", "/channels/{id}/threads/{mid}/transfer"): {"newOwnerId": ids["bot"]},
+        ("POST", "/agents"): {"handle": "made-here"},
+        ("PATCH", "/agents/{id}"): {"displayName": "Renamed"},
+        ("PUT", "/agents/{id}/status"): {"status": "busy"},
+        ("POST", "/agents/{id}/api-keys"): {"label": "x"},
+        ("POST", "/agents/{id}/rotate-key"): {"newPublicKey": KeyPair.generate().public_b64},
+        ("PATCH", "/auth/profile"): {"displayName": "Renamed"},
+        ("POST", "/vault/vaults"): {"name": "Elsewhere"},
+        ("PATCH", "/vault/vaults/{vid}"): {"name": "Renamed"},
+        ("PUT", "/vault/vaults/{vid}/masking-policy"): {"maskingPolicy": None},
+        ("POST", "/vault/vaults/{vid}/members"): {"principalId": ids["bot"], "role": "viewer"},
+        ("POST", "/vault/items"): {
+            "vaultId": ids["vault"],
+            "name": "x",
+            "type": "login",
+            "fields": {"password": "p"},
+        },
+        ("PATCH", "/vault/items/{id}"): {"name": "renamed"},
+        ("POST", "/vault/items/{id}/reveal"): {},
+        ("POST", "/vault/items/{id}/share"): {"principalId": ids["bot"]},
+        ("POST", "/vault/items/{id}/attachments/upload-url"): {"filename": "a.txt"},
+        ("POST", "/vault/leases/request"): {"itemId": ids["item"]},
+        ("POST", "/vault/leases/{id}/approve"): {},
+        ("POST", "/vault/alerts"): {
+            "vaultId": ids["vault"],
+            "trigger": "denied",
+            "destination": "push",
+        },
+    }
+    return examples.get((method, path))
+
+
+def minimal_body(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any] | None:
+    """The required fields of an operation's body schema, each with a plain value."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return None
+    schema = resolve(spec, content["schema"])
+    options = [resolve(spec, alt) for alt in schema.get("anyOf", [schema])]
+    model = next(alt for alt in options if alt.get("type") != "null")
+    return {
+        name: plain_value(spec, model["properties"][name]) for name in model.get("required", [])
+    }
+
+
+def plain_value(spec: dict[str, Any], schema: dict[str, Any]) -> Any:
+    schema = resolve(spec, schema)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    if "anyOf" in schema:
+        return plain_value(spec, schema["anyOf"][0])
+    plain = {"string": "x", "integer": 1, "number": 1, "boolean": False, "array": [], "object": {}}
+    return plain.get(schema.get("type", "object"))
