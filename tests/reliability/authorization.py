@@ -29,6 +29,9 @@ RESOURCE_BEFORE = {
     "leases": "lease",
     "alerts": "alert",
     "attachments": "attachment",
+    "projects": "project",
+    "tasks": "task",
+    "dependencies": "dependency",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -37,7 +40,8 @@ EMOJI = "👍"
 @dataclass
 class Resources:
     """Workspace A's resources, created by its admin `ada`; `bot` is an agent ada owns, a
-    member of the channel and of the vault (use_only), which requested the lease."""
+    member of the channel, of the vault (use_only) and of the project, which requested the
+    lease and is assigned the task (in the project, waiting on `blocker`)."""
 
     ids: dict[str, str]
     ada: dict[str, str]  # headers
@@ -93,6 +97,19 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     )
     alert_body = {"vaultId": vault["id"], "trigger": "every_access", "destination": "push"}
     alert = data(await http.post("/vault/alerts", json=alert_body, headers=ada), 201)
+    project_body = {"slug": "matrix", "name": "Matrix"}
+    project = data(await http.post("/projects", json=project_body, headers=ada), 201)
+    member = {"principalId": agent["id"], "role": "member"}
+    data(await http.post(f"/projects/{project['id']}/members", json=member, headers=ada), 201)
+    blocker = data(await http.post("/tasks", json={"title": "First"}, headers=ada), 201)
+    task_body = {"title": "Second", "projectId": project["id"], "assigneeIds": [agent["id"]]}
+    task = data(await http.post("/tasks", json=task_body, headers=ada), 201)
+    dependency = data(
+        await http.post(
+            f"/tasks/{task['id']}/dependencies", json={"dependsOnId": blocker["id"]}, headers=ada
+        ),
+        201,
+    )
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -105,6 +122,10 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "lease": lease["id"],
         "alert": alert["id"],
         "attachment": NO_SUCH_ATTACHMENT,
+        "project": project["id"],
+        "task": task["id"],
+        "blocker": blocker["id"],
+        "dependency": dependency["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -148,6 +169,11 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/vault/items/{id}/attachments/upload-url"): {"filename": "a.txt"},
         ("POST", "/vault/leases/request"): {"itemId": ids["item"]},
         ("POST", "/vault/leases/{id}/approve"): {},
+        ("POST", "/projects/{id}/members"): {"principalId": ids["bot"], "role": "member"},
+        ("POST", "/tasks"): {"title": "matrix", "projectId": ids["project"]},
+        ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},
+        ("POST", "/tasks/{id}/handoff"): {"toId": ids["bot"], "reason": "matrix"},
+        ("POST", "/tasks/{id}/activity"): {"type": "comment", "message": "matrix"},
         ("POST", "/vault/alerts"): {
             "vaultId": ids["vault"],
             "trigger": "denied",

@@ -43,16 +43,28 @@ RULES = {
     "or API key it does not own (path or body): 403 or 404; human-only routes: 403",
     "outsider_human": "the channel, its message, an agent or API key she does not own: 403 or "
     "404 (the vault's routes are allowed: see ALLOWED)",
+    "outsiders, projects": "a project they are not members of: read, not changed (403)",
+    "outsiders, tasks": "the board is shared: every task operation but deleting another's task",
     "agent": "the routes the document marks human-only (403 human_only)",
 }
+OUTSIDERS = ("outsider_agent", "outsider_human")
+PROJECT_READS = ("/projects/{id}", "/projects/{id}/context", "/projects/{id}/context/history")
 ALLOWED = {
     ("outsider_agent", "GET", "/agents/{id}"): "the workspace's directory: members see its agents",
     ("outsider_human", "GET", "/agents/{id}"): "the workspace's directory: members see its agents",
+    **{
+        (who, "GET", path): "every principal of the workspace reads its projects"
+        for who in OUTSIDERS
+        for path in PROJECT_READS
+    },
 }
 ALLOWED_UNDER = {
     ("outsider_human", "/vault/"): "humans are admins of every vault of their workspace "
     "(docs/api-notes.md, Vault: who may do what)",
+    **{(who, "/tasks"): "the board is shared by the workspace" for who in OUTSIDERS},
 }
+# Refused although a rule above allows the rest of their area.
+DENIED = {(who, "DELETE", "/tasks/{id}"): {403} for who in OUTSIDERS}
 # The drive is not offered: these answer 400 attachments_unavailable to any caller.
 ATTACHMENTS = {
     ("GET", "/vault/items/attachments/{aid}/download-url"),
@@ -91,6 +103,8 @@ def expected(
         return {403} if human_only(operation) else None
     if caller == "other_workspace":
         return {404} if in_path else ({400, 404} if named & set(r.ids.values()) else None)
+    if (caller, method, path) in DENIED:
+        return DENIED[(caller, method, path)]
     under = any(caller == who and path.startswith(prefix) for who, prefix in ALLOWED_UNDER)
     if (caller, method, path) in ALLOWED or under:
         return None
