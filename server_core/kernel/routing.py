@@ -31,6 +31,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import AfterValidator
 from pydantic_core import to_jsonable_python
 from sqlalchemy.engine import Connection
 
@@ -40,7 +41,14 @@ from server_core.kernel.errors import ApiError, InvalidCredentials
 from server_core.kernel.events import Event
 from server_core.kernel.operations import Created, Operation
 from server_core.kernel.platform import Platform
-from server_core.kernel.wire import ERROR_DESCRIPTIONS, Envelope, ErrorBody, ListEnvelope, Page
+from server_core.kernel.wire import (
+    ERROR_DESCRIPTIONS,
+    Envelope,
+    ErrorBody,
+    ListEnvelope,
+    Page,
+    no_nul,
+)
 
 Service = Callable[..., Any]
 
@@ -215,7 +223,9 @@ def _parameters(operation: Operation[Any]) -> list[inspect.Parameter]:
         if param.max_length is not None:
             constraints["max_length"] = param.max_length
         where = Path(alias=param.wire, description=param.description, **constraints)
-        parameters.append(inspect.Parameter(param.name, keyword, annotation=Annotated[str, where]))
+        # A NUL names nothing, and PostgreSQL refuses it in a query: refused here for every path.
+        annotation = Annotated[str, where, AfterValidator(no_nul)]
+        parameters.append(inspect.Parameter(param.name, keyword, annotation=annotation))
     if operation.query is not None:
         query: Any = Annotated[operation.query, Query()]
         parameters.append(inspect.Parameter("query", keyword, annotation=query))

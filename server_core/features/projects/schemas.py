@@ -36,7 +36,11 @@ Description = Annotated[str, StringConstraints(max_length=5000), AfterValidator(
 Prose = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(no_nul)]
 Entry = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(no_nul)]
 Entries = Annotated[list[Entry], Field(max_length=MAX_LIST_ITEMS)]
-PrincipalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+PrincipalId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(no_nul),
+]
 
 
 class Project(WireModel):

@@ -78,7 +78,13 @@ Label = Annotated[
 ]
 Entry = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(no_nul)]
 Entries = Annotated[list[Entry], Field(max_length=200)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(no_nul),
+]
+# A comma-separated filter (statuses, ids, labels).
+Csv = Annotated[str, StringConstraints(max_length=5000), AfterValidator(no_nul)]
 
 
 class TaskContext(WireModel):
@@ -195,8 +201,8 @@ class NotifyQuery(RequestModel):
 class ListTasksQuery(RequestModel):
     project_id: Id | None = None
     assignee_id: Id | None = None
-    assignee_ids: str | None = Field(default=None, description="Comma-separated: any of them")
-    status: str | None = Field(
+    assignee_ids: Csv | None = Field(default=None, description="Comma-separated: any of them")
+    status: Csv | None = Field(
         default=None, description="Comma-separated; earlier names (open, in_progress…) map"
     )
     priority: Priority | None = None
@@ -206,7 +212,7 @@ class ListTasksQuery(RequestModel):
     due_after: datetime | None = None
     created_before: datetime | None = None
     created_after: datetime | None = None
-    labels: str | None = Field(default=None, description="Comma-separated: any of them")
+    labels: Csv | None = Field(default=None, description="Comma-separated: any of them")
     sort_by: SortBy = "created"
     sort_dir: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
@@ -215,7 +221,7 @@ class ListTasksQuery(RequestModel):
 
 
 class MineQuery(RequestModel):
-    status: str | None = Field(default=None, description="Comma-separated; default: unfinished")
+    status: Csv | None = Field(default=None, description="Comma-separated; default: unfinished")
 
 
 class Activity(WireModel):
@@ -287,7 +293,12 @@ class HandoffRequest(RequestModel):
 
     to_id: Id | None = None
     to_handle: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+            AfterValidator(no_nul),
+        ]
+        | None
     ) = None
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(no_nul)]
     summary: Text | None = None
