@@ -59,7 +59,7 @@ PASSWORD_SLOTS = 2  # argon2 runs at once
 PASSWORD_QUEUE = 32
 
 
-def _slots() -> anyio.CapacityLimiter:
+def password_slots() -> anyio.CapacityLimiter:
     loop = asyncio.get_running_loop()
     if loop not in _password_slots:
         _password_slots[loop] = anyio.CapacityLimiter(PASSWORD_SLOTS)
@@ -72,12 +72,12 @@ def _slots() -> anyio.CapacityLimiter:
 
 
 async def hash_password_async(password: str) -> str:
-    return await anyio.to_thread.run_sync(hash_password, password, limiter=_slots())
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=password_slots())
 
 
 async def verify_password_async(password_hash: str | None, password: str) -> bool:
     return await anyio.to_thread.run_sync(
-        verify_password, password_hash, password, limiter=_slots()
+        verify_password, password_hash, password, limiter=password_slots()
     )
 
 
