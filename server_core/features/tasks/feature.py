@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server_core.features.tasks import (
+    bulk,
     context,
     dependencies,
     handoff,
@@ -20,6 +21,9 @@ FEATURE = Feature(
     serves={
         Tasks.mine: queries.my_tasks,
         Tasks.next: queries.next_task,
+        Tasks.summary: bulk.summary,
+        Tasks.reorder: bulk.do_reorder,
+        Tasks.batch: bulk.do_batch,
         Tasks.list: queries.list_tasks,
         Tasks.create: tasks.do_create_task,
         Tasks.get: queries.get_task,

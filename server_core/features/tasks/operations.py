@@ -1,6 +1,6 @@
 """`/tasks`: the work board humans and agents share. A task is named in paths by its id or its
-number (`T-42`). The fixed paths (`/tasks/mine`, `/tasks/next`) are declared before
-`/tasks/{id}` so that they win."""
+number (`T-42`). The fixed paths (`/tasks/mine`, `/tasks/next`, `/tasks/summary`…) are
+declared before `/tasks/{id}` so that they win."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from server_core.features.tasks.schemas import (
     ActivityQuery,
     AddDependencyRequest,
     AppendContextRequest,
+    BatchRequest,
+    BatchResult,
     ContextFields,
     CreateTaskRequest,
     Dependency,
@@ -20,6 +22,8 @@ from server_core.features.tasks.schemas import (
     MineQuery,
     NotifyQuery,
     PostActivityRequest,
+    ProjectSummary,
+    ReorderRequest,
     Task,
     TaskContext,
     TimeInStatus,
@@ -37,6 +41,8 @@ DEPENDENCY = PathParam(
     max_length=64,
 )
 Dependencies = list[Dependency]
+Summaries = list[ProjectSummary]
+BatchResults = list[BatchResult]
 TaskList = list[Task]  # named once: inside the class, `list` is an operation
 
 
@@ -60,6 +66,28 @@ class Tasks(Operations):
         "/tasks/next",
         response=Task | None,  # type: ignore[arg-type]
         summary="Your most urgent todo or active task (priority, due date, age), or null",
+    )
+    summary = Operation(
+        "GET",
+        "/tasks/summary",
+        response=Summaries,
+        summary="Task counts by status per project (and for tasks in no project)",
+    )
+    reorder = Operation(
+        "POST",
+        "/tasks/reorder",
+        body=ReorderRequest,
+        response=TaskList,
+        errors=[BadRequest, NotFound],
+        idempotent=True,
+        summary="Set positions 0, 1, 2… in the order given (sortBy=position lists them so)",
+    )
+    batch = Operation(
+        "POST",
+        "/tasks/batch",
+        body=BatchRequest,
+        response=BatchResults,
+        summary="Up to 50 create, update and assign operations, each reported on its own",
     )
     list = Operation(
         "GET",

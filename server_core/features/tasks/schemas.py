@@ -332,3 +332,48 @@ class Handoff(WireModel):
     state: dict[str, Any]
     priority: Priority | None
     created_at: Timestamp
+
+
+MAX_BATCH = 50
+
+
+class ReorderRequest(RequestModel):
+    task_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_LIST)] = Field(
+        description="Tasks (ids or T-numbers) in their new order: positions 0, 1, 2…"
+    )
+
+
+class BatchOperation(RequestModel):
+    op: Literal["create", "update", "assign"]
+    ids: Annotated[list[Id], Field(max_length=MAX_LIST)] = Field(
+        default_factory=list, description="update and assign: the tasks"
+    )
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class BatchRequest(RequestModel):
+    operations: Annotated[list[BatchOperation], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class BatchError(WireModel):
+    error: str
+    status: int
+    code: str
+    details: Any = None
+
+
+class BatchResult(WireModel):
+    index: int
+    op: str
+    ok: bool
+    tasks: list[Task] = Field(description="What the operation made or changed")
+    error: BatchError | None
+
+
+class ProjectSummary(WireModel):
+    project_id: str | None = Field(description="null: tasks in no project")
+    slug: str | None
+    name: str | None
+    total: int
+    by_status: dict[str, int]
+    overdue: int = Field(description="Unfinished tasks past their due date")
