@@ -1,5 +1,6 @@
-"""Toolset `tasks_admin`: shaping the work — what waits on what, subtasks, time in status,
-deleting tasks. Declared from the platform's operations (`sesame_mcp.derived`)."""
+"""Toolset `tasks_admin`: shaping the work — what waits on what, subtasks, order, time in
+status, the summary by project, deleting tasks. Declared from the platform's operations
+(`sesame_mcp.derived`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sesame_mcp.toolsets.tasks.views import (
     DependenciesOutput,
     DependencyOutput,
     RemovedDependencyOutput,
+    SummaryOutput,
     TaskOutput,
     TasksOutput,
     TimeOutput,
@@ -84,4 +86,23 @@ derive(
     "workspace admin). It cannot be undone.",
     output=TaskOutput,
     refs={"task_id": TASK},
+)
+derive(
+    TASKS_ADMIN,
+    Tasks.summary,
+    name="tasks_summary",
+    title="Tasks by project",
+    description="How many tasks each project has in each status, and how many are overdue.",
+    output=SummaryOutput,
+)
+derive(
+    TASKS_ADMIN,
+    Tasks.reorder,
+    name="reorder_tasks",
+    title="Reorder tasks",
+    description="Put tasks in an order (positions 0, 1, 2…), as a board column shows them "
+    "with sort_by=position.",
+    output=TasksOutput,
+    descriptions={"task_ids": "The tasks in their new order: T-42 or ids"},
+    destructive=True,  # earlier positions are overwritten
 )

@@ -220,3 +220,26 @@ class TimeOutput(ToolOutput):
             f"{status} {ms / 3_600_000:.1f} h" for status, ms in self.time.by_status.items()
         )
         return f"Time in status: {parts}; now {self.time.current_status}."
+
+
+class SummaryView(View):
+    slug: str | None
+    name: str | None
+    total: int
+    by_status: dict[str, int]
+    overdue: int
+
+    def line(self) -> str:
+        counts = ", ".join(f"{status} {n}" for status, n in self.by_status.items())
+        late = f", {self.overdue} overdue" if self.overdue else ""
+        where = self.slug or "no project"
+        return f"- {where}: {self.total} tasks ({counts}){late}"
+
+
+class SummaryOutput(ToolOutput):
+    projects: list[SummaryView] = Field(description="By project, then tasks in no project")
+
+    def render(self) -> str:
+        if not self.projects:
+            return "No tasks yet."
+        return "\n".join(["Tasks by project:", *(p.line() for p in self.projects)])

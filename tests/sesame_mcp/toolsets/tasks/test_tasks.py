@@ -96,3 +96,13 @@ async def test_work_is_handed_off_and_shaped_with_dependencies(
     assert latest is not None
     assert (latest.from_handle, latest.state) == ("scout", {"branch": "fe"})
     assert [t.key for t in await bob.client.tasks.mine()] == ["T-2"]
+
+
+async def test_the_board_is_summarized_and_reordered(mcp_all: Client, workspace: Workspace) -> None:
+    for title in ("A", "B"):
+        await workspace.admin.tasks.create(title)
+    summary = await mcp_all.call_tool("tasks_summary", {})
+    assert ok(summary)["projects"][0]["by_status"] == {"todo": 2}
+    assert "- no project: 2 tasks (todo 2)" in text(summary)
+    ordered = ok(await mcp_all.call_tool("reorder_tasks", {"task_ids": ["T-2", "T-1"]}))
+    assert [t["key"] for t in ordered["tasks"]] == ["T-2", "T-1"]
