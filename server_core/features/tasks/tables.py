@@ -35,10 +35,28 @@ tasks = sa.Table(
     time_column("created_at"),
     time_column("updated_at"),
     time_column("status_changed_at"),
+    # Recurring tasks: a task with a rule is the template of its series; completing an
+    # instance (or the template) spawns the next one, numbered by recurrence_index.
+    sa.Column("recurrence_rule", sa.String(128), nullable=True),
+    sa.Column("recurrence_timezone", sa.String(64), nullable=True),
+    id_column(
+        "recurrence_template_id",
+        sa.ForeignKey("tasks.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("recurrence_index", sa.Integer, nullable=True),
+    time_column("next_recurrence_at", nullable=True),
+    # Channel-scoped (legacy) tasks: the channel they were created in and the message that
+    # announces them there (reactions on it change the task).
+    id_column("channel_id", sa.ForeignKey("channels.id", ondelete="SET NULL"), nullable=True),
+    id_column("message_id", sa.ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
     sa.UniqueConstraint("workspace_id", "number"),
     sa.Index(None, "workspace_id", "status"),
     sa.Index(None, "project_id"),
     sa.Index(None, "parent_id"),
+    sa.Index(None, "recurrence_template_id"),
+    sa.Index(None, "channel_id"),
+    sa.Index(None, "message_id"),
 )
 
 task_assignees = sa.Table(
@@ -88,4 +106,25 @@ task_dependencies = sa.Table(
     time_column("created_at"),
     sa.UniqueConstraint("task_id", "depends_on_id"),
     sa.Index(None, "depends_on_id"),
+)
+
+task_templates = sa.Table(
+    "task_templates",
+    metadata,
+    id_column(primary_key=True),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    id_column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    # "Fix {{component}} crash": {{var}} placeholders filled at create time.
+    sa.Column("title_pattern", sa.String(500), nullable=False),
+    sa.Column("default_priority", sa.String(16), nullable=True),
+    sa.Column("default_labels", Json, nullable=False),
+    sa.Column("context", Json, nullable=True),
+    # [{"title": ..., "context": {...}}]: subtasks created with each task.
+    sa.Column("subtask_templates", Json, nullable=False),
+    id_column("created_by", sa.ForeignKey("principals.id"), nullable=True),
+    time_column("created_at"),
+    time_column("updated_at"),
+    sa.Index(None, "workspace_id", "project_id"),
 )
