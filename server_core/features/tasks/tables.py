@@ -51,10 +51,11 @@ tasks = sa.Table(
     id_column("channel_id", sa.ForeignKey("channels.id", ondelete="SET NULL"), nullable=True),
     id_column("message_id", sa.ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
     sa.UniqueConstraint("workspace_id", "number"),
+    # One instance per place in a series, however often an instance is completed.
+    sa.UniqueConstraint("recurrence_template_id", "recurrence_index"),
     sa.Index(None, "workspace_id", "status"),
     sa.Index(None, "project_id"),
     sa.Index(None, "parent_id"),
-    sa.Index(None, "recurrence_template_id"),
     sa.Index(None, "channel_id"),
     sa.Index(None, "message_id"),
 )

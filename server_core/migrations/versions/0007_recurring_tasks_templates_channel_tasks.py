@@ -82,8 +82,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("message_id", sa.String(length=36), nullable=True))
         batch_op.create_index(batch_op.f("ix_tasks_channel_id"), ["channel_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_message_id"), ["message_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_tasks_recurrence_template_id"), ["recurrence_template_id"], unique=False
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_tasks_recurrence_template_id_recurrence_index"),
+            ["recurrence_template_id", "recurrence_index"],
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_tasks_message_id_messages"),
@@ -115,7 +116,9 @@ def downgrade() -> None:
         )
         batch_op.drop_constraint(batch_op.f("fk_tasks_channel_id_channels"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_tasks_message_id_messages"), type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_tasks_recurrence_template_id"))
+        batch_op.drop_constraint(
+            batch_op.f("uq_tasks_recurrence_template_id_recurrence_index"), type_="unique"
+        )
         batch_op.drop_index(batch_op.f("ix_tasks_message_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_channel_id"))
         batch_op.drop_column("message_id")
