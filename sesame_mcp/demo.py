@@ -98,8 +98,8 @@ class Step:
 async def exchange(a: Step, b: Step, bob: LocalAgent) -> None:
     tools = (await a.client.list_tools()).tools
     a.echo(f"{len(tools)} tools: {', '.join(sorted(tool.name for tool in tools))}")
-    await a.call("whoami", {})
-    await b.call("whoami", {})
+    await a.call("find_principals", {"kind": "agent"})
+    await b.call("my_tasks", {})
 
     name = f"launch-{time.strftime('%H%M%S')}"
     created = await a.call("create_channel", {"kind": "group", "name": name, "members": [bob.id]})

@@ -259,17 +259,19 @@ def select(
 
 
 def choose(toolsets: Sequence[Toolset], names: Iterable[str] | None) -> list[Toolset]:
-    """The toolsets `names` name (the defaults when None; `all` for every one), in the order
-    given. Raises UnknownToolset for a name that is none."""
+    """The toolsets `names` name (the defaults when None; `default` for those among others,
+    `all` for every one), in the order given. Raises UnknownToolset for a name that is none."""
+    defaults = [toolset.name for toolset in toolsets if toolset.default]
     if names is None:
-        return [toolset for toolset in toolsets if toolset.default]
+        names = defaults
     listed = [name.strip() for name in names if name.strip()]
     if "all" in listed:
         return list(toolsets)
+    listed = [n for name in listed for n in (defaults if name == "default" else [name])]
     by_name = {toolset.name: toolset for toolset in toolsets}
     unknown = [name for name in listed if name not in by_name]
     if unknown:
-        known = ", ".join([*sorted(by_name), "all"])
+        known = ", ".join([*sorted(by_name), "all", "default"])
         raise UnknownToolset(f"unknown toolset {', '.join(unknown)}; known: {known}")
     return [by_name[name] for name in dict.fromkeys(listed)]
 
@@ -312,7 +314,7 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
         name=name or spec.name,
         title=spec.title,
         description=spec.description,
-        parameters=untitled(spec.input_model.model_json_schema(by_alias=True)),
+        parameters=lean(spec.input_model.model_json_schema(by_alias=True)),
         fn_metadata=metadata,
         is_async=True,
         context_kwarg="ctx",
@@ -355,21 +357,28 @@ def argument_mistakes(error: ValidationError) -> str:
     return "; ".join(said) + ". Next: correct them as the tool's input schema says."
 
 
-def untitled(schema: Any) -> Any:
-    """A JSON schema without pydantic's generated titles: they repeat the property and model
-    names and take a fifth of every `tools/list` an agent reads."""
+def lean(schema: Any) -> Any:
+    """An input schema as short as it can say the same: no pydantic-generated titles (they
+    repeat the property and model names), and an optional argument's `anyOf: [X, null]` with
+    `default: null` written as X with `type: [X's type, "null"]` (not required says the rest).
+    Together they were a third of every `tools/list` an agent reads."""
     if isinstance(schema, list):
-        return [untitled(item) for item in schema]
+        return [lean(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
+    nullable = _nullable(schema.get("anyOf"))
     compact: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "title" and isinstance(value, str):
             continue
         if key in ("properties", "$defs"):  # name → schema maps: keep the names
-            compact[key] = {name: untitled(item) for name, item in value.items()}
+            compact[key] = {name: lean(item) for name, item in value.items()}
+        elif nullable is not None and key == "anyOf":
+            compact.update(lean(nullable))
+        elif nullable is not None and key == "default" and value is None:
+            continue
         else:
-            compact[key] = untitled(value)
+            compact[key] = lean(value)
     return compact
 
 

@@ -7,8 +7,9 @@
   helpers every toolset uses to name channels and principals and to quote others' text;
 - `vault/`: toolsets `vault` and `vault_admin`;
 - `projects/`: toolset `projects` (projects, members, project context);
-- `tasks/`: toolsets `tasks` (yours, your next, details, create, update, activity, context,
-  handoff) and `tasks_admin` (dependencies, subtasks, time, deleting).
+- `tasks/`: toolsets `work` (your tasks, reporting progress), `tasks` (your next, details,
+  find, create, update, activity, context, handoff) and `tasks_admin` (dependencies,
+  subtasks, order, time, summary, deleting).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `event_text.py` puts them in
@@ -34,6 +35,7 @@ ALL_TOOLSETS: list[Toolset] = [
     auth.IDENTITY,
     messaging.CHANNELS,
     messaging.MESSAGING,
+    tasks.WORK,
     events.TOOLSET,
     switch.TOOLSET,
     agents.PROFILE,

@@ -26,9 +26,13 @@ class ToolsetsOutput(ToolOutput):
     added: list[str] = Field(description="Tools that came with this change")
     removed: list[str] = Field(description="Tools that went with this change")
     read_only: bool = Field(description="Whether this server offers read tools only")
+    available: dict[str, str] = Field(description="The toolsets off: name → what it holds")
 
     def render(self) -> str:
         lines = [f"Toolsets on: {', '.join(self.enabled) or 'none'}."]
+        if self.available:
+            offered = "; ".join(f"{name} ({what})" for name, what in self.available.items())
+            lines.append(f"Off: {offered}.")
         if self.added:
             lines.append(f"New tools: {', '.join(self.added)}.")
         if self.removed:
@@ -40,12 +44,9 @@ class ToolsetsOutput(ToolOutput):
 
 @TOOLSET.tool(title="Switch toolsets", read_only=True, idempotent=True)
 async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOutput:
-    """Switch toolsets on or off; no arguments lists those on. Optional: profile (your
-    status), channel_admin (channel settings, members), message_admin (edit, delete), vault
-    (secrets: leases, reveal, items), vault_admin (vaults, members, shares, lease approvals,
-    alerts), projects (projects, members, project context), tasks (your tasks, next task,
-    create, update, activity, context, handoff), tasks_admin (dependencies, subtasks, time,
-    deleting)."""
+    """Switch toolsets on or off; no arguments lists them all with what each holds. Among
+    them: profile, channel_admin, message_admin, vault, vault_admin, projects, tasks,
+    tasks_admin."""
     toolbox = sesame(ctx).toolbox
     if toolbox is None:
         raise ToolFailure("this server's toolsets are fixed.")
@@ -59,5 +60,13 @@ async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOu
     else:
         added, removed = [], []
     return ToolsetsOutput(
-        enabled=toolbox.enabled, added=added, removed=removed, read_only=toolbox.read_only
+        enabled=toolbox.enabled,
+        added=added,
+        removed=removed,
+        read_only=toolbox.read_only,
+        available={
+            toolset.name: toolset.description
+            for toolset in toolbox.toolsets
+            if toolset.name not in toolbox.enabled
+        },
     )

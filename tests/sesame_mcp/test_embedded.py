@@ -13,6 +13,7 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.sse import sse_client
+from mcp.types import TextResourceContents
 
 from tests.sesame_mcp.processes import BIN, clean_env, sesame_mcp
 
@@ -21,10 +22,11 @@ WAIT = 30
 
 
 async def whoami(client: Client) -> dict[str, str]:
-    result = await client.call_tool("whoami", {})
-    assert not result.is_error, result.content
-    assert result.structured_content is not None
-    principal: dict[str, str] = result.structured_content["principal"]
+    """The agent the server acts as, from its `sesame://me` resource."""
+    result = await client.read_resource("sesame://me")
+    content = result.contents[0]
+    assert isinstance(content, TextResourceContents), content
+    principal: dict[str, str] = json.loads(content.text)
     return principal
 
 
@@ -41,7 +43,7 @@ async def test_first_run_provisions_an_agent_that_later_runs_reuse(tmp_path: Pat
                 tools = {tool.name for tool in (await client.list_tools()).tools}
                 me = await whoami(client)
     assert first.process.returncode == 0  # SIGTERM: a clean stop
-    assert "whoami" in tools
+    assert {"send_message", "my_tasks"} <= tools
     assert me["handle"] == "local-agent"
     assert me["kind"] == "agent"
     banner = "\n".join(first.stderr)

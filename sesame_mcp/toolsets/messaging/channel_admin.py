@@ -1,7 +1,7 @@
 """Toolset `channel_admin`: a look inside a channel (channel_info), and its settings, context,
-coordination, members and thread ownership. Changes are mostly for its owners and admins; any
-member may leave, mute, or change how it participates (update_member / remove_member on
-`me`)."""
+coordination, members and thread ownership; opening a DM explicitly (`open_dm`). Changes are
+mostly for its owners and admins; any member may leave, mute, or change how it participates
+(update_member / remove_member on `me`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets.messaging import refs
 from sesame_mcp.toolsets.messaging.channels import NEXT_STEPS as CHANNEL_STEPS
-from sesame_mcp.toolsets.messaging.views import ChannelDetails, MemberView, quote
+from sesame_mcp.toolsets.messaging.channels import ChannelOutput as DmOutput
+from sesame_mcp.toolsets.messaging.views import ChannelDetails, ChannelView, MemberView, quote
 
 TOOLSET = Toolset(
     "channel_admin",
@@ -327,3 +328,22 @@ async def transfer_thread(args: TransferThreadInput, ctx: Context) -> ThreadOutp
         owner=owner.handle,
         previous_owner_id=moved.previous_owner_id,
     )
+
+
+class OpenDmInput(ToolInput):
+    principal: str = Field(
+        min_length=1, max_length=100, description="Who to talk to: @handle or principal id"
+    )
+
+
+@TOOLSET.tool(title="Open a DM", read_only=False, idempotent=True)
+async def open_dm(args: OpenDmInput, ctx: Context) -> DmOutput:
+    """Your direct-message channel with one principal, created if it does not exist yet
+    (send_message to their @handle opens it too)."""
+    state = sesame(ctx)
+    other = await refs.resolve_principal(state, args.principal)
+    if other.id == state.me.id:
+        raise ToolFailure("a DM needs another principal than you.")
+    existing = {c.id for c in await state.directory.list_channels() if c.kind == "dm"}
+    channel = await state.client.channels.dm(other.id)
+    return DmOutput(channel=ChannelView.of(channel), created=channel.id not in existing)

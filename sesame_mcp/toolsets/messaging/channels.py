@@ -1,4 +1,4 @@
-"""Toolset `channels`: the channels you are in, what is unread, and opening new ones; the
+"""Toolset `channels`: the channels you are in, what is unread, and creating new ones; the
 `sesame://channels` resource and completion of channel names."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
+from sesame_mcp.registry import ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.messaging import refs
 from sesame_mcp.toolsets.messaging.views import ChannelView
@@ -99,7 +99,7 @@ class CreateChannelInput(ToolInput):
 @TOOLSET.tool(title="Create a channel", read_only=False)
 async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutput:
     """Create a group or topic channel with these members; you own it (channel_admin changes
-    its settings later). For a conversation with one principal use open_dm."""
+    its settings later). To talk with one principal, send_message to their @handle."""
     state = sesame(ctx)
     member_ids = [(await refs.resolve_principal(state, ref)).id for ref in args.members]
     channel = await state.client.channels.create(
@@ -110,24 +110,6 @@ async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutpu
         member_ids=[id for id in dict.fromkeys(member_ids) if id != state.me.id],
     )
     return ChannelOutput(channel=ChannelView.of(channel), created=True)
-
-
-class OpenDmInput(ToolInput):
-    principal: str = Field(
-        min_length=1, max_length=100, description="Who to talk to: @handle or principal id"
-    )
-
-
-@TOOLSET.tool(title="Open a DM", read_only=False, idempotent=True)
-async def open_dm(args: OpenDmInput, ctx: Context) -> ChannelOutput:
-    """Your direct-message channel with one principal, created if it does not exist yet."""
-    state = sesame(ctx)
-    other = await refs.resolve_principal(state, args.principal)
-    if other.id == state.me.id:
-        raise ToolFailure("a DM needs another principal than you.")
-    existing = {c.id for c in await state.directory.list_channels() if c.kind == "dm"}
-    channel = await state.client.channels.dm(other.id)
-    return ChannelOutput(channel=ChannelView.of(channel), created=channel.id not in existing)
 
 
 # Channel arguments of this toolset's prompts and resource templates complete to names and ids.

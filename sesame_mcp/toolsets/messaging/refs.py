@@ -35,7 +35,15 @@ async def resolve_channel(state: Sesame, ref: str) -> Channel:
 
 async def channel_target(state: Sesame, ref: str) -> tuple[str, str]:
     """The id and label of the channel `ref` names, without a request when the channel is
-    known: for writes, where the platform checks access anyway."""
+    known: for writes, where the platform checks access anyway. `@handle` names your DM with
+    them, opened when there is none yet (writing to someone starts the conversation)."""
+    handle = ref.strip().removeprefix(DM_PREFIX).strip()
+    if handle.startswith("@") and await state.directory.dm_with(handle[1:]) is None:
+        other = await resolve_principal(state, handle)
+        if other.id == state.me.id:
+            raise ToolFailure("a DM needs another principal than you.")
+        opened = await state.client.channels.dm(other.id)
+        state.directory.remember([opened])
     channel = await known_channel(state, ref)
     if channel is None:  # an id not seen yet
         channel = await resolve_channel(state, ref)
@@ -53,7 +61,7 @@ async def known_channel(state: Sesame, ref: str) -> Channel | None:
         dm = await state.directory.dm_with(ref[1:])
         if dm is None:
             raise ToolFailure(
-                f"you have no DM with {ref}. Next: open one with open_dm(principal={ref!r})."
+                f"you have no DM with {ref} yet. Next: send_message(channel={ref!r}, …) starts one."
             )
         return dm
     found = await state.directory.channels_named(ref.removeprefix("#"))

@@ -1,7 +1,9 @@
-"""The `tasks` feature's tools: toolsets `tasks` (`tasks.py`, the daily loop) and
-`tasks_admin` (`admin.py`: dependencies, subtasks, time, deleting), over `/tasks`."""
+"""The `tasks` feature's tools: toolsets `work` (`work.py`, on by default: your tasks and
+reporting progress), `tasks` (`tasks.py`, the rest of the daily loop) and `tasks_admin`
+(`admin.py`: dependencies, subtasks, order, time, deleting), over `/tasks`."""
 
 from sesame_mcp.toolsets.tasks.admin import TASKS_ADMIN
 from sesame_mcp.toolsets.tasks.tasks import TOOLSET as TASKS
+from sesame_mcp.toolsets.tasks.work import WORK
 
-__all__ = ["TASKS", "TASKS_ADMIN"]
+__all__ = ["TASKS", "TASKS_ADMIN", "WORK"]

@@ -1,5 +1,6 @@
-"""Toolset `tasks`, the daily loop: your tasks and your next one, a task with its context,
-creating and updating tasks, logging progress, keeping the context current.
+"""Toolset `tasks`, the daily loop beyond toolset `work` (your tasks, reporting progress): your
+next task, a task with its context, finding, creating and updating tasks, the activity log,
+keeping the context current, handing off.
 
 Tasks are named as `T-42` (or by id), projects by slug, assignees by @handle. The tools are
 declared from their platform operations (`sesame_mcp.derived`), except `next_task`.
@@ -15,7 +16,6 @@ from sesame_mcp.registry import ToolInput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.tasks.views import (
     ActivityLogOutput,
-    ActivityOutput,
     HandoffOutput,
     NextTaskOutput,
     TaskContextOutput,
@@ -26,7 +26,7 @@ from sesame_mcp.toolsets.tasks.views import (
 
 TOOLSET = Toolset(
     "tasks",
-    "Tasks: yours and your next, details with context, create, update, log progress",
+    "Tasks: your next, details with context, find, create, update, context, hand off",
     default=False,
     next_steps={
         "not_found": "my_tasks and list_tasks show tasks by number (T-42)",
@@ -65,15 +65,6 @@ async def next_task(args: NextTaskInput, ctx: Context) -> NextTaskOutput:
     return NextTaskOutput(found=bool(views), tasks=views)
 
 
-derive(
-    TOOLSET,
-    Tasks.mine,
-    name="my_tasks",
-    title="My tasks",
-    description="Tasks assigned to you, most urgent first (unfinished ones unless status).",
-    output=TasksOutput,
-    descriptions={"status": f"Comma-separated statuses: {STATUS}"},
-)
 derive(
     TOOLSET,
     Tasks.get,
@@ -142,21 +133,6 @@ derive(
         "assignee_ids": "Assign to these principals (ids), replacing the others",
         "position": "Its place in a sorted board column",
         "notify": "false: do not notify the assignees",
-    },
-)
-derive(
-    TOOLSET,
-    Tasks.post_activity,
-    name="log_task_activity",
-    title="Log task activity",
-    description="Log progress, a blocker, a decision, an artifact (PR, commit, file) or a "
-    "comment on a task.",
-    output=ActivityOutput,
-    refs={"task_id": TASK},
-    descriptions={
-        "type": "progress, blocker, decision, artifact or comment",
-        "message": "What happened, in a sentence or two",
-        "metadata": 'Structured details, e.g. {"kind": "pr", "ref": "#142"}',
     },
 )
 derive(

@@ -123,14 +123,15 @@ async def test_the_default_tools_list_stays_within_budget(agent: Agent) -> None:
     assert len(tools) <= MAX_DEFAULT_TOOLS
     assert {tool.name for tool in tools} >= {
         "wait_for_events",
-        "whoami",
+        "find_principals",
         "list_channels",
         "read_messages",
         "send_message",
         "add_reaction",
         "mark_read",
-        "open_dm",
         "create_channel",
+        "my_tasks",
+        "report_progress",
     }
     listed = [tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in tools]
     assert len(json.dumps(listed)) / 4 <= MAX_DEFAULT_TOKENS
@@ -174,8 +175,13 @@ async def test_toolsets_are_chosen_by_name(agent: Agent) -> None:
         "edit_message",
         "find_principals",
         "remove_reaction",
-        "whoami",
     ]
+
+
+async def test_default_names_the_default_toolsets_among_others(agent: Agent) -> None:
+    defaults = {tool.name for tool in await tools_of(agent)}
+    tools = {tool.name for tool in await tools_of(agent, toolsets=["default", "profile"])}
+    assert tools == defaults | {"whoami", "set_status", "update_profile"}
 
 
 async def test_an_unknown_toolset_is_refused_with_the_known_ones(agent: Agent) -> None:

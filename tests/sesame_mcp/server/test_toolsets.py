@@ -50,6 +50,12 @@ async def test_with_no_arguments_it_lists_what_is_on(mcp: Client) -> None:
     listed = ok(await mcp.call_tool("switch_toolsets", {}))
     assert listed["enabled"] == [t.name for t in ALL_TOOLSETS if t.default]
     assert listed["added"] == listed["removed"] == []
+    # What is off is offered with what it holds, so an agent can pick without guessing.
+    assert set(listed["available"]) == {t.name for t in ALL_TOOLSETS if not t.default}
+    assert listed["available"]["vault"] == next(
+        t.description for t in ALL_TOOLSETS if t.name == "vault"
+    )
+    assert "Off: " in text(await mcp.call_tool("switch_toolsets", {}))
 
 
 async def test_an_unknown_toolset_is_refused_with_the_known_ones(mcp: Client) -> None:
@@ -109,4 +115,4 @@ async def test_all_switches_every_toolset(mcp: Client) -> None:
     assert on["enabled"] == [toolset.name for toolset in ALL_TOOLSETS]
     off = ok(await mcp.call_tool("switch_toolsets", {"disable": ["all"], "enable": ["identity"]}))
     assert off["enabled"] == ["identity"]
-    assert sorted(await tool_names(mcp)) == ["find_principals", "whoami"]
+    assert sorted(await tool_names(mcp)) == ["find_principals"]

@@ -47,25 +47,38 @@ async def test_create_channel_with_an_unknown_member_says_how_to_find_one(mcp: C
     assert "find_principals" in text(result)
 
 
-async def test_open_dm_creates_it_once(mcp: Client, bob: Agent) -> None:
-    first = ok(await mcp.call_tool("open_dm", {"principal": "@bob"}))
+async def test_open_dm_creates_it_once(mcp_all: Client, bob: Agent) -> None:
+    first = ok(await mcp_all.call_tool("open_dm", {"principal": "@bob"}))
     assert first["created"]
     assert first["channel"]["name"] == "DM with @bob"
-    second = ok(await mcp.call_tool("open_dm", {"principal": bob.account.id}))
+    second = ok(await mcp_all.call_tool("open_dm", {"principal": bob.account.id}))
     assert not second["created"]
     assert second["channel"]["id"] == first["channel"]["id"]
-    sent = ok(await mcp.call_tool("send_message", {"channel": "@bob", "content": "psst"}))
+    sent = ok(await mcp_all.call_tool("send_message", {"channel": "@bob", "content": "psst"}))
     assert sent["channel"] == "DM with @bob"
     # What tools show is accepted back (after the DM's 100 ms loop-prevention cooldown).
     await anyio.sleep(0.15)
-    again = ok(await mcp.call_tool("send_message", {"channel": "DM with @bob", "content": "!"}))
+    again = ok(await mcp_all.call_tool("send_message", {"channel": "DM with @bob", "content": "!"}))
     assert again["seq"] == sent["seq"] + 1
 
 
-async def test_open_dm_with_yourself_is_refused(mcp: Client) -> None:
-    result = await mcp.call_tool("open_dm", {"principal": "me"})
+async def test_open_dm_with_yourself_is_refused(mcp_all: Client) -> None:
+    result = await mcp_all.call_tool("open_dm", {"principal": "me"})
     assert result.is_error
     assert "another principal" in text(result)
+
+
+async def test_writing_to_a_handle_starts_the_dm(mcp: Client, bob: Agent) -> None:
+    unread = await mcp.call_tool("read_messages", {"channel": "@bob"})
+    assert unread.is_error
+    assert "send_message" in text(unread)
+    sent = ok(await mcp.call_tool("send_message", {"channel": "@bob", "content": "hello"}))
+    assert (sent["channel"], sent["seq"]) == ("DM with @bob", 1)
+    [dm] = [c for c in await bob.client.channels.list() if c.kind == "dm"]
+    assert [m.plaintext for m in (await bob.client.messages.history(dm.id)).items] == ["hello"]
+    yourself = await mcp.call_tool("send_message", {"channel": "@scout", "content": "hi"})
+    assert yourself.is_error
+    assert "another principal" in text(yourself)
 
 
 async def test_channel_info_views(mcp_all: Client, workspace: Workspace, plans: str) -> None:

@@ -126,7 +126,7 @@ async def test_an_unknown_channel_id_is_an_error_result_and_the_server_keeps_ser
     unknown_name = await mcp.call_tool("read_messages", {"channel": "#nowhere"})
     assert unknown_name.is_error
     assert "list_channels" in text(unknown_name)
-    assert not (await mcp.call_tool("whoami", {})).is_error
+    assert not (await mcp.call_tool("list_channels", {})).is_error
 
 
 async def test_a_channel_of_others_answers_not_a_member(

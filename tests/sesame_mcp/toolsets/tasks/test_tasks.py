@@ -39,11 +39,7 @@ async def test_an_agent_works_through_its_next_task(
         "high",
         ["Tests pass"],
     )
-    ok(
-        await mcp_all.call_tool(
-            "log_task_activity", {"task": "T-2", "type": "progress", "message": "Form done"}
-        )
-    )
+    ok(await mcp_all.call_tool("report_progress", {"task": "T-2", "message": "Form done"}))
     ok(await mcp_all.call_tool("append_task_context", {"task": "T-2", "decisions": ["Use PKCE"]}))
     context = ok(
         await mcp_all.call_tool("update_task_context", {"task": "T-2", "notes": "Halfway"})
@@ -106,3 +102,36 @@ async def test_the_board_is_summarized_and_reordered(mcp_all: Client, workspace:
     assert "- no project: 2 tasks (todo 2)" in text(summary)
     ordered = ok(await mcp_all.call_tool("reorder_tasks", {"task_ids": ["T-2", "T-1"]}))
     assert [t["key"] for t in ordered["tasks"]] == ["T-2", "T-1"]
+
+
+async def test_progress_is_reported_in_one_call(
+    mcp: Client, workspace: Workspace, agent: Agent
+) -> None:
+    await workspace.admin.tasks.create("Ship login", assignee_ids=[agent.account.id])
+    listed = await mcp.call_tool("my_tasks", {})
+    assert [(t["key"], t["status"]) for t in ok(listed)["tasks"]] == [("T-1", "todo")]
+    assert '- T-1 [todo, medium] "Ship login"' in text(listed)
+    reported = await mcp.call_tool(
+        "report_progress",
+        {
+            "task": "T-1",
+            "status": "review",
+            "message": "PR up",
+            "type": "artifact",
+            "metadata": {"kind": "pr", "ref": "#142"},
+        },
+    )
+    assert (ok(reported)["key"], ok(reported)["status"]) == ("T-1", "review")
+    assert "Logged your note" in text(reported)
+    entries = (await workspace.admin.tasks.activity("T-1")).items
+    assert [(e.type, e.message) for e in entries][:1] == [("artifact", "PR up")]
+    assert entries[1].type == "status_change"
+    assert entries[0].id == ok(reported)["logged"]
+    status_only = ok(await mcp.call_tool("report_progress", {"task": "t-1", "status": "done"}))
+    assert (status_only["status"], status_only["logged"]) == ("done", None)
+    assert ok(await mcp.call_tool("my_tasks", {}))["tasks"] == []
+    empty = await mcp.call_tool("report_progress", {"task": "T-1"})
+    assert empty.is_error
+    assert "status, a message, or both" in text(empty)
+    stale = await mcp.call_tool("report_progress", {"task": "T-1", "status": "in_progress"})
+    assert stale.is_error
