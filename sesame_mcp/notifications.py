@@ -13,7 +13,7 @@ Which URIs an event changes is decided by `changed_resources`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import anyio
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 CHANNELS = "sesame://channels"
 ME = "sesame://me"
 WALLET = "sesame://vault/wallet"
+TASKS_MINE = "sesame://tasks/mine"
 FORGET_ON_CLOSE = "sesame.subscriptions.forget_on_close"
 SEND_TIMEOUT = 2.0  # a legacy client that stops reading must not hold the feed up
 
@@ -41,8 +42,23 @@ LIST_EVENTS = frozenset({"message", "membership", "channel.updated"})
 WALLET_EVENTS = frozenset({"vault.item_shared", "vault.lease_approved"})
 
 
+# Task actions that may take a task off someone's list: it no longer names them afterwards.
+UNASSIGNING_ACTIONS = frozenset({"assigned", "handoff", "deleted"})
+
+
 def channel_messages(channel_id: str) -> str:
     return f"sesame://channels/{channel_id}/messages"
+
+
+def task_resources(task: Mapping[str, Any], action: Any, me_id: str) -> list[str]:
+    """A task's resource, by id and by number (clients subscribe to the URI they read), and
+    my task list when the task is (or may have been) mine."""
+    uris = [f"sesame://tasks/{task[name]}" for name in ("id", "key") if task.get(name)]
+    assignees = task.get("assigneeIds")
+    mine = isinstance(assignees, list) and me_id in assignees
+    if mine or action in UNASSIGNING_ACTIONS:
+        uris.append(TASKS_MINE)
+    return uris
 
 
 def changed_resources(event: ServerEvent, me_id: str) -> list[str]:
@@ -59,6 +75,13 @@ def changed_resources(event: ServerEvent, me_id: str) -> list[str]:
         uris.append(ME)
     if event.type in WALLET_EVENTS:
         uris.append(WALLET)
+    task = event.data.get("task")
+    if event.type == "task" and isinstance(task, Mapping):
+        uris += task_resources(task, event.data.get("action"), me_id)
+    project = event.data.get("project")
+    if event.type == "project" and isinstance(project, Mapping):
+        # By id and by slug; a renamed slug's old URI names nothing any more.
+        uris += [f"sesame://projects/{project[n]}" for n in ("id", "slug") if project.get(n)]
     return uris
 
 

@@ -1,4 +1,6 @@
-"""Toolset `projects`: the workspace's projects, their members and their versioned context.
+"""Toolset `projects`: the workspace's projects, their members and their versioned context,
+and the resource `sesame://projects/{project}` (by slug or id, kept current by `project`
+events) with completion of slugs.
 
 Every tool here is declared from its platform operation (`sesame_mcp.derived`): the arguments
 are the operation's own, a project is named by its slug or id and a member by @handle.
@@ -6,8 +8,15 @@ are the operation's own, a project is named by its slug or id and a member by @h
 
 from __future__ import annotations
 
+import json
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+
 from server_core.features.projects.operations import Projects
+from sesame_mcp.client import SesameError
 from sesame_mcp.derived import Ref, derive
+from sesame_mcp.failures import explain
 from sesame_mcp.registry import Toolset
 from sesame_mcp.state import Sesame
 from sesame_mcp.toolsets.messaging import refs
@@ -17,6 +26,7 @@ from sesame_mcp.toolsets.projects.views import (
     ProjectMemberOutput,
     ProjectOutput,
     ProjectsOutput,
+    ProjectView,
     RemovedMemberOutput,
 )
 
@@ -160,3 +170,35 @@ derive(
     refs={"project_id": PROJECT},
     descriptions={"limit": "How many versions, 1 to 100 (default 10)"},
 )
+
+
+async def project_slugs(state: Sesame, prefix: str) -> list[str]:
+    """Completion values for project arguments: slugs, matched by their start or by a word of
+    the project's name."""
+    wanted = prefix.strip().casefold()
+    projects = await state.client.projects.list()
+    return [p.slug for p in projects if p.slug.startswith(wanted) or wanted in p.name.casefold()]
+
+
+TOOLSET.completer("project")(project_slugs)
+
+
+@TOOLSET.extra
+def project_resource(server: MCPServer, state: Sesame) -> None:
+    @server.resource(
+        "sesame://projects/{project}",
+        name="project",
+        title="A project",
+        description="A project (slug or id) with its members and its context (JSON)",
+        mime_type="application/json",
+    )
+    async def project(project: str) -> str:
+        try:
+            found = await state.client.projects.get(project)
+        except SesameError as error:
+            text = explain(error, "reading the project", TOOLSET.next_steps)
+            if error.status in (400, 404):
+                raise ResourceNotFoundError(text) from error
+            raise ResourceError(text) from error
+        view = ProjectView.model_validate(found)
+        return json.dumps(view.model_dump(mode="json"))

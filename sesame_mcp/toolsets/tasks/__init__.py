@@ -1,7 +1,9 @@
 """The `tasks` feature's tools: toolsets `work` (`work.py`, on by default: your tasks and
-reporting progress), `tasks` (`tasks.py`, the rest of the daily loop) and `tasks_admin`
+reporting progress; `resources.py`: the task resources, the `start_task` prompt and task
+number completion), `tasks` (`tasks.py`, the rest of the daily loop) and `tasks_admin`
 (`admin.py`: dependencies, subtasks, order, time, deleting), over `/tasks`."""
 
+from sesame_mcp.toolsets.tasks import resources as resources
 from sesame_mcp.toolsets.tasks.admin import TASKS_ADMIN
 from sesame_mcp.toolsets.tasks.tasks import TOOLSET as TASKS
 from sesame_mcp.toolsets.tasks.work import WORK

@@ -124,13 +124,6 @@ class ActivityView(View):
         return f"- {self.created_at:%Y-%m-%d %H:%M} {self.type} by {self.author_id}: {text}"
 
 
-class ActivityOutput(ToolOutput):
-    entry: ActivityView
-
-    def render(self) -> str:
-        return f"Logged {self.entry.type} on the task."
-
-
 class ActivityLogOutput(ToolOutput):
     entries: list[ActivityView] = Field(description="Newest first")
 

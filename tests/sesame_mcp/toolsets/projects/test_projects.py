@@ -1,14 +1,17 @@
 """The projects toolset through a real MCP client session, in both protocol eras: a project is
 made, staffed by @handle, given context and read back by slug; archived and restored; and a
-refusal says what to do next."""
+refusal says what to do next; the project resource, with slug completion."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from mcp import Client
+from mcp import Client, MCPError
+from mcp.types import ResourceTemplateReference, TextResourceContents
 
 from sesame_mcp.client import SesameError
-from tests.sesame_mcp.conftest import Agent
+from tests.sesame_mcp.conftest import Agent, Workspace
 from tests.sesame_mcp.toolsets.conftest import ok, text
 
 pytestmark = pytest.mark.anyio
@@ -82,3 +85,19 @@ async def test_archive_restore_and_refusals_that_say_what_next(mcp_all: Client) 
     assert "list_projects" in text(unknown)
     taken = await mcp_all.call_tool("create_project", {"slug": "billing", "name": "Again"})
     assert "slug_taken" in text(taken)
+
+
+async def test_the_project_resource_and_slug_completion(
+    mcp_all: Client, workspace: Workspace
+) -> None:
+    project = await workspace.admin.projects.create("mobile", name="Mobile app")
+    await workspace.admin.projects.create("web", name="Website")
+    [content] = (await mcp_all.read_resource("sesame://projects/mobile")).contents
+    assert isinstance(content, TextResourceContents)
+    read = json.loads(content.text)
+    assert (read["id"], read["slug"], read["context"]["version"]) == (project.id, "mobile", 0)
+    template = ResourceTemplateReference(type="ref/resource", uri="sesame://projects/{project}")
+    slugs = await mcp_all.complete(template, {"name": "project", "value": "w"})
+    assert slugs.completion.values == ["web"]
+    with pytest.raises(MCPError, match="list_projects"):
+        await mcp_all.read_resource("sesame://projects/nowhere")
