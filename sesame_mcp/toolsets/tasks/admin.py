@@ -9,6 +9,7 @@ from sesame_mcp.derived import derive
 from sesame_mcp.registry import Toolset
 from sesame_mcp.toolsets.tasks.tasks import TASK, TOOLSET
 from sesame_mcp.toolsets.tasks.views import (
+    BatchOutput,
     DependenciesOutput,
     DependencyOutput,
     RemovedDependencyOutput,
@@ -105,4 +106,18 @@ derive(
     output=TasksOutput,
     descriptions={"task_ids": "The tasks in their new order: T-42 or ids"},
     destructive=True,  # earlier positions are overwritten
+)
+derive(
+    TASKS_ADMIN,
+    Tasks.batch,
+    name="batch_tasks",
+    title="Batch task changes",
+    description="Up to 50 operations in one call, each done or refused on its own: create "
+    '(data: the fields of create_task, camelCase: {"title": "…", "assigneeIds": […]}), update '
+    '(ids, data: the fields of update_task, e.g. {"status": "done"}) and assign (ids, data: '
+    '{"assigneeIds": […]}).',
+    output=BatchOutput,
+    descriptions={
+        "operations": "The operations, in order: {op, ids, data}",
+    },
 )

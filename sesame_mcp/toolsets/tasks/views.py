@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from sesame_mcp.registry import ToolOutput, View
 from sesame_mcp.toolsets.messaging.views import quote
@@ -236,3 +236,38 @@ class SummaryOutput(ToolOutput):
         if not self.projects:
             return "No tasks yet."
         return "\n".join(["Tasks by project:", *(p.line() for p in self.projects)])
+
+
+class BatchResultView(View):
+    index: int = Field(description="The operation's place in the batch, from 0")
+    op: str
+    ok: bool
+    tasks: list[TaskRefView] = Field(description="What it made or changed")
+    code: str | None = Field(description="Why it was refused: the error code")
+    error: str | None = Field(description="Why it was refused, in words")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_error(cls, value: Any) -> Any:
+        if isinstance(value, BaseModel):  # the platform's result, its refusal an object
+            refusal = getattr(value, "error", None)
+            fields = dict(value)
+            fields["code"] = refusal.code if refusal is not None else None
+            fields["error"] = refusal.error if refusal is not None else None
+            return fields
+        return value
+
+    def line(self) -> str:
+        if not self.ok:
+            return f"- {self.index} {self.op}: refused ({self.code}): {self.error}"
+        keys = ", ".join(f"{t.key} ({t.status})" for t in self.tasks) or "nothing"
+        return f"- {self.index} {self.op}: {keys}"
+
+
+class BatchOutput(ToolOutput):
+    results: list[BatchResultView] = Field(description="One per operation, in order")
+
+    def render(self) -> str:
+        done = sum(result.ok for result in self.results)
+        head = f"{done} of {len(self.results)} operations done; the others changed nothing:"
+        return "\n".join([head, *(result.line() for result in self.results)])

@@ -135,3 +135,32 @@ async def test_progress_is_reported_in_one_call(
     assert "status, a message, or both" in text(empty)
     stale = await mcp.call_tool("report_progress", {"task": "T-1", "status": "in_progress"})
     assert stale.is_error
+
+
+async def test_a_batch_reports_each_operation(
+    mcp_all: Client, workspace: Workspace, bob: Agent
+) -> None:
+    await workspace.admin.tasks.create("Existing")
+    result = await mcp_all.call_tool(
+        "batch_tasks",
+        {
+            "operations": [
+                {"op": "create", "data": {"title": "New one", "priority": "high"}},
+                {"op": "update", "ids": ["T-1"], "data": {"status": "done"}},
+                {"op": "update", "ids": ["T-1"], "data": {"status": "complete"}},
+                {"op": "assign", "ids": ["T-1", "T-2"], "data": {"assigneeIds": [bob.account.id]}},
+            ]
+        },
+    )
+    results = ok(result)["results"]
+    assert [(r["op"], r["ok"]) for r in results] == [
+        ("create", True),
+        ("update", True),
+        ("update", False),
+        ("assign", True),
+    ]
+    assert [t["key"] for t in results[0]["tasks"]] == ["T-2"]
+    assert results[2]["code"] == "validation_error"
+    assert "3 of 4 operations done" in text(result)
+    assert "- 2 update: refused (validation_error)" in text(result)
+    assert [t.key for t in await bob.client.tasks.mine(status="done,todo")] == ["T-2", "T-1"]
