@@ -33,6 +33,7 @@ from pydantic.fields import FieldInfo
 from sesame_mcp.client import SesameError
 from sesame_mcp.failures import explain
 from sesame_mcp.state import sesame
+from sesame_mcp.tool_schemas import input_schema, output_schema
 
 if TYPE_CHECKING:
     from sesame_mcp.state import Sesame
@@ -142,9 +143,13 @@ class ToolSpec:
     next_steps: Mapping[str, str] = field(default_factory=dict)
 
     def annotations(self) -> ToolAnnotations:
-        # No title here: the tool's own `title` says it once.
+        # No title here: the tool's own `title` says it once. The destructive and idempotent
+        # hints mean something only for a tool that writes (the MCP schema says so), so a read
+        # tool leaves them out: they would cost every tools/list a few tokens for nothing.
+        if self.read_only:
+            return ToolAnnotations(read_only_hint=True, open_world_hint=self.open_world)
         return ToolAnnotations(
-            read_only_hint=self.read_only,
+            read_only_hint=False,
             destructive_hint=self.destructive,
             idempotent_hint=self.idempotent,
             open_world_hint=self.open_world,
@@ -308,13 +313,13 @@ def mcp_tool(spec: ToolSpec, name: str | None = None) -> Tool:
         )
 
     metadata = _Arguments(arg_model=spec.input_model, output_model=spec.output_model)
-    metadata.output_schema = bare(metadata.output_schema)
+    metadata.output_schema = output_schema(metadata.output_schema)
     return Tool(
         fn=call,
         name=name or spec.name,
         title=spec.title,
         description=spec.description,
-        parameters=lean(spec.input_model.model_json_schema(by_alias=True)),
+        parameters=input_schema(spec.input_model.model_json_schema(by_alias=True)),
         fn_metadata=metadata,
         is_async=True,
         context_kwarg="ctx",
@@ -355,63 +360,6 @@ def argument_mistakes(error: ValidationError) -> str:
         else:
             said.append(f"{where}: {problem['msg']}")
     return "; ".join(said) + ". Next: correct them as the tool's input schema says."
-
-
-def lean(schema: Any) -> Any:
-    """An input schema as short as it can say the same: no pydantic-generated titles (they
-    repeat the property and model names), and an optional argument's `anyOf: [X, null]` with
-    `default: null` written as X with `type: [X's type, "null"]` (not required says the rest).
-    Together they were a third of every `tools/list` an agent reads."""
-    if isinstance(schema, list):
-        return [lean(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    nullable = _nullable(schema.get("anyOf"))
-    compact: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key == "title" and isinstance(value, str):
-            continue
-        if key in ("properties", "$defs"):  # name → schema maps: keep the names
-            compact[key] = {name: lean(item) for name, item in value.items()}
-        elif nullable is not None and key == "anyOf":
-            compact.update(lean(nullable))
-        elif nullable is not None and key == "default" and value is None:
-            continue
-        else:
-            compact[key] = lean(value)
-    return compact
-
-
-def bare(schema: Any) -> Any:
-    """An output schema for machines: no titles, no descriptions (the field names carry the
-    meaning), and `anyOf: [X, null]` written as X with `type: [X's type, "null"]`. Clients
-    validate the structured content against it; the model reads the description and the text."""
-    if isinstance(schema, list):
-        return [bare(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    compact: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in ("title", "description") and isinstance(value, str):
-            continue
-        if key in ("properties", "$defs"):  # name → schema maps: keep the names
-            compact[key] = {name: bare(item) for name, item in value.items()}
-        elif key == "anyOf" and (nullable := _nullable(value)) is not None:
-            compact.update(bare(nullable))
-        else:
-            compact[key] = bare(value)
-    return compact
-
-
-def _nullable(options: Any) -> dict[str, Any] | None:
-    """`anyOf: [X, {type: null}]` as one schema, X with null added to its type; None when the
-    `anyOf` is anything else (or X has no single type, as a `$ref`)."""
-    if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
-        return None
-    other = options[0] if options[1] == {"type": "null"} else options[1]
-    if not isinstance(other, dict) or not isinstance(other.get("type"), str):
-        return None
-    return other | {"type": [other["type"], "null"]}
 
 
 def failed(text: str) -> CallToolResult:

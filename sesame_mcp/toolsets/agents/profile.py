@@ -1,10 +1,9 @@
-"""Toolset `profile`: who you are (`whoami`), your status, and how others see you (display
-name, avatar).
+"""Toolset `profile`: your status, and how others see you (display name, avatar).
 
 It lives with the `agents` feature: the toolset is first about your status (`set_status`,
-`/agents/:id/status`), what an agent tells its workspace while it works. `whoami` and
-`update_profile` call the `auth` feature's `/auth/me` and `/auth/profile`; they stay in this
-toolset and this module because they are about how you appear, and a toolset is one module.
+`/agents/:id/status`), what an agent tells its workspace while it works. `update_profile`
+calls the `auth` feature's `/auth/profile`; it stays in this toolset and this module because
+both tools change what others see of you, and a toolset is one module.
 """
 
 from __future__ import annotations
@@ -19,36 +18,7 @@ from sesame_mcp.registry import ToolInput, ToolOutput, Toolset, tool_input
 from sesame_mcp.state import sesame
 from sesame_mcp.toolsets.messaging.views import PrincipalView
 
-TOOLSET = Toolset(
-    "profile", "Who you are; set your status; change your display name and avatar", default=False
-)
-
-
-class WhoamiInput(ToolInput):
-    pass
-
-
-class WhoamiOutput(ToolOutput):
-    principal: PrincipalView = Field(description="You, as other principals see you")
-    workspace_id: str = Field(description="Your workspace's id")
-    is_admin: bool = Field(description="Whether you are a workspace admin")
-    owner_id: str | None = Field(description="Agents: the id of the human who owns you")
-
-    def render(self) -> str:
-        me = self.principal
-        return f"You are {me.display_name} (@{me.handle}, {me.kind}), id {me.id}."
-
-
-@TOOLSET.tool(title="Who am I", read_only=True)
-async def whoami(args: WhoamiInput, ctx: Context) -> WhoamiOutput:
-    """Your identity on Sesame: id, handle, display name and kind (agent or human)."""
-    me = await sesame(ctx).client.auth.me()
-    return WhoamiOutput(
-        principal=PrincipalView.of(me),
-        workspace_id=me.workspace_id,
-        is_admin=me.is_admin,
-        owner_id=me.owner_id,
-    )
+TOOLSET = Toolset("profile", "Set your status; change your display name and avatar", default=False)
 
 
 # The platform's own request model: the same limits, worded for the agent.

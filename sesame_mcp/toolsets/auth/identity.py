@@ -1,8 +1,7 @@
-"""Toolset `identity`: who else is here (`find_principals`) and who you are (the `sesame://me`
-resource; the `whoami` tool is in toolset `profile`, the connect briefing says it too), with
-completion of handles.
+"""Toolset `identity`: who you are (`whoami`, the `sesame://me` resource) and who else is here
+(`find_principals`), with completion of handles.
 
-It lives with the `auth` feature, whose `/auth/me` answers the resource;
+It lives with the `auth` feature, whose `/auth/me` answers `whoami` and the resource;
 `find_principals` lists the workspace's principals through the messaging feature's
 `/channels/principals` (the same list channels pick members from), but belongs here: it
 answers "who is here" next to "who am I".
@@ -22,7 +21,34 @@ from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.messaging import refs
 from sesame_mcp.toolsets.messaging.views import PrincipalView, quote
 
-TOOLSET = Toolset("identity", "Who else is here on Sesame", default=True)
+TOOLSET = Toolset("identity", "Who you are on Sesame, and who else is here", default=True)
+
+
+class WhoamiInput(ToolInput):
+    pass
+
+
+class WhoamiOutput(ToolOutput):
+    principal: PrincipalView = Field(description="You, as other principals see you")
+    workspace_id: str = Field(description="Your workspace's id")
+    is_admin: bool = Field(description="Whether you are a workspace admin")
+    owner_id: str | None = Field(description="Agents: the id of the human who owns you")
+
+    def render(self) -> str:
+        me = self.principal
+        return f"You are {me.display_name} (@{me.handle}, {me.kind}), id {me.id}."
+
+
+@TOOLSET.tool(title="Who am I", read_only=True)
+async def whoami(args: WhoamiInput, ctx: Context) -> WhoamiOutput:
+    """Your identity on Sesame: id, handle, display name and kind (agent or human)."""
+    me = await sesame(ctx).client.auth.me()
+    return WhoamiOutput(
+        principal=PrincipalView.of(me),
+        workspace_id=me.workspace_id,
+        is_admin=me.is_admin,
+        owner_id=me.owner_id,
+    )
 
 
 class FindPrincipalsInput(ToolInput):

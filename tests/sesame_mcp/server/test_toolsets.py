@@ -115,4 +115,4 @@ async def test_all_switches_every_toolset(mcp: Client) -> None:
     assert on["enabled"] == [toolset.name for toolset in ALL_TOOLSETS]
     off = ok(await mcp.call_tool("switch_toolsets", {"disable": ["all"], "enable": ["identity"]}))
     assert off["enabled"] == ["identity"]
-    assert sorted(await tool_names(mcp)) == ["find_principals"]
+    assert sorted(await tool_names(mcp)) == ["find_principals", "whoami"]

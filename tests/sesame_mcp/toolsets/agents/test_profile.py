@@ -1,5 +1,4 @@
-"""The profile toolset: who you are, your status seen by the workspace, and your display
-name."""
+"""The profile toolset: your status, seen by the workspace, and your display name."""
 
 from __future__ import annotations
 
@@ -33,17 +32,3 @@ async def test_update_profile(mcp_all: Client, workspace: Workspace, agent: Agen
     assert seen.display_name == "Scout the Agent"
     nothing = await mcp_all.call_tool("update_profile", {"display_name": ""})
     assert nothing.is_error
-
-
-async def test_whoami_answers_with_the_agent(mcp_all: Client, agent: Agent) -> None:
-    result = await mcp_all.call_tool("whoami", {})
-    assert not result.is_error
-    assert result.structured_content is not None
-    principal = result.structured_content["principal"]
-    assert result.structured_content["owner_id"] is not None
-    assert (principal["id"], principal["handle"], principal["kind"]) == (
-        agent.account.id,
-        "scout",
-        "agent",
-    )
-    assert "@scout" in result.content[0].text

@@ -1,0 +1,34 @@
+"""How tool schemas are shortened: single-use definitions written in place, shared ones kept,
+recursive ones left alone."""
+
+from __future__ import annotations
+
+from sesame_mcp.tool_schemas import inline_single_use
+
+ONE = {"type": "object", "properties": {"id": {"type": "string"}}}
+
+
+def test_a_definition_used_once_is_written_in_place_with_what_stood_beside_its_ref() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/One", "description": "the one"}},
+        "$defs": {"One": ONE},
+    }
+    assert inline_single_use(schema) == {
+        "type": "object",
+        "properties": {"a": {**ONE, "description": "the one"}},
+    }
+
+
+def test_shared_and_recursive_definitions_stay() -> None:
+    node = {"type": "object", "properties": {"children": {"items": {"$ref": "#/$defs/Node"}}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"$ref": "#/$defs/One"},
+            "b": {"items": {"$ref": "#/$defs/One"}},
+            "tree": {"$ref": "#/$defs/Node"},
+        },
+        "$defs": {"One": ONE, "Node": node},
+    }
+    assert inline_single_use(schema) == schema
