@@ -14,13 +14,14 @@ import functools
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.messaging import rules
 from server_core.features.messaging.access import access_channel, access_member_channel
 from server_core.features.messaging.errors import ClientIdReused
 from server_core.features.messaging.errors import MessageDeleted as MessageWasDeleted
 from server_core.features.messaging.events import MessageDeleted, MessageEdited, ReactionChanged
+from server_core.features.messaging.reaction_listeners import reaction_added
 from server_core.features.messaging.rendering import (
     MESSAGE_COLUMNS,
     MESSAGE_FROM,
@@ -340,13 +341,20 @@ def do_react(
     conn: Connection,
     events: list[Event],
     *,
+    keyring: Keyring,
     caller: Caller,
     channel_id: str,
     message_id: str,
     request: AddReactionRequest,
 ) -> MessageReactions:
-    """Add the caller's reaction (idempotent); return the message's reactions."""
-    return _react(conn, events, caller, channel_id, message_id, request.emoji, add=True)
+    """Add the caller's reaction (idempotent); return the message's reactions. A reaction
+    added anew is told to the other features' listeners (`reaction_listeners`)."""
+    row, added = _toggle(conn, events, caller, channel_id, message_id, request.emoji, add=True)
+    if added:
+        reaction_added(
+            conn, events, keyring=keyring, caller=caller, message=row, emoji=request.emoji
+        )
+    return _reactions(conn, caller, row, message_id)
 
 
 def do_unreact(
@@ -359,10 +367,11 @@ def do_unreact(
     emoji: str,
 ) -> MessageReactions:
     """Remove the caller's reaction (idempotent); return the message's reactions."""
-    return _react(conn, events, caller, channel_id, message_id, emoji.strip(), add=False)
+    row, _ = _toggle(conn, events, caller, channel_id, message_id, emoji.strip(), add=False)
+    return _reactions(conn, caller, row, message_id)
 
 
-def _react(
+def _toggle(
     conn: Connection,
     events: list[Event],
     caller: Caller,
@@ -371,7 +380,8 @@ def _react(
     emoji: str,
     *,
     add: bool,
-) -> MessageReactions:
+) -> tuple[RowMapping, bool]:
+    """Add or remove the caller's reaction: the message, and whether anything changed."""
     access = access_member_channel(conn, caller, channel_id)
     if add and access.role == "readonly":
         raise Forbidden("Read-only members cannot react")
@@ -408,6 +418,12 @@ def _react(
                 route=EventRoute(workspace_id=caller.workspace_id, channel_id=row["channel_id"]),
             )
         )
+    return row, changed
+
+
+def _reactions(
+    conn: Connection, caller: Caller, row: RowMapping, message_id: str
+) -> MessageReactions:
     reactions = reactions_of(conn, [row["id"]], caller.principal_id).get(row["id"], [])
     # The message as the caller named it.
     return MessageReactions.model_validate({"messageId": message_id, "reactions": reactions})

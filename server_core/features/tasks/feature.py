@@ -1,10 +1,14 @@
-"""The tasks feature: which service answers each operation, its events and errors."""
+"""The tasks feature: which service answers each operation, its events and errors; loading it
+gives the coordination emojis their meaning (a listener on messaging's reactions)."""
 
 from __future__ import annotations
 
+from server_core.features.messaging.reaction_listeners import listen_to_reactions
 from server_core.features.tasks import (
     bulk,
+    channel_tasks,
     context,
+    coordination,
     dependencies,
     handoff,
     history,
@@ -42,7 +46,12 @@ FEATURE = Feature(
         Tasks.handoff: handoff.do_handoff,
         Tasks.latest_handoff: handoff.latest_handoff,
         Tasks.time: history.time_in_status,
+        Tasks.channel_tasks: channel_tasks.list_channel_tasks,
+        Tasks.create_channel_task: channel_tasks.do_create_channel_task,
+        Tasks.update_channel_task: channel_tasks.do_update_channel_task,
     },
     events=[TaskChanged],
     errors=[NestedSubtask, DependencyCycle],
 )
+
+listen_to_reactions(coordination.apply_coordination_emoji)

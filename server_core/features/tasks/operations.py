@@ -4,6 +4,14 @@ declared before `/tasks/{id}` so that they win."""
 
 from __future__ import annotations
 
+from server_core.features.messaging.errors import (
+    ChannelArchived,
+    ChannelReadOnly,
+    LoopPrevention,
+    MessageDeleted,
+    NotChannelMember,
+    NotYourTurn,
+)
 from server_core.features.projects.errors import ProjectArchived
 from server_core.features.tasks.errors import DependencyCycle, NestedSubtask
 from server_core.features.tasks.schemas import (
@@ -13,7 +21,9 @@ from server_core.features.tasks.schemas import (
     AppendContextRequest,
     BatchRequest,
     BatchResult,
+    ChannelTasksQuery,
     ContextFields,
+    CreateChannelTaskRequest,
     CreateTaskRequest,
     Dependency,
     Handoff,
@@ -40,6 +50,8 @@ DEPENDENCY = PathParam(
     "The dependency's id, or the blocking task's id or number",
     max_length=64,
 )
+IN_CHANNEL = PathParam("cid", "channel_id", "Channel id")
+CHANNEL_TASK = PathParam("tid", "task_id", "Task id or number (T-42)", max_length=64)
 Dependencies = list[Dependency]
 Summaries = list[ProjectSummary]
 BatchResults = list[BatchResult]
@@ -247,4 +259,47 @@ class Tasks(Operations):
         response=TimeInStatus,
         errors=[NotFound],
         summary="Time spent in each status, and the transitions",
+    )
+
+    # Channel-scoped tasks (the earlier API): `/channels` paths, but tasks of the same board,
+    # each announced by a message of its channel on which coordination emojis change it.
+    channel_tasks = Operation(
+        "GET",
+        "/channels/{cid}/tasks",
+        params=[IN_CHANNEL],
+        query=ChannelTasksQuery,
+        response=Page[Task],
+        errors=[BadRequest, NotChannelMember, NotFound],
+        summary="Tasks created in a channel, newest first (its members only)",
+    )
+    create_channel_task = Operation(
+        "POST",
+        "/channels/{cid}/tasks",
+        params=[IN_CHANNEL],
+        body=CreateChannelTaskRequest,
+        response=Task,
+        status=201,
+        errors=[
+            NotChannelMember,
+            ChannelReadOnly,
+            NotFound,
+            NestedSubtask,
+            ProjectArchived,
+            ChannelArchived,
+            MessageDeleted,
+            NotYourTurn,
+            Conflict,
+            LoopPrevention,
+        ],
+        summary="Create a task in a channel: posted there as a message (or linked to messageId)",
+    )
+    update_channel_task = Operation(
+        "PATCH",
+        "/channels/{cid}/tasks/{tid}",
+        params=[IN_CHANNEL, CHANNEL_TASK],
+        body=UpdateTaskRequest,
+        query=NotifyQuery,
+        response=Task,
+        errors=[NotChannelMember, NotFound, ProjectArchived, Conflict],
+        summary="Update a task of the channel, as PATCH /tasks/{id} does",
     )

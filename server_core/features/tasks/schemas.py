@@ -157,6 +157,13 @@ class Task(WireModel):
     due_date: Timestamp | None
     parent_id: str | None
     position: int | None
+    channel_id: str | None = Field(
+        default=None, description="A channel-scoped task's channel; null for other tasks"
+    )
+    message_id: str | None = Field(
+        default=None,
+        description="The channel message announcing it: coordination emojis on it change it",
+    )
     context: TaskContext | None
     progress: Progress | None = Field(description="Of its subtasks; null without subtasks")
     created_by: str | None
@@ -377,3 +384,23 @@ class ProjectSummary(WireModel):
     total: int
     by_status: dict[str, int]
     overdue: int = Field(description="Unfinished tasks past their due date")
+
+
+class CreateChannelTaskRequest(CreateTaskRequest):
+    """`POST /tasks`'s body; the task is announced by a new message in the channel, or by
+    `messageId`, a message already there."""
+
+    message_id: Id | None = Field(
+        default=None, description="An existing message of the channel to link instead of posting"
+    )
+
+
+class ChannelTasksQuery(RequestModel):
+    status: Csv | None = Field(
+        default=None, description="Comma-separated; earlier names (open, in_progress…) map"
+    )
+    priority: Priority | None = None
+    assignee_id: Id | None = None
+    limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
+    cursor: int | None = Field(default=None, ge=0, description="From the previous page")
+    offset: int = Field(default=0, ge=0, description="Tasks to skip (cursor wins)")
