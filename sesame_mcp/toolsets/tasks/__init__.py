@@ -1,8 +1,10 @@
 """The `tasks` feature's tools: toolsets `work` (`work.py`, on by default: your tasks and
 reporting progress; `resources.py`: the task resources, the `start_task` prompt and task
 number completion), `tasks` (`tasks.py`, the rest of the daily loop) and `tasks_admin`
-(`admin.py`: dependencies, subtasks, order, time, deleting), over `/tasks`."""
+(`admin.py`: dependencies, subtasks, batch, order, time, deleting; `channel_tasks.py`: tasks
+announced in a channel), over `/tasks`."""
 
+from sesame_mcp.toolsets.tasks import channel_tasks as channel_tasks
 from sesame_mcp.toolsets.tasks import resources as resources
 from sesame_mcp.toolsets.tasks.admin import TASKS_ADMIN
 from sesame_mcp.toolsets.tasks.tasks import TOOLSET as TASKS

@@ -106,6 +106,7 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "transfer_thread",
         "unshare_vault_item",
         "update_channel",
+        "update_channel_task",
         "update_member",
         "update_profile",
         "update_project",
@@ -141,6 +142,7 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
     tools = await tools_of(agent, toolsets=["all"], read_only=True)
     assert sorted(tool.name for tool in tools) == [
         "channel_info",
+        "channel_tasks",
         "find_principals",
         "get_project",
         "get_task",

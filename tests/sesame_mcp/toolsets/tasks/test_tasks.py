@@ -164,3 +164,29 @@ async def test_a_batch_reports_each_operation(
     assert "3 of 4 operations done" in text(result)
     assert "- 2 update: refused (validation_error)" in text(result)
     assert [t.key for t in await bob.client.tasks.mine(status="done,todo")] == ["T-2", "T-1"]
+
+
+async def test_channel_tasks_are_announced_and_moved_by_reactions(
+    mcp_all: Client, workspace: Workspace, plans: str, bob: Agent
+) -> None:
+    made = ok(
+        await mcp_all.call_tool("create_channel_task", {"channel": "#plans", "title": "Demo"})
+    )
+    assert (made["task"]["key"], made["task"]["status"]) == ("T-1", "todo")
+    [announced] = (await bob.client.messages.history(plans, limit=1)).items
+    assert announced.plaintext is not None and "T-1" in announced.plaintext
+    await bob.client.messages.react(plans, announced.id, "👋")
+    listed = await mcp_all.call_tool("channel_tasks", {"channel": "plans"})
+    assert [(t["key"], t["status"]) for t in ok(listed)["tasks"]] == [("T-1", "active")]
+    assert "(@bob)" in text(listed)  # claimed by the reaction
+    done = ok(
+        await mcp_all.call_tool(
+            "update_channel_task", {"channel": "#plans", "task": "T-1", "status": "done"}
+        )
+    )
+    assert done["task"]["status"] == "done"
+    await workspace.admin.tasks.create("Elsewhere")
+    wrong = await mcp_all.call_tool(
+        "update_channel_task", {"channel": "#plans", "task": "T-2", "status": "done"}
+    )
+    assert wrong.is_error
