@@ -183,8 +183,7 @@ def do_use_template(
     template = access_template(conn, caller, template_id)
     subtasks: list[dict[str, Any]] = template["subtask_templates"]
     overrides = request.overrides
-    given = overrides.model_fields_set
-    titles = [template["title_pattern"]] if "title" not in given else []
+    titles = [template["title_pattern"]] if overrides.title is None else []
     titles += [item["title"] for item in subtasks]
     missing = [name for name in placeholders(*titles) if name not in request.variables]
     if missing:
@@ -199,7 +198,7 @@ def do_use_template(
             overrides.context.model_dump(by_alias=False, include=overrides.context.model_fields_set)
         )
     task_fields: dict[str, Any] = {
-        "title": overrides.title if overrides.title else fill(template["title_pattern"], variables),
+        "title": overrides.title or fill(template["title_pattern"], variables),
         "description": overrides.description,
         "project_id": request.project_id or template["project_id"],
         "status": overrides.status or "todo",
@@ -215,6 +214,7 @@ def do_use_template(
         fields = {
             **task_fields,
             "title": fill(item["title"], variables),
+            "description": None,
             "parent_id": task.id,
             "project_id": task.project_id,
             "context": item.get("context"),
