@@ -326,3 +326,13 @@ async def test_changing_and_stopping_the_rule(client: httpx2.AsyncClient, team: 
     assert [t["key"] for t in series] == ["T-1", "T-2"]
     assert series[1]["id"] == instance["id"]
     error(await client.post("/tasks/T-1/skip", headers=team.bot.headers), 400, "not_recurring")
+
+
+async def test_a_rule_and_done_in_one_patch_spawn_at_once(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    await create(client, team.bot, "Was once")
+    completed = await patch(client, team.bot, "T-1", recurrenceRule="0 9 * * *", status="done")
+    spawned = data(await client.get("/tasks/T-2", headers=team.bot.headers))
+    assert (spawned["recurrenceTemplateId"], spawned["recurrenceIndex"]) == (completed["id"], 1)
+    assert completed["nextRecurrenceAt"] > spawned["dueDate"]
