@@ -13,9 +13,19 @@ from server_core.features.tasks import (
     handoff,
     history,
     queries,
+    recurrence,
     tasks,
+    templates,
 )
-from server_core.features.tasks.errors import DependencyCycle, NestedSubtask
+from server_core.features.tasks.errors import (
+    DependencyCycle,
+    InvalidRecurrenceRule,
+    InvalidTimezone,
+    MissingVariables,
+    NestedSubtask,
+    NotRecurring,
+    RecurrenceOnInstance,
+)
 from server_core.features.tasks.events import TaskChanged
 from server_core.features.tasks.operations import Tasks
 from server_core.kernel.feature import Feature
@@ -28,6 +38,12 @@ FEATURE = Feature(
         Tasks.summary: bulk.summary,
         Tasks.reorder: bulk.do_reorder,
         Tasks.batch: bulk.do_batch,
+        Tasks.create_template: templates.do_create_template,
+        Tasks.templates: templates.list_templates,
+        Tasks.get_template: templates.get_template,
+        Tasks.update_template: templates.do_update_template,
+        Tasks.delete_template: templates.do_delete_template,
+        Tasks.use_template: templates.do_use_template,
         Tasks.list: queries.list_tasks,
         Tasks.create: tasks.do_create_task,
         Tasks.get: queries.get_task,
@@ -46,12 +62,22 @@ FEATURE = Feature(
         Tasks.handoff: handoff.do_handoff,
         Tasks.latest_handoff: handoff.latest_handoff,
         Tasks.time: history.time_in_status,
+        Tasks.recurrences: recurrence.list_recurrences,
+        Tasks.skip: recurrence.do_skip,
         Tasks.channel_tasks: channel_tasks.list_channel_tasks,
         Tasks.create_channel_task: channel_tasks.do_create_channel_task,
         Tasks.update_channel_task: channel_tasks.do_update_channel_task,
     },
     events=[TaskChanged],
-    errors=[NestedSubtask, DependencyCycle],
+    errors=[
+        NestedSubtask,
+        DependencyCycle,
+        InvalidRecurrenceRule,
+        InvalidTimezone,
+        NotRecurring,
+        RecurrenceOnInstance,
+        MissingVariables,
+    ],
 )
 
 listen_to_reactions(coordination.apply_coordination_emoji)

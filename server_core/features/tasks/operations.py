@@ -13,7 +13,15 @@ from server_core.features.messaging.errors import (
     NotYourTurn,
 )
 from server_core.features.projects.errors import ProjectArchived
-from server_core.features.tasks.errors import DependencyCycle, NestedSubtask
+from server_core.features.tasks.errors import (
+    DependencyCycle,
+    InvalidRecurrenceRule,
+    InvalidTimezone,
+    MissingVariables,
+    NestedSubtask,
+    NotRecurring,
+    RecurrenceOnInstance,
+)
 from server_core.features.tasks.schemas import (
     Activity,
     ActivityQuery,
@@ -25,6 +33,7 @@ from server_core.features.tasks.schemas import (
     ContextFields,
     CreateChannelTaskRequest,
     CreateTaskRequest,
+    CreateTemplateRequest,
     Dependency,
     Handoff,
     HandoffRequest,
@@ -36,8 +45,13 @@ from server_core.features.tasks.schemas import (
     ReorderRequest,
     Task,
     TaskContext,
+    Template,
+    TemplatesQuery,
+    TemplateTasks,
     TimeInStatus,
     UpdateTaskRequest,
+    UpdateTemplateRequest,
+    UseTemplateRequest,
 )
 from server_core.kernel.errors import BadRequest, Conflict, Forbidden, NotFound
 from server_core.kernel.operations import Operation, Operations, PathParam
@@ -55,6 +69,8 @@ CHANNEL_TASK = PathParam("tid", "task_id", "Task id or number (T-42)", max_lengt
 Dependencies = list[Dependency]
 Summaries = list[ProjectSummary]
 BatchResults = list[BatchResult]
+TEMPLATE = PathParam("id", "template_id", "Template id", max_length=64)
+Templates = list[Template]
 TaskList = list[Task]  # named once: inside the class, `list` is an operation
 
 
@@ -101,6 +117,58 @@ class Tasks(Operations):
         response=BatchResults,
         summary="Up to 50 create, update and assign operations, each reported on its own",
     )
+    create_template = Operation(
+        "POST",
+        "/tasks/templates",
+        body=CreateTemplateRequest,
+        response=Template,
+        status=201,
+        errors=[NotFound],
+        summary="Create a template: title pattern with {{var}}, defaults, context, subtasks",
+    )
+    templates = Operation(
+        "GET",
+        "/tasks/templates",
+        query=TemplatesQuery,
+        response=Templates,
+        errors=[NotFound],
+        summary="The workspace's task templates by name (?projectId=: that project's)",
+    )
+    get_template = Operation(
+        "GET",
+        "/tasks/templates/{id}",
+        params=[TEMPLATE],
+        response=Template,
+        errors=[NotFound],
+        summary="Get a task template",
+    )
+    update_template = Operation(
+        "PATCH",
+        "/tasks/templates/{id}",
+        params=[TEMPLATE],
+        body=UpdateTemplateRequest,
+        response=Template,
+        errors=[Forbidden, NotFound],
+        summary="Change a template's fields sent (its creator or a workspace admin)",
+    )
+    delete_template = Operation(
+        "DELETE",
+        "/tasks/templates/{id}",
+        params=[TEMPLATE],
+        response=Template,
+        errors=[Forbidden, NotFound],
+        summary="Delete a template (its creator or a workspace admin); its tasks stay",
+    )
+    use_template = Operation(
+        "POST",
+        "/tasks/templates/{id}/create",
+        params=[TEMPLATE],
+        body=UseTemplateRequest,
+        response=TemplateTasks,
+        status=201,
+        errors=[MissingVariables, NotFound, ProjectArchived, Conflict],
+        summary="Create a task and its subtasks from a template, {{var}} filled from variables",
+    )
     list = Operation(
         "GET",
         "/tasks",
@@ -115,7 +183,15 @@ class Tasks(Operations):
         body=CreateTaskRequest,
         response=Task,
         status=201,
-        errors=[NotFound, NestedSubtask, ProjectArchived, Conflict],
+        errors=[
+            NotFound,
+            NestedSubtask,
+            InvalidRecurrenceRule,
+            InvalidTimezone,
+            NotRecurring,
+            ProjectArchived,
+            Conflict,
+        ],
         summary="Create a task (only title is required); it gets the next number",
     )
     get = Operation(
@@ -133,7 +209,15 @@ class Tasks(Operations):
         body=UpdateTaskRequest,
         query=NotifyQuery,
         response=Task,
-        errors=[NotFound, ProjectArchived, Conflict],
+        errors=[
+            NotFound,
+            InvalidRecurrenceRule,
+            InvalidTimezone,
+            NotRecurring,
+            RecurrenceOnInstance,
+            ProjectArchived,
+            Conflict,
+        ],
         summary="Update a task; a status change is recorded and logged",
     )
     delete = Operation(
@@ -259,6 +343,22 @@ class Tasks(Operations):
         response=TimeInStatus,
         errors=[NotFound],
         summary="Time spent in each status, and the transitions",
+    )
+    recurrences = Operation(
+        "GET",
+        "/tasks/{id}/recurrences",
+        params=[TASK],
+        response=TaskList,
+        errors=[NotRecurring, NotFound],
+        summary="A recurring task's series: the template, then its occurrences by index",
+    )
+    skip = Operation(
+        "POST",
+        "/tasks/{id}/skip",
+        params=[TASK],
+        response=Task,
+        errors=[NotRecurring, NotFound],
+        summary="Move the series' nextRecurrenceAt one occurrence on without creating a task",
     )
 
     # Channel-scoped tasks (the earlier API): `/channels` paths, but tasks of the same board,

@@ -85,6 +85,16 @@ Id = Annotated[
 ]
 # A comma-separated filter (statuses, ids, labels).
 Csv = Annotated[str, StringConstraints(max_length=5000), AfterValidator(no_nul)]
+RecurrenceRule = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+    AfterValidator(no_nul),
+]
+RecurrenceTimezone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(no_nul),
+]
 
 
 class TaskContext(WireModel):
@@ -170,6 +180,15 @@ class Task(WireModel):
     created_at: Timestamp
     updated_at: Timestamp
     status_changed_at: Timestamp
+    recurrence_rule: str | None = Field(
+        description="5-field cron: this task is the template of a recurring series"
+    )
+    recurrence_timezone: str | None = Field(description="IANA zone the rule is read in")
+    recurrence_template_id: str | None = Field(description="An occurrence: its series' template")
+    recurrence_index: int | None = Field(description="An occurrence: 1, 2, 3… in its series")
+    next_recurrence_at: Timestamp | None = Field(
+        description="A template: the due date of the next occurrence"
+    )
 
 
 class CreateTaskRequest(RequestModel):
@@ -183,6 +202,12 @@ class CreateTaskRequest(RequestModel):
     due_date: datetime | None = None
     parent_id: Id | None = Field(default=None, description="A top-level task: its id or T-number")
     context: ContextFields | None = None
+    recurrence_rule: RecurrenceRule | None = Field(
+        default=None, description="5-field cron ('0 9 * * 1'): the task recurs"
+    )
+    recurrence_timezone: RecurrenceTimezone | None = Field(
+        default=None, description="IANA zone for the rule (default UTC)"
+    )
 
 
 class UpdateTaskRequest(RequestModel):
@@ -199,6 +224,12 @@ class UpdateTaskRequest(RequestModel):
     labels: Annotated[list[Label], Field(max_length=MAX_LABELS)] | None = None
     due_date: datetime | None = None
     position: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    recurrence_rule: RecurrenceRule | None = Field(
+        default=None, description="5-field cron; null stops recurring"
+    )
+    recurrence_timezone: RecurrenceTimezone | None = Field(
+        default=None, description="IANA zone for the rule (null: UTC)"
+    )
 
 
 class NotifyQuery(RequestModel):
@@ -404,3 +435,122 @@ class ChannelTasksQuery(RequestModel):
     limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
     cursor: int | None = Field(default=None, ge=0, description="From the previous page")
     offset: int = Field(default=0, ge=0, description="Tasks to skip (cursor wins)")
+
+
+MAX_SUBTASK_TEMPLATES = 50
+MAX_VARIABLES = 50
+
+TemplateName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(no_nul),
+]
+Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
+
+
+class SubtaskTemplate(WireModel):
+    title: str
+    context: TaskContext | None
+
+
+class Template(WireModel):
+    """A pattern for a kind of work: the task it makes and the subtasks that come with it."""
+
+    id: str
+    workspace_id: str
+    project_id: str | None
+    name: str
+    description: str | None
+    title_pattern: str
+    variables: list[str] = Field(
+        description="The {{placeholders}} of titlePattern and the subtask titles, once each"
+    )
+    default_priority: Priority | None
+    default_labels: list[str]
+    context: TaskContext | None
+    subtask_templates: list[SubtaskTemplate]
+    created_by: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class SubtaskTemplateFields(RequestModel):
+    title: Title = Field(description="May hold {{placeholders}}")
+    context: ContextFields | None = None
+
+
+SubtaskTemplates = Annotated[list[SubtaskTemplateFields], Field(max_length=MAX_SUBTASK_TEMPLATES)]
+
+
+class CreateTemplateRequest(RequestModel):
+    name: TemplateName
+    description: Text | None = None
+    title_pattern: Title = Field(description="The task's title, {{var}} filled at create time")
+    default_priority: Priority | None = None
+    default_labels: Labels = Field(default_factory=list)
+    context: ContextFields | None = None
+    subtask_templates: SubtaskTemplates = Field(default_factory=list)
+    project_id: Id | None = Field(default=None, description="Project id or slug")
+
+
+class UpdateTemplateRequest(RequestModel):
+    """Only the fields sent change; null clears `description`, `defaultPriority`, `context`
+    and `projectId`."""
+
+    name: TemplateName | None = None
+    description: Text | None = None
+    title_pattern: Title | None = None
+    default_priority: Priority | None = None
+    default_labels: Labels | None = None
+    context: ContextFields | None = None
+    subtask_templates: SubtaskTemplates | None = None
+    project_id: Id | None = None
+
+
+class TemplatesQuery(RequestModel):
+    project_id: Id | None = Field(default=None, description="Only this project's templates")
+
+
+MAX_VARIABLE = 500
+
+
+def _variable_text(value: str | int | float) -> str:
+    """A variable's value as the text it puts in a title."""
+    text = no_nul(str(value))
+    if len(text) > MAX_VARIABLE:
+        raise ValueError(f"must be at most {MAX_VARIABLE} characters")
+    return text
+
+
+VariableValue = Annotated[str | int | float, AfterValidator(_variable_text)]
+
+
+class TemplateOverrides(RequestModel):
+    """What the new task takes instead of the template's defaults."""
+
+    title: Title | None = None
+    description: Text | None = None
+    status: WriteStatus | None = None
+    priority: Priority | None = None
+    labels: Labels | None = None
+    due_date: datetime | None = None
+    context: ContextFields | None = Field(
+        default=None, description="Fields sent replace the template's"
+    )
+
+
+class UseTemplateRequest(RequestModel):
+    variables: Annotated[
+        dict[Annotated[str, StringConstraints(max_length=64)], VariableValue],
+        Field(max_length=MAX_VARIABLES),
+    ] = Field(default_factory=dict, description="Values for the {{placeholders}}")
+    assignee_ids: Annotated[list[Id], Field(max_length=MAX_ASSIGNEES)] = Field(default_factory=list)
+    project_id: Id | None = Field(default=None, description="Default: the template's project")
+    overrides: TemplateOverrides = Field(default_factory=TemplateOverrides)
+
+
+class TemplateTasks(WireModel):
+    """The task made from a template, and its subtasks in the template's order."""
+
+    task: Task
+    subtasks: list[Task]

@@ -29,6 +29,11 @@ from server_core.features.tasks.errors import NestedSubtask
 from server_core.features.tasks.events import TaskAction, task_event
 from server_core.features.tasks.history import change_status, record_transition
 from server_core.features.tasks.notifications import headline, notify
+from server_core.features.tasks.recurrence import (
+    recurrence_changes,
+    recurrence_columns,
+    spawn_next,
+)
 from server_core.features.tasks.schemas import (
     CONTEXT_FIELDS,
     CONTEXT_LISTS,
@@ -115,6 +120,7 @@ def do_create_task(
             created_at=now,
             updated_at=now,
             status_changed_at=now,
+            **recurrence_columns(request.recurrence_rule, request.recurrence_timezone, now),
         )
     )
     _set_assignees(conn, task_id, assignees, now)
@@ -151,6 +157,7 @@ def do_update_task(
         changes["project_id"] = (
             project_id_of(conn, caller, request.project_id) if request.project_id else None
         )
+    changes.update(recurrence_changes(task, request, now))
     changes = {name: value for name, value in changes.items() if not _same(task[name], value)}
     action: TaskAction = "updated"
     wanted = _wanted_assignees(request)
@@ -173,6 +180,7 @@ def do_update_task(
         action = "completed" if request.status == "done" else "status_changed"
         if request.status == "done":
             unblock_dependents(conn, events, task, caller.principal_id, now)
+            spawn_next(conn, events, task["id"], now)
     if not changes and action == "updated":
         return task_view(conn, task)
     updated = reload(conn, task["id"])

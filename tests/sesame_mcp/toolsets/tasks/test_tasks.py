@@ -174,7 +174,8 @@ async def test_channel_tasks_are_announced_and_moved_by_reactions(
     )
     assert (made["task"]["key"], made["task"]["status"]) == ("T-1", "todo")
     [announced] = (await bob.client.messages.history(plans, limit=1)).items
-    assert announced.plaintext is not None and "T-1" in announced.plaintext
+    assert announced.plaintext is not None
+    assert "T-1" in announced.plaintext
     await bob.client.messages.react(plans, announced.id, "👋")
     listed = await mcp_all.call_tool("channel_tasks", {"channel": "plans"})
     assert [(t["key"], t["status"]) for t in ok(listed)["tasks"]] == [("T-1", "active")]
