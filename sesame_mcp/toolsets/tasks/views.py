@@ -61,6 +61,10 @@ class TaskView(View):
     due_date: datetime | None
     progress: ProgressView
     context: ContextView
+    recurrence_rule: str | None = Field(default=None, description="Set on a recurring series")
+    recurrence_timezone: str | None = None
+    next_recurrence_at: datetime | None = Field(default=None, description="The next one's due")
+    recurrence_index: int | None = Field(default=None, description="Its place in a series")
 
     @field_validator("progress", "context", mode="before")
     @classmethod
@@ -83,6 +87,14 @@ class TaskView(View):
             lines.append(f"Description: {quote(self.description)}")
         if self.labels:
             lines.append(f"Labels: {', '.join(self.labels)}")
+        if self.recurrence_rule:
+            due = f", next due {self.next_recurrence_at:%Y-%m-%d %H:%M} UTC"
+            zone = self.recurrence_timezone or "UTC"
+            lines.append(
+                f"Recurs: {self.recurrence_rule} ({zone}){due if self.next_recurrence_at else ''}"
+            )
+        elif self.recurrence_index is not None:
+            lines.append(f"Occurrence {self.recurrence_index} of a recurring series")
         return "\n".join([*lines, *self.context.lines()])
 
 

@@ -191,3 +191,73 @@ async def test_channel_tasks_are_announced_and_moved_by_reactions(
         "update_channel_task", {"channel": "#plans", "task": "T-2", "status": "done"}
     )
     assert wrong.is_error
+
+
+async def test_a_template_makes_a_task_with_its_subtasks(mcp_all: Client, agent: Agent) -> None:
+    made = ok(
+        await mcp_all.call_tool(
+            "create_task_template",
+            {
+                "name": "Release",
+                "title_pattern": "Release {{version}}",
+                "default_priority": "high",
+                "subtask_templates": [{"title": "Tag {{version}}"}, {"title": "Announce"}],
+            },
+        )
+    )
+    template = made["template"]
+    assert template["variables"] == ["version"]
+    listed = await mcp_all.call_tool("list_task_templates", {})
+    assert f'"Release" [{template["id"]}]: "Release {{{{version}}}}", needs version' in text(listed)
+    missing = await mcp_all.call_tool("create_task_from_template", {"template": template["id"]})
+    assert missing.is_error
+    assert "missing_variables" in text(missing)
+    used = await mcp_all.call_tool(
+        "create_task_from_template",
+        {
+            "template": template["id"],
+            "variables": {"version": "2.1"},
+            "assignee_ids": [agent.account.id],
+        },
+    )
+    task = ok(used)["created"]
+    assert (task["task"]["title"], task["task"]["priority"]) == ("Release 2.1", "high")
+    assert [s["title"] for s in task["subtasks"]] == ["Tag 2.1", "Announce"]
+    assert "Created T-1" in text(used)
+    renamed = ok(
+        await mcp_all.call_tool(
+            "update_task_template", {"template": template["id"], "name": "Ship"}
+        )
+    )
+    assert renamed["template"]["name"] == "Ship"
+    ok(await mcp_all.call_tool("delete_task_template", {"template": template["id"]}))
+    gone = await mcp_all.call_tool("get_task_template", {"template": template["id"]})
+    assert gone.is_error
+
+
+async def test_a_recurring_task_spawns_its_next_occurrence(mcp_all: Client) -> None:
+    made = ok(
+        await mcp_all.call_tool(
+            "create_task",
+            {
+                "title": "Weekly report",
+                "recurrence_rule": "0 9 * * 1",
+                "recurrence_timezone": "Europe/Paris",
+            },
+        )
+    )
+    assert made["task"]["recurrence_rule"] == "0 9 * * 1"
+    shown = await mcp_all.call_tool("get_task", {"task": "T-1"})
+    assert "Recurs: 0 9 * * 1 (Europe/Paris), next due" in text(shown)
+    first_due = made["task"]["next_recurrence_at"]
+    skipped = ok(await mcp_all.call_tool("skip_recurrence", {"task": "T-1"}))
+    assert skipped["task"]["next_recurrence_at"] > first_due
+    ok(await mcp_all.call_tool("update_task", {"task": "T-1", "status": "done"}))
+    series = ok(await mcp_all.call_tool("task_recurrences", {"task": "T-1"}))
+    assert [(t["key"], t["status"], t["recurrence_index"]) for t in series["tasks"]] == [
+        ("T-1", "done", None),
+        ("T-2", "todo", 1),
+    ]
+    bad = await mcp_all.call_tool("create_task", {"title": "x", "recurrence_rule": "every day"})
+    assert bad.is_error
+    assert "invalid_recurrence_rule" in text(bad)
