@@ -9,6 +9,7 @@ from server_core.features.tasks import (
     handoff,
     history,
     queries,
+    search,
     tasks,
 )
 from server_core.features.tasks.errors import DependencyCycle, NestedSubtask
@@ -24,6 +25,7 @@ FEATURE = Feature(
         Tasks.summary: bulk.summary,
         Tasks.reorder: bulk.do_reorder,
         Tasks.batch: bulk.do_batch,
+        Tasks.search: search.search_tasks,
         Tasks.list: queries.list_tasks,
         Tasks.create: tasks.do_create_task,
         Tasks.get: queries.get_task,

@@ -24,6 +24,8 @@ from server_core.features.tasks.schemas import (
     PostActivityRequest,
     ProjectSummary,
     ReorderRequest,
+    SearchHit,
+    SearchQuery,
     Task,
     TaskContext,
     TimeInStatus,
@@ -44,6 +46,7 @@ Dependencies = list[Dependency]
 Summaries = list[ProjectSummary]
 BatchResults = list[BatchResult]
 TaskList = list[Task]  # named once: inside the class, `list` is an operation
+SearchHits = list[SearchHit]
 
 
 class Tasks(Operations):
@@ -88,6 +91,15 @@ class Tasks(Operations):
         body=BatchRequest,
         response=BatchResults,
         summary="Up to 50 create, update and assign operations, each reported on its own",
+    )
+    search = Operation(
+        "GET",
+        "/tasks/search",
+        query=SearchQuery,
+        response=SearchHits,
+        errors=[BadRequest, NotFound],
+        summary="Full-text search of tasks (title, description, context) and their activity, "
+        "best first, with <mark> snippets",
     )
     list = Operation(
         "GET",

@@ -19,6 +19,7 @@ from server_core.features.tasks.schemas import (
     MineQuery,
     Task,
 )
+from server_core.features.tasks.search import ranked_for_list
 from server_core.features.tasks.tables import task_assignees, tasks
 from server_core.kernel.auth import Caller
 from server_core.kernel.errors import BadRequest
@@ -88,7 +89,14 @@ def list_tasks(conn: Connection, *, caller: Caller, query: ListTasksQuery) -> Pa
     labels = _split(query.labels)
     if labels:
         statement = statement.where(_has_any_label(conn, labels))
-    if query.q:
+    # 3+ characters: the full-text index, by relevance unless sortBy is given; fewer: text.
+    ranked = ranked_for_list(conn, query.q) if query.q else None
+    order = _order(query)
+    if ranked is not None:
+        statement = statement.join(ranked, ranked.c.task_id == tasks.c.id)
+        if "sort_by" not in query.model_fields_set:
+            order = [ranked.c.rank.desc(), tasks.c.number.desc()]
+    elif query.q:
         pattern = "%" + _escape_like(query.q) + "%"
         statement = statement.where(
             tasks.c.title.ilike(pattern, escape="\\")
@@ -96,7 +104,7 @@ def list_tasks(conn: Connection, *, caller: Caller, query: ListTasksQuery) -> Pa
         )
     start = query.cursor if query.cursor is not None else query.offset
     rows = (
-        conn.execute(statement.order_by(*_order(query)).offset(start).limit(query.limit + 1))
+        conn.execute(statement.order_by(*order).offset(start).limit(query.limit + 1))
         .mappings()
         .all()
     )
