@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.tasks.schemas import SearchScope
 
@@ -49,19 +50,29 @@ _SQLITE_RANKED_TASKS = sa.text("""
     FROM search_task_fts JOIN search_task_documents AS d ON d.id = search_task_fts.rowid
     WHERE search_task_fts MATCH :query
 """)
+# The best matches of the workspace (and project), then what a hit shows of their tasks and
+# activity entries.
 _SQLITE_FIND = sa.text("""
-    SELECT search_task_fts.rowid AS doc, d.task_id, d.activity_id,
-        -bm25(search_task_fts, 1.0, 0.4, 0.4, 0.2, 0.4) AS score
-    FROM search_task_fts
-    JOIN search_task_documents AS d ON d.id = search_task_fts.rowid
-    JOIN tasks AS t ON t.id = d.task_id
-    WHERE search_task_fts MATCH :query AND t.workspace_id = :workspace
-        AND (:project IS NULL OR t.project_id = :project)
-    ORDER BY score DESC, doc
-    LIMIT :limit
-""")
+    SELECT hits.doc, hits.score, t.id AS task_id, t.number, t.title, t.status, t.priority,
+        t.project_id, a.id AS activity_id, a.type AS activity_type, a.created_at
+    FROM (
+        SELECT search_task_fts.rowid AS doc, d.task_id, d.activity_id,
+            -bm25(search_task_fts, 1.0, 0.4, 0.4, 0.2, 0.4) AS score
+        FROM search_task_fts JOIN search_task_documents AS d ON d.id = search_task_fts.rowid
+        WHERE search_task_fts MATCH :query AND d.workspace_id = :workspace
+            AND (:project IS NULL OR EXISTS (
+                SELECT 1 FROM tasks WHERE tasks.id = d.task_id AND tasks.project_id = :project))
+        ORDER BY score DESC, doc
+        LIMIT :limit
+    ) AS hits
+    JOIN tasks AS t ON t.id = hits.task_id
+    LEFT JOIN task_activity AS a ON a.id = hits.activity_id
+    ORDER BY hits.score DESC, hits.doc
+""").columns(created_at=sa.DateTime(timezone=True))
 # Snippets for a page of documents only: made in the ranking statement, they would be made
-# for every match before the sort.
+# for every match before the sort. The documents are read in one pass over the matches (the
+# rowid range) and picked by the `+rowid IN` filter: as a lookup per rowid, FTS5 would
+# evaluate the query (expanding its prefix) again for each.
 _SQLITE_SNIPPETS = sa.text("""
     SELECT rowid AS doc,
         highlight(search_task_fts, 0, :open, :close) AS title,
@@ -70,7 +81,7 @@ _SQLITE_SNIPPETS = sa.text("""
         snippet(search_task_fts, 3, :open, :close, '…', :words) AS context_c,
         snippet(search_task_fts, 4, :open, :close, '…', :words) AS message
     FROM search_task_fts
-    WHERE search_task_fts MATCH :query AND rowid IN :docs
+    WHERE search_task_fts MATCH :query AND rowid BETWEEN :first AND :last AND +rowid IN :docs
 """).bindparams(sa.bindparam("docs", expanding=True))
 _POSTGRES_RANKED_TASKS = sa.text("""
     SELECT id AS task_id, ts_rank(search_document, to_tsquery('english', :query)) AS rank
@@ -78,22 +89,28 @@ _POSTGRES_RANKED_TASKS = sa.text("""
     WHERE search_document @@ to_tsquery('english', :query)
 """)
 _POSTGRES_FIND = sa.text("""
-    SELECT t.id AS task_id, NULL::varchar AS activity_id,
-        ts_rank(t.search_document, to_tsquery('english', :query)) AS score,
-        t.title, t.description, t.context, NULL::text AS message
-    FROM tasks AS t
-    WHERE :scope != 'activity' AND t.search_document @@ to_tsquery('english', :query)
-        AND t.workspace_id = :workspace
-        AND (CAST(:project AS varchar) IS NULL OR t.project_id = :project)
-    UNION ALL
-    SELECT a.task_id, a.id, ts_rank(a.search_document, to_tsquery('english', :query)),
-        NULL, NULL, NULL, a.message
-    FROM task_activity AS a JOIN tasks AS t ON t.id = a.task_id
-    WHERE :scope != 'context' AND a.search_document @@ to_tsquery('english', :query)
-        AND t.workspace_id = :workspace
-        AND (CAST(:project AS varchar) IS NULL OR t.project_id = :project)
-    ORDER BY score DESC, task_id, activity_id NULLS FIRST
-    LIMIT :limit
+    SELECT hits.score, t.id AS task_id, t.number, t.title, t.status, t.priority, t.project_id,
+        t.description, t.context, a.id AS activity_id, a.type AS activity_type, a.created_at,
+        a.message
+    FROM (
+        SELECT t.id AS task_id, NULL::varchar AS activity_id,
+            ts_rank(t.search_document, to_tsquery('english', :query)) AS score
+        FROM tasks AS t
+        WHERE :scope != 'activity' AND t.search_document @@ to_tsquery('english', :query)
+            AND t.workspace_id = :workspace
+            AND (CAST(:project AS varchar) IS NULL OR t.project_id = :project)
+        UNION ALL
+        SELECT a.task_id, a.id, ts_rank(a.search_document, to_tsquery('english', :query))
+        FROM task_activity AS a JOIN tasks AS t ON t.id = a.task_id
+        WHERE :scope != 'context' AND a.search_document @@ to_tsquery('english', :query)
+            AND t.workspace_id = :workspace
+            AND (CAST(:project AS varchar) IS NULL OR t.project_id = :project)
+        ORDER BY score DESC, task_id, activity_id NULLS FIRST
+        LIMIT :limit
+    ) AS hits
+    JOIN tasks AS t ON t.id = hits.task_id
+    LEFT JOIN task_activity AS a ON a.id = hits.activity_id
+    ORDER BY hits.score DESC, hits.task_id, hits.activity_id NULLS FIRST
 """)
 _POSTGRES_HEADLINES = sa.text("""
     SELECT ts_headline('english', text, to_tsquery('english', :query), options)
@@ -105,12 +122,36 @@ _POSTGRES_HEADLINES = sa.text("""
 
 @dataclass(frozen=True)
 class Found:
-    """A matching document: a task (`activity_id` None) or one of its activity entries."""
+    """A matching document: a task (`activity_id` None) or one of its activity entries, with
+    what a hit shows of them."""
 
     task_id: str
+    task_number: int
+    title: str
+    status: str
+    priority: str
+    project_id: str | None
     activity_id: str | None
+    activity_type: str | None
+    created_at: datetime | None
     rank: float
     snippets: dict[str, str | None]
+
+    @classmethod
+    def of(cls, row: RowMapping, snippets: dict[str, str | None]) -> Found:
+        return cls(
+            row["task_id"],
+            row["number"],
+            row["title"],
+            row["status"],
+            row["priority"],
+            row["project_id"],
+            row["activity_id"],
+            row["activity_type"],
+            row["created_at"],
+            float(row["score"]),
+            snippets,
+        )
 
 
 def words_of(text: str) -> list[str]:
@@ -165,18 +206,17 @@ def tsquery(words: Sequence[str]) -> str:
 
 
 def _find_sqlite(conn: Connection, query: str, where: dict[str, Any]) -> list[Found]:
-    ranked = conn.execute(_SQLITE_FIND, {"query": query, **where}).all()
+    ranked = conn.execute(_SQLITE_FIND, {"query": query, **where}).mappings().all()
     if not ranked:
         return []
+    docs = [row["doc"] for row in ranked]
     marks = {"open": OPEN, "close": CLOSE, "words": SNIPPET_WORDS}
     rows = conn.execute(
-        _SQLITE_SNIPPETS, {"query": query, "docs": [row.doc for row in ranked], **marks}
+        _SQLITE_SNIPPETS,
+        {"query": query, "docs": docs, "first": min(docs), "last": max(docs), **marks},
     ).mappings()
     by_doc = {row["doc"]: {name: row[name] for name in FIELDS} for row in rows}
-    return [
-        Found(row.task_id, row.activity_id, float(row.score), by_doc.get(row.doc, {}))
-        for row in ranked
-    ]
+    return [Found.of(row, by_doc.get(row["doc"], {})) for row in ranked]
 
 
 def _find_postgres(
@@ -202,12 +242,7 @@ def _find_postgres(
         ).scalars()
     )
     return [
-        Found(
-            row["task_id"],
-            row["activity_id"],
-            float(row["score"]),
-            {name: _restored(next(headlines)) for name in by_field},
-        )
+        Found.of(row, {name: _restored(next(headlines)) for name in by_field})
         for row, by_field in found
     ]
 
@@ -216,8 +251,10 @@ def _restored(headline: str | None) -> str | None:
     return headline.replace(_LESS_THAN, "<") if headline is not None else None
 
 
-def _texts(row: Any) -> dict[str, str | None]:
+def _texts(row: RowMapping) -> dict[str, str | None]:
     """A document's fields as the index reads them (the same fields as SQLite's documents)."""
+    if row["activity_id"] is not None:
+        return {"message": row["message"]}
     context = row["context"] if isinstance(row["context"], dict) else {}
     background = [context.get(name) for name in ("background", "notes")]
     lists = [
@@ -231,5 +268,4 @@ def _texts(row: Any) -> dict[str, str | None]:
         "description": row["description"],
         "context_b": "\n".join(text for text in background if text) or None,
         "context_c": "\n".join(lists) or None,
-        "message": row["message"],
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -25,7 +24,7 @@ from server_core.features.tasks.schemas import (
     TaskHit,
     TaskSnippets,
 )
-from server_core.features.tasks.tables import task_activity, tasks
+from server_core.features.tasks.tables import tasks
 from server_core.kernel.auth import Caller
 
 # A list's `q` this long or longer goes to the index; shorter ones match titles and
@@ -45,26 +44,18 @@ def search_tasks(conn: Connection, *, caller: Caller, query: SearchQuery) -> lis
         scope=query.scope,
         limit=query.limit,
     )
-    task_rows = _by_id(conn, tasks, {hit.task_id for hit in found})
-    activity_rows = _by_id(conn, task_activity, {hit.activity_id for hit in found})
     hits: list[SearchHit] = []
     for hit in found:
-        # A task or entry deleted since the ranking (PostgreSQL reads each statement afresh)
-        # is left out.
-        task = task_rows.get(hit.task_id)
-        entry = activity_rows.get(hit.activity_id or "")
-        if task is None or (hit.activity_id is not None and entry is None):
-            continue
         snippets = {name: marked(text) for name, text in hit.snippets.items()}
         if hit.activity_id is None:
             hits.append(
                 TaskHit(
-                    task_id=task["id"],
-                    task_number=task["number"],
-                    title=task["title"],
-                    status=task["status"],
-                    priority=task["priority"],
-                    project_id=task["project_id"],
+                    task_id=hit.task_id,
+                    task_number=hit.task_number,
+                    title=hit.title,
+                    status=hit.status,
+                    priority=hit.priority,
+                    project_id=hit.project_id,
                     rank=hit.rank,
                     snippets=TaskSnippets(
                         title=snippets.get("title"),
@@ -74,16 +65,15 @@ def search_tasks(conn: Connection, *, caller: Caller, query: SearchQuery) -> lis
                 )
             )
         else:
-            assert entry is not None
             hits.append(
                 ActivityHit(
-                    activity_id=entry["id"],
-                    task_id=task["id"],
-                    task_number=task["number"],
-                    task_title=task["title"],
-                    task_status=task["status"],
-                    activity_type=entry["type"],
-                    created_at=entry["created_at"],
+                    activity_id=hit.activity_id,
+                    task_id=hit.task_id,
+                    task_number=hit.task_number,
+                    task_title=hit.title,
+                    task_status=hit.status,
+                    activity_type=hit.activity_type,
+                    created_at=hit.created_at,
                     rank=hit.rank,
                     snippets=ActivitySnippets(message=snippets.get("message")),
                 )
@@ -137,11 +127,3 @@ def _context_snippet(snippets: dict[str, str | None]) -> str | None:
     ):
         return lists
     return background if background is not None else lists
-
-
-def _by_id(conn: Connection, table: sa.Table, ids: set[str | None]) -> dict[str, sa.RowMapping]:
-    wanted: Sequence[str] = [value for value in ids if value is not None]
-    if not wanted:
-        return {}
-    rows = conn.execute(sa.select(table).where(table.c.id.in_(wanted))).mappings()
-    return {row["id"]: row for row in rows}

@@ -33,6 +33,7 @@ depends_on: str | Sequence[str] | None = None
 SQLITE_UP = [
     """CREATE TABLE search_task_documents (
         id INTEGER PRIMARY KEY,
+        workspace_id VARCHAR(36) NOT NULL,
         task_id VARCHAR(36) NOT NULL,
         activity_id VARCHAR(36),
         title TEXT,
@@ -42,6 +43,8 @@ SQLITE_UP = [
         message TEXT
     )""",
     # A task's own document has no activity_id; its activity's documents name the task too.
+    # The workspace is copied (a task never changes workspace): searches filter on it without
+    # reading the task of every match.
     "CREATE UNIQUE INDEX search_task_documents_task ON search_task_documents (task_id) "
     "WHERE activity_id IS NULL",
     "CREATE UNIQUE INDEX search_task_documents_activity ON search_task_documents (activity_id)",
@@ -73,8 +76,10 @@ SQLITE_UP = [
     # activity, fire these triggers too). A task's document: title; description; background
     # and notes; decisions, constraints and acceptance, one per line.
     """CREATE TRIGGER search_tasks_insert AFTER INSERT ON tasks BEGIN
-        INSERT INTO search_task_documents (task_id, title, description, context_b, context_c)
+        INSERT INTO search_task_documents
+            (workspace_id, task_id, title, description, context_b, context_c)
         VALUES (
+            new.workspace_id,
             new.id,
             new.title,
             new.description,
@@ -111,22 +116,25 @@ SQLITE_UP = [
     END""",
     """CREATE TRIGGER search_task_activity_insert AFTER INSERT ON task_activity
     WHEN new.message IS NOT NULL BEGIN
-        INSERT INTO search_task_documents (task_id, activity_id, message)
-        VALUES (new.task_id, new.id, new.message);
+        INSERT INTO search_task_documents (workspace_id, task_id, activity_id, message)
+        SELECT workspace_id, id, new.id, new.message FROM tasks WHERE id = new.task_id;
     END""",
     """CREATE TRIGGER search_task_activity_update AFTER UPDATE OF message ON task_activity BEGIN
         DELETE FROM search_task_documents WHERE activity_id = old.id;
-        INSERT INTO search_task_documents (task_id, activity_id, message)
-        SELECT new.task_id, new.id, new.message WHERE new.message IS NOT NULL;
+        INSERT INTO search_task_documents (workspace_id, task_id, activity_id, message)
+        SELECT workspace_id, id, new.id, new.message FROM tasks
+        WHERE id = new.task_id AND new.message IS NOT NULL;
     END""",
     """CREATE TRIGGER search_task_activity_delete AFTER DELETE ON task_activity BEGIN
         DELETE FROM search_task_documents WHERE activity_id = old.id;
     END""",
     # What exists already: an empty document per task, which the update trigger then fills.
-    "INSERT INTO search_task_documents (task_id) SELECT id FROM tasks",
+    "INSERT INTO search_task_documents (workspace_id, task_id) SELECT workspace_id, id FROM tasks",
     "UPDATE tasks SET title = title",
-    """INSERT INTO search_task_documents (task_id, activity_id, message)
-        SELECT task_id, id, message FROM task_activity WHERE message IS NOT NULL""",
+    """INSERT INTO search_task_documents (workspace_id, task_id, activity_id, message)
+        SELECT tasks.workspace_id, tasks.id, task_activity.id, task_activity.message
+        FROM task_activity JOIN tasks ON tasks.id = task_activity.task_id
+        WHERE task_activity.message IS NOT NULL""",
 ]
 
 SQLITE_DOWN = [
@@ -167,10 +175,14 @@ POSTGRES_UP = [
     "CREATE TRIGGER search_tasks_document BEFORE INSERT OR UPDATE OF title, description, context "
     "ON tasks FOR EACH ROW EXECUTE FUNCTION search_tasks_document()",
     "UPDATE tasks SET title = title",  # the trigger computes what exists already
-    "CREATE INDEX search_tasks_document_idx ON tasks USING gin (search_document)",
+    # Without fastupdate: new entries go straight into the index rather than into a pending
+    # list that every search reads through until (auto)vacuum merges it.
+    "CREATE INDEX search_tasks_document_idx ON tasks USING gin (search_document) "
+    "WITH (fastupdate = off)",
     "ALTER TABLE task_activity ADD COLUMN search_document tsvector GENERATED ALWAYS AS "
     "(setweight(to_tsvector('english', replace(coalesce(message, ''), '<', ' ')), 'B')) STORED",
-    "CREATE INDEX search_task_activity_document_idx ON task_activity USING gin (search_document)",
+    "CREATE INDEX search_task_activity_document_idx ON task_activity USING gin (search_document) "
+    "WITH (fastupdate = off)",
 ]
 
 POSTGRES_DOWN = [

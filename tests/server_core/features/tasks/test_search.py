@@ -10,6 +10,7 @@ import httpx2
 import pytest
 
 from server_core.kernel.platform import Platform
+from server_core.kernel.store.migrate import downgrade_to
 from tests.helpers import bearer, data, error
 from tests.server_core.features.agents.test_agents import second_workspace
 from tests.server_core.features.messaging.team import Member, Team
@@ -278,3 +279,22 @@ async def test_a_short_list_q_matches_text_a_longer_one_words(
     assert await keys(client, team.bot, "?q=tab") == ["T-2", "T-1"]
     assert await keys(client, team.bot, "?q=abs") == []
     assert await keys(client, team.bot, "?q=spaces tabs") == ["T-1"]
+
+
+async def test_the_migration_indexes_what_exists_already(
+    client: httpx2.AsyncClient, team: Team, platform: Platform
+) -> None:
+    await create(client, team.bot, "Heron", context={"acceptance": ["egret spotted"]})
+    await client.post(
+        "/tasks/T-1/activity",
+        json={"type": "comment", "message": "saw a bittern"},
+        headers=team.bot.headers,
+    )
+    await platform.store.migrate(downgrade_to("0007"))  # no index any more
+    await platform.store.migrate()  # the index again, over the tasks there are
+    assert await found(client, team.bot, "heron") == ["T-1"]
+    assert await found(client, team.bot, "egret") == ["T-1"]
+    assert await found(client, team.bot, "bittern") == ["T-1 comment"]
+    await patch(client, team.bot, "T-1", title="Stork")  # and it is kept from then on
+    assert await found(client, team.bot, "heron stork") == []
+    assert await found(client, team.bot, "stork") == ["T-1"]
