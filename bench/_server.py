@@ -41,6 +41,7 @@ class Server:
     base: str
     process: subprocess.Popen[bytes]
     engine: str
+    data_dir: str = ""
 
     @property
     def api(self) -> str:
@@ -83,7 +84,7 @@ def running_server(database_url: str | None = None, *, admin: bool = False) -> I
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("the server did not start")
                 time.sleep(0.1)
-            yield Server(base, process, "PostgreSQL" if database_url else "SQLite")
+            yield Server(base, process, "PostgreSQL" if database_url else "SQLite", data_dir)
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from server_core.config import Settings
 from server_core.features import features
 from server_core.kernel.store import Store
-from server_core.kernel.store.tables import metadata
+from server_core.kernel.store.tables import declared_here, metadata
 
 features()  # every feature's tables join the metadata
 
@@ -23,6 +23,7 @@ def run_on(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=declared_here,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -193,6 +193,7 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("GET", "/api/v1/tasks"),
             ("GET", "/api/v1/tasks/mine"),
             ("GET", "/api/v1/tasks/next"),
+            ("GET", "/api/v1/tasks/search"),
             ("GET", "/api/v1/tasks/summary"),
             ("GET", "/api/v1/tasks/templates"),
             ("GET", "/api/v1/tasks/templates/{id}"),

@@ -14,6 +14,7 @@ from server_core.features.tasks import (
     history,
     queries,
     recurrence,
+    search,
     tasks,
     templates,
 )
@@ -44,6 +45,7 @@ FEATURE = Feature(
         Tasks.update_template: templates.do_update_template,
         Tasks.delete_template: templates.do_delete_template,
         Tasks.use_template: templates.do_use_template,
+        Tasks.search: search.search_tasks,
         Tasks.list: queries.list_tasks,
         Tasks.create: tasks.do_create_task,
         Tasks.get: queries.get_task,

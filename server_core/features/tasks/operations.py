@@ -43,6 +43,8 @@ from server_core.features.tasks.schemas import (
     PostActivityRequest,
     ProjectSummary,
     ReorderRequest,
+    SearchHit,
+    SearchQuery,
     Task,
     TaskContext,
     Template,
@@ -72,6 +74,7 @@ BatchResults = list[BatchResult]
 TEMPLATE = PathParam("id", "template_id", "Template id", max_length=64)
 Templates = list[Template]
 TaskList = list[Task]  # named once: inside the class, `list` is an operation
+SearchHits = list[SearchHit]
 
 
 class Tasks(Operations):
@@ -116,6 +119,15 @@ class Tasks(Operations):
         body=BatchRequest,
         response=BatchResults,
         summary="Up to 50 create, update and assign operations, each reported on its own",
+    )
+    search = Operation(
+        "GET",
+        "/tasks/search",
+        query=SearchQuery,
+        response=SearchHits,
+        errors=[BadRequest, NotFound],
+        summary="Full-text search of tasks (title, description, context) and their activity, "
+        "best first, with <mark> snippets",
     )
     create_template = Operation(
         "POST",

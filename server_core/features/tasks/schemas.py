@@ -554,3 +554,67 @@ class TemplateTasks(WireModel):
 
     task: Task
     subtasks: list[Task]
+
+
+MIN_QUERY = 2
+MAX_QUERY = 200
+MAX_HITS = 200
+DEFAULT_HITS = 50
+SearchScope = Literal["all", "context", "activity"]
+
+
+class SearchQuery(RequestModel):
+    q: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=MIN_QUERY, max_length=MAX_QUERY),
+        AfterValidator(no_nul),
+    ] = Field(description="Words to find (all of them; the last one also as a prefix)")
+    scope: SearchScope = Field(
+        default="all",
+        description="all: tasks and activity; context: a task's title, description and "
+        "context; activity: activity messages",
+    )
+    project_id: Id | None = Field(default=None, description="Project id or slug")
+    limit: int = Field(default=DEFAULT_HITS, ge=1, le=MAX_HITS)
+
+
+class TaskSnippets(WireModel):
+    """HTML: the text escaped, the words found in <mark>…</mark>; null for an empty field."""
+
+    title: str | None
+    description: str | None
+    context: str | None
+
+
+class TaskHit(WireModel):
+    type: Literal["task"] = "task"
+    task_id: str
+    task_number: int
+    title: str
+    status: Status
+    priority: Priority
+    project_id: str | None
+    rank: float = Field(description="Higher is better; comparable within one answer only")
+    snippets: TaskSnippets
+
+
+class ActivitySnippets(WireModel):
+    """HTML: the text escaped, the words found in <mark>…</mark>."""
+
+    message: str | None
+
+
+class ActivityHit(WireModel):
+    type: Literal["activity"] = "activity"
+    activity_id: str
+    task_id: str
+    task_number: int
+    task_title: str
+    task_status: Status
+    activity_type: ActivityType
+    created_at: Timestamp
+    rank: float = Field(description="Higher is better; comparable within one answer only")
+    snippets: ActivitySnippets
+
+
+SearchHit = Annotated[TaskHit | ActivityHit, Field(discriminator="type")]

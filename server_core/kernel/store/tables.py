@@ -35,6 +35,18 @@ def _json_text(value: Any) -> str:
 JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
 
 
+# Full-text search is built differently on each engine (SQLite: an FTS5 table fed by
+# triggers; PostgreSQL: tsvector columns with GIN indexes), so the migrations create it and no
+# table definition declares it. Its tables, columns and indexes are named `search_…`.
+SEARCH_PREFIX = "search_"
+
+
+def declared_here(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's `include_name`: whether a reflected object is one that table definitions
+    describe, that is not an engine's own full-text search object."""
+    return not (name or "").startswith(SEARCH_PREFIX)
+
+
 def id_column(name: str = "id", *args: Any, **kwargs: Any) -> sa.Column[str]:
     return sa.Column(name, sa.String(36), *args, **kwargs)
 

@@ -60,9 +60,11 @@ async def test_list_filters_sort_and_pages(client: httpx2.AsyncClient, team: Tea
         "T-2",
     ]
     assert await keys(client, team.bot, "?labels=auth,frontend") == ["T-2", "T-1"]
-    assert await keys(client, team.bot, "?q=AUTH") == ["T-3", "T-2"]
-    assert await keys(client, team.bot, "?q=100%25") == ["T-3"]  # % is literal
-    assert await keys(client, team.bot, "?q=h_d") == []  # so is _ ("auth docs" has "h d")
+    assert await keys(client, team.bot, "?q=AUTH") == ["T-2", "T-3"]  # the title hit first
+    # 1-2 characters: text in the title or description, % and _ literal.
+    assert await keys(client, team.bot, "?q=0%25") == ["T-3"]
+    assert await keys(client, team.bot, "?q=%25i") == []
+    assert await keys(client, team.bot, "?q=h_") == []  # "auth docs" has "h d"
     assert await keys(client, team.bot, "?dueBefore=2026-06-01T00:00:00Z") == ["T-3"]
     first = await client.get("/tasks?limit=2", headers=team.bot.headers)
     assert [t["key"] for t in data(first)] == ["T-3", "T-2"]
