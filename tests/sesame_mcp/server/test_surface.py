@@ -162,6 +162,7 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
         "next_task",
         "project_context_history",
         "read_messages",
+        "search_tasks",
         "switch_toolsets",
         "task_activity",
         "task_dependencies",

@@ -261,3 +261,28 @@ async def test_a_recurring_task_spawns_its_next_occurrence(mcp_all: Client) -> N
     bad = await mcp_all.call_tool("create_task", {"title": "x", "recurrence_rule": "every day"})
     assert bad.is_error
     assert "invalid_recurrence_rule" in text(bad)
+
+
+async def test_search_finds_tasks_and_activity_best_first(
+    mcp_all: Client, workspace: Workspace
+) -> None:
+    admin = workspace.admin
+    await admin.tasks.create("Rotate the <staging> keys")
+    await admin.tasks.create("Audit", description="Check that keys rotate")
+    await admin.tasks.post_activity("T-2", type="decision", message="Rotate keys monthly")
+    found = await mcp_all.call_tool("search_tasks", {"q": "rotate keys"})
+    hits = ok(found)["hits"]
+    assert hits[0]["key"] == "T-1"
+    assert hits[0]["snippet"] == "«Rotate» the <staging> «keys»"
+    assert {(h["key"], h["type"]) for h in hits} == {
+        ("T-1", "task"),
+        ("T-2", "task"),
+        ("T-2", "activity"),
+    }
+    assert '(decision entry): "«Rotate» «keys» monthly"' in text(found)
+    only_activity = ok(
+        await mcp_all.call_tool("search_tasks", {"q": "monthly", "scope": "activity"})
+    )
+    assert [h["activity_type"] for h in only_activity["hits"]] == ["decision"]
+    short = await mcp_all.call_tool("search_tasks", {"q": "r"})
+    assert short.is_error
