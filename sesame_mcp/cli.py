@@ -56,6 +56,12 @@ def echo(text: str) -> None:
 @click.option("--port", type=int, help="Port for HTTP transports (default 8765) [SESAME_MCP_PORT]")
 @click.option("--toolsets", help="Comma-separated toolsets, or `all` (default: the default set)")
 @click.option("--read-only", is_flag=True, default=None, help="Expose only tools that read")
+@click.option(
+    "--push-events/--no-push-events",
+    default=None,
+    help="Push DMs, mentions, tasks given to you and lease approvals into the host's session "
+    "as Claude Code channel notifications (default on) [SESAME_MCP_PUSH_EVENTS]",
+)
 @click.option("--api-url", help="Sesame API URL [SESAME_API_URL]")
 @click.option("--ws-url", help="Gateway URL (default: from the API URL) [SESAME_WS_URL]")
 @click.option("--api-key", help="The agent's API key [SESAME_API_KEY]")

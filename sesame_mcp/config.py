@@ -67,6 +67,10 @@ class McpSettings(BaseSettings):
     read_only: bool = Field(
         default=False, validation_alias=_env("SESAME_MCP_READ_ONLY", "read_only")
     )
+    # Events pushed into the host's session (Claude Code channels); see host_push.py.
+    push_events: bool = Field(
+        default=True, validation_alias=_env("SESAME_MCP_PUSH_EVENTS", "push_events")
+    )
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("SESAME_MCP_ALLOWED_HOSTS", "allowed_hosts")
     )

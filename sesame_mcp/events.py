@@ -129,6 +129,8 @@ class EventFeed:
         self.id = secrets.token_hex(4)
         self.log = EventLog(capacity)
         self.notifier = ResourceNotifier()
+        # Called with each event logged and whether it happened in a DM (`host_push`).
+        self.watchers: list[Callable[[FeedEvent, bool], None]] = []
         self.directory = Directory(client)
         self._restart_delay = restart_delay
         self._options = dict(listener_options or {})
@@ -249,7 +251,10 @@ class EventFeed:
         if event.channel_id and _renames(event):
             self.directory.forget_channel(event.channel_id)
         labels = await self._labels(event)
-        self.log.append(lambda cursor: self._make(cursor, event, *labels))
+        logged = self.log.append(lambda cursor: self._make(cursor, event, *labels))
+        channel = self.directory.known_channel(event.channel_id) if event.channel_id else None
+        for watch in self.watchers:
+            watch(logged, channel is not None and channel.kind == "dm")
         await self.notifier.publish(changed_resources(event, self.me_id))
 
     async def _labels(self, event: ServerEvent) -> tuple[str | None, str | None, str | None]:

@@ -17,6 +17,7 @@ A channel's counters (unread, last seq) go stale here; tools that show them fetc
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable
@@ -48,6 +49,8 @@ class Directory:
         self._ids: dict[str, str] = {}
         self._channels_at = float("-inf")
         self._handles_at = float("-inf")
+        self._missing: dict[str, float] = {}  # channel id → when looking it up failed
+        self._fetching: dict[str, asyncio.Future[Channel]] = {}
 
     # --- channels ---------------------------------------------------------------------------
 
@@ -70,6 +73,24 @@ class Directory:
 
     def known_channel(self, channel_id: str) -> Channel | None:
         return self._channels.get(channel_id)
+
+    async def fetch_channel(self, channel_id: str) -> Channel:
+        """The channel fresh from the platform, and remembered. Callers asking at the same
+        time (a tool, and the event feed labelling an event of the channel) share one
+        request."""
+        pending = self._fetching.get(channel_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self._client.channels.get(channel_id))
+            self._fetching[channel_id] = pending
+            pending.add_done_callback(lambda done: self._fetched(channel_id, done))
+        channel = await asyncio.shield(pending)
+        self.remember([channel])
+        return channel
+
+    def _fetched(self, channel_id: str, done: asyncio.Future[Channel]) -> None:
+        self._fetching.pop(channel_id, None)
+        if not done.cancelled():
+            done.exception()  # retrieved: every caller may have stopped waiting (shutdown)
 
     async def channels_named(self, name: str) -> list[Channel]:
         """The caller's channels with this name (case-insensitive), listing them again when
@@ -106,12 +127,14 @@ class Directory:
         return found
 
     async def channel_label(self, channel_id: str) -> str:
-        """`#name` or `DM with @handle`; `channel <id>` when it cannot be found."""
-        if channel_id not in self._channels and self._due(self._channels_at):
+        """`#name` or `DM with @handle`; `channel <id>` when it cannot be found. A channel
+        not known yet (a DM someone just opened) is fetched, and then known."""
+        missed = self._missing.get(channel_id, float("-inf"))
+        if channel_id not in self._channels and self._due(missed):
             try:
-                await self.list_channels()
+                await self.fetch_channel(channel_id)
             except SesameError as error:
-                self._channels_at = time.monotonic()
+                self._missing[channel_id] = time.monotonic()  # not asked again for a while
                 log.info("channel names unavailable: %s", error)
         channel = self._channels.get(channel_id)
         return channel_label(channel) if channel is not None else f"channel {channel_id}"

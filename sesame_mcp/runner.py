@@ -122,7 +122,10 @@ async def serve(settings: McpSettings, echo: Echo) -> None:
         async with connected(settings) as conn:
             try:
                 server = await build_server(
-                    conn.state, toolsets=settings.toolsets, read_only=settings.read_only
+                    conn.state,
+                    toolsets=settings.toolsets,
+                    read_only=settings.read_only,
+                    push_events=settings.push_events,
                 )
             except SesameError as error:
                 raise StartupError(_unreachable(conn.state.client.api_url, error)) from error

@@ -24,11 +24,16 @@ from sesame_mcp.toolsets import ALL_TOOLSETS
 
 
 async def build_server(
-    state: Sesame, *, toolsets: Iterable[str] | None = None, read_only: bool = False
+    state: Sesame,
+    *,
+    toolsets: Iterable[str] | None = None,
+    read_only: bool = False,
+    push_events: bool = True,
 ) -> MCPServer[Sesame]:
     """An MCP server over `state` with the default toolsets (or `toolsets`; `all` for every
     one), without write tools when `read_only`. `switch_toolsets` changes the toolsets while
-    it runs."""
+    it runs. With `push_events` it declares the Claude Code channel capability and pushes the
+    events worth the agent's attention into each session (`host_push`)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: MCPServer[Sesame]) -> AsyncIterator[Sesame]:
@@ -46,6 +51,8 @@ async def build_server(
     toolbox = Toolbox(server, state, ALL_TOOLSETS, state.feed.notifier, read_only=read_only)
     toolbox.start(toolsets)
     announce_tool_changes(server)
+    if push_events:
+        state.push.register(server)
     state.toolbox = toolbox
     _serve_completions(server, state, toolbox)
     return server

@@ -15,6 +15,7 @@ from sesame_mcp.client import SesameClient
 from sesame_mcp.delivery import SecretFiles
 from sesame_mcp.events import EventFeed
 from sesame_mcp.guard import SecretGuard
+from sesame_mcp.host_push import HostPush
 from sesame_mcp.labels import Directory
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class Sesame:
     remote: bool = False
     # The toolsets on now; set by the server built over this state.
     toolbox: Toolbox | None = None
+    # Events pushed into hosts' sessions (Claude Code channels), fed by the feed.
+    push: HostPush = field(default_factory=lambda: HostPush(""))
 
     @property
     def directory(self) -> Directory:
@@ -57,10 +60,12 @@ async def open_sesame(
     other machines."""
     me = await client.auth.me()
     feed = EventFeed(client, me.id, listener_options=listener_options)
+    push = HostPush(me.id)
+    feed.watchers.append(push.offer)
     files = SecretFiles(data_dir)
     try:
-        async with feed.running():
-            yield Sesame(client=client, me=me, feed=feed, files=files, remote=remote)
+        async with feed.running(), push.running():
+            yield Sesame(client=client, me=me, feed=feed, files=files, remote=remote, push=push)
     finally:
         files.close()
 

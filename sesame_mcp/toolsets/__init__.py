@@ -12,8 +12,8 @@
   subtasks, order, time, summary, deleting).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
-the server's event feed, which carries every feature's events; `event_text.py` puts them in
-words) and `switch.py` (toolset `toolsets`: switching the others on and off).
+the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`
+puts them in words) and `switch.py` (toolset `toolsets`: switching the others on and off).
 """
 
 from __future__ import annotations

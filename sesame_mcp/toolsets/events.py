@@ -14,11 +14,11 @@ import anyio
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
+from sesame_mcp.event_text import describe
 from sesame_mcp.events import EventFeed, FeedEvent
 from sesame_mcp.notifications import connection_of
 from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
-from sesame_mcp.toolsets.event_text import describe
 from sesame_mcp.toolsets.messaging.channels import NEXT_STEPS as CHANNEL_STEPS
 
 TOOLSET = Toolset(

@@ -32,6 +32,7 @@ RESOURCE_BEFORE = {
     "projects": "project",
     "tasks": "task",
     "dependencies": "dependency",
+    "templates": "template",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -110,6 +111,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         ),
         201,
     )
+    template_body = {"name": "Matrix", "titlePattern": "Matrix run"}
+    template = data(await http.post("/tasks/templates", json=template_body, headers=ada), 201)
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -126,6 +129,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "task": task["id"],
         "blocker": blocker["id"],
         "dependency": dependency["id"],
+        "template": template["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 

@@ -44,7 +44,8 @@ RULES = {
     "outsider_human": "the channel, its message, an agent or API key she does not own: 403 or "
     "404 (the vault's routes are allowed: see ALLOWED)",
     "outsiders, projects": "a project they are not members of: read, not changed (403)",
-    "outsiders, tasks": "the board is shared: every task operation but deleting another's task",
+    "outsiders, tasks": "the board is shared: every task operation but deleting another's task "
+    "and changing or deleting another's template",
     "agent": "the routes the document marks human-only (403 human_only)",
 }
 OUTSIDERS = ("outsider_agent", "outsider_human")
@@ -64,7 +65,15 @@ ALLOWED_UNDER = {
     **{(who, "/tasks"): "the board is shared by the workspace" for who in OUTSIDERS},
 }
 # Refused although a rule above allows the rest of their area.
-DENIED = {(who, "DELETE", "/tasks/{id}"): {403} for who in OUTSIDERS}
+DENIED = {
+    (who, method, path): {403}
+    for who in OUTSIDERS
+    for method, path in (
+        ("DELETE", "/tasks/{id}"),
+        ("PATCH", "/tasks/templates/{id}"),
+        ("DELETE", "/tasks/templates/{id}"),
+    )
+}
 # The drive is not offered: these answer 400 attachments_unavailable to any caller.
 ATTACHMENTS = {
     ("GET", "/vault/items/attachments/{aid}/download-url"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import get_args
 
 from server_core.features import features
-from sesame_mcp.toolsets import event_text
+from sesame_mcp import event_text
 from sesame_mcp.toolsets.events import EventType
 
 

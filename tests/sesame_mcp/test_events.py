@@ -9,9 +9,9 @@ import anyio
 import pytest
 
 from sesame_mcp.client import ServerEvent
+from sesame_mcp.event_text import MAX_QUOTE, describe
 from sesame_mcp.events import EventFeed, EventLog, FeedEvent
 from sesame_mcp.notifications import CHANNELS, ME, changed_resources, channel_messages
-from sesame_mcp.toolsets.event_text import MAX_QUOTE, describe
 
 pytestmark = pytest.mark.anyio
 

@@ -254,8 +254,8 @@ class ListTasksQuery(RequestModel):
     sort_by: SortBy = "created"
     sort_dir: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
-    cursor: int | None = Field(default=None, ge=0, description="From the previous page")
-    offset: int = Field(default=0, ge=0, description="Tasks to skip (cursor wins)")
+    cursor: int | None = Field(default=None, ge=0, le=2**62, description="From the previous page")
+    offset: int = Field(default=0, ge=0, le=1_000_000, description="Tasks to skip (cursor wins)")
 
 
 class MineQuery(RequestModel):
@@ -285,7 +285,7 @@ class PostActivityRequest(RequestModel):
 class ActivityQuery(RequestModel):
     type: ActivityType | None = None
     limit: int = Field(default=50, ge=1, le=MAX_LIST)
-    cursor: int | None = Field(default=None, ge=0, description="From the previous page")
+    cursor: int | None = Field(default=None, ge=0, le=2**62, description="From the previous page")
 
 
 class Transition(WireModel):
@@ -433,8 +433,8 @@ class ChannelTasksQuery(RequestModel):
     priority: Priority | None = None
     assignee_id: Id | None = None
     limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
-    cursor: int | None = Field(default=None, ge=0, description="From the previous page")
-    offset: int = Field(default=0, ge=0, description="Tasks to skip (cursor wins)")
+    cursor: int | None = Field(default=None, ge=0, le=2**62, description="From the previous page")
+    offset: int = Field(default=0, ge=0, le=1_000_000, description="Tasks to skip (cursor wins)")
 
 
 MAX_SUBTASK_TEMPLATES = 50

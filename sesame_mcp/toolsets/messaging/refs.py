@@ -28,9 +28,7 @@ async def resolve_channel(state: Sesame, ref: str) -> Channel:
     """The channel `ref` names among yours, fresh from the platform (the platform answers 404
     or 403 for ids that are not yours)."""
     channel = await known_channel(state, ref)
-    fresh = await state.client.channels.get(channel.id if channel else ref.strip().lower())
-    state.directory.remember([fresh])
-    return fresh
+    return await state.directory.fetch_channel(channel.id if channel else ref.strip().lower())
 
 
 async def channel_target(state: Sesame, ref: str) -> tuple[str, str]:
