@@ -1,6 +1,9 @@
 """Errors of an agent's state, focus and memory, on top of the kernel's tree
 (`server_core.kernel.errors`):
 
+NotFound
+└── NoState                404 not_found              (none, or expired: the expired row's
+                                                       deletion is kept)
 Conflict
 └── TaskNotAssigned        409 task_not_assigned      (focus on a task not assigned to the agent)
 PayloadTooLarge
@@ -11,7 +14,13 @@ PayloadTooLarge
 
 from __future__ import annotations
 
-from server_core.kernel.errors import Conflict, PayloadTooLarge
+from server_core.kernel.errors import Conflict, NotFound, PayloadTooLarge
+
+
+class NoState(NotFound):
+    # The same code as any 404; it commits the deletion of an expired state it found.
+    keeps_writes = True
+    default_message = "No state in this namespace (or it has expired)"
 
 
 class TaskNotAssigned(Conflict):

@@ -17,6 +17,7 @@ from server_core.features.agents.continuity_schemas import (
 from server_core.features.agents.errors import (
     MemoryEntryTooLarge,
     MemoryFull,
+    NoState,
     StateTooLarge,
     TaskNotAssigned,
 )
@@ -171,7 +172,7 @@ class Agents(Operations):
         query=StateQuery,
         response=AgentState,
         transaction="write",  # an expired state is deleted when found
-        errors=[Forbidden, NotFound],
+        errors=[Forbidden, NotFound, NoState],
         summary="Read session state (404 when none or expired)",
     )
     delete_state = Operation(
@@ -180,7 +181,7 @@ class Agents(Operations):
         params=[AGENT],
         query=StateQuery,
         response=AgentState,
-        errors=[Forbidden, NotFound],
+        errors=[Forbidden, NotFound, NoState],
         summary="Clear session state in a namespace (404 when none)",
     )
     set_focus = Operation(

@@ -17,11 +17,10 @@ from server_core.features.agents.continuity_schemas import (
     StateQuery,
     StateSaved,
 )
-from server_core.features.agents.errors import StateTooLarge
+from server_core.features.agents.errors import NoState, StateTooLarge
 from server_core.features.agents.tables import agent_state
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
-from server_core.kernel.errors import NotFound
 from server_core.kernel.events import Event
 
 MAX_STATE_BYTES = 32 * 1024
@@ -74,7 +73,7 @@ def do_get_state(
     agent = access_own_agent(conn, caller, agent_id)
     row = live_state(conn, agent["id"], query.namespace)
     if row is None:
-        raise NotFound(f"No state in namespace '{query.namespace}'")
+        raise NoState(f"No state in namespace '{query.namespace}' (or it has expired)")
     return state_view(row)
 
 
@@ -85,7 +84,7 @@ def do_delete_state(
     agent = access_own_agent(conn, caller, agent_id)
     row = live_state(conn, agent["id"], query.namespace, lock=True)
     if row is None:
-        raise NotFound(f"No state in namespace '{query.namespace}'")
+        raise NoState(f"No state in namespace '{query.namespace}' (or it has expired)")
     conn.execute(sa.delete(agent_state).where(_key(agent["id"], query.namespace)))
     return state_view(row)
 
