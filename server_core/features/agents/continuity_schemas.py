@@ -7,7 +7,13 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StringConstraints
 
 from server_core.features.tasks.schemas import Task
-from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
+from server_core.kernel.wire import (
+    RequestModel,
+    Timestamp,
+    WireModel,
+    check_json_object,
+    no_nul,
+)
 
 Namespace = Annotated[
     str,
@@ -28,9 +34,17 @@ MemoryKey = Annotated[
 DEFAULT_NAMESPACE = "default"
 
 
+def _storable(value: dict[str, Any]) -> dict[str, Any]:
+    # What both engines store as sent (no NUL, finite numbers); the 32 KB limit is checked by
+    # the service, which answers it with its own code.
+    return check_json_object(value, max_bytes=1 << 20)
+
+
 class PutStateRequest(RequestModel):
     namespace: Namespace = DEFAULT_NAMESPACE
-    state: dict[str, Any] = Field(description="Any JSON object, at most 32 KB serialized")
+    state: Annotated[dict[str, Any], AfterValidator(_storable)] = Field(
+        description="Any JSON object, at most 32 KB serialized"
+    )
     ttl_seconds: int | None = Field(
         default=None, ge=1, le=10 * 365 * 86400, description="Expire after N seconds; null: never"
     )
@@ -68,9 +82,10 @@ class PutMemoryRequest(RequestModel):
 
 class MemoryQuery(RequestModel):
     category: Category | None = None
-    q: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
-        default=None, description="Substring of the key or content, case-insensitive"
-    )
+    q: (
+        Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(no_nul)]
+        | None
+    ) = Field(default=None, description="Substring of the key or content, case-insensitive")
     pinned: bool | None = Field(default=None, description="true: pinned only; false: unpinned")
     limit: int = Field(default=50, ge=1, le=200)
 

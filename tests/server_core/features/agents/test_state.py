@@ -100,3 +100,16 @@ async def test_expired_state_cannot_be_deleted_and_a_write_over_it_starts_again(
     monkeypatch.setattr(state_module, "utcnow", lambda: later)
     error(await client.delete(f"/agents/{bot.id}/state", headers=bot.headers), 404)
     assert (await put_state(client, bot, bot, namespace="b", state={}))["version"] == 1
+
+
+@pytest.mark.both_engines
+async def test_state_holds_only_what_both_engines_store_as_sent(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    bot = team.bot
+    error(await put_state(client, bot, bot, 400, state={"a": "nul\u0000"}), 400)
+    error(await put_state(client, bot, bot, 400, state={"nul\u0000": 1}), 400)
+    saved = await put_state(client, bot, bot, state={"text": "é ✅", "n": [1, 2.5, None]})
+    assert saved["version"] == 1
+    read = data(await client.get(f"/agents/{bot.id}/state", headers=bot.headers))
+    assert read["state"] == {"text": "é ✅", "n": [1, 2.5, None]}
