@@ -1,4 +1,5 @@
-"""`/agents`: provisioning, listing, editing, archiving, status, API keys and key rotation."""
+"""`/agents`: provisioning, listing, editing, archiving, status, API keys, key rotation, and each
+agent's wake, state, focus and memory."""
 
 from __future__ import annotations
 
