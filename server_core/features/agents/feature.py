@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server_core.features.agents import service
+from server_core.features.agents import focus, memory, service, state, wake
 from server_core.features.agents.operations import Agents
 from server_core.features.agents.status import Presence
 from server_core.kernel.feature import Feature
@@ -20,6 +20,15 @@ FEATURE = Feature(
         Agents.api_keys: service.list_api_keys,
         Agents.revoke_api_key: service.do_revoke_api_key,
         Agents.rotate_key: service.do_rotate_public_key,
+        Agents.wake: wake.wake,
+        Agents.put_state: state.do_put_state,
+        Agents.get_state: state.do_get_state,
+        Agents.delete_state: state.do_delete_state,
+        Agents.set_focus: focus.do_set_focus,
+        Agents.put_memory: memory.do_put_memory,
+        Agents.memories: memory.list_memories,
+        Agents.memory_categories: memory.memory_categories,
+        Agents.delete_memory: memory.do_delete_memory,
     },
     events=[Presence],
 )

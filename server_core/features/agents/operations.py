@@ -1,7 +1,27 @@
-"""`/agents`: provisioning, listing, editing, archiving, status, API keys and key rotation."""
+"""`/agents`: provisioning, listing, editing, archiving, status, API keys, key rotation, and each
+agent's wake, state, focus and memory."""
 
 from __future__ import annotations
 
+from server_core.features.agents.continuity_schemas import (
+    AgentMemory,
+    AgentState,
+    CategorySummary,
+    FocusRequest,
+    MemoryQuery,
+    PutMemoryRequest,
+    PutStateRequest,
+    StateQuery,
+    StateSaved,
+    Wake,
+)
+from server_core.features.agents.errors import (
+    MemoryEntryTooLarge,
+    MemoryFull,
+    NoState,
+    StateTooLarge,
+    TaskNotAssigned,
+)
 from server_core.features.agents.schemas import (
     AgentStatus,
     ApiKey,
@@ -13,6 +33,7 @@ from server_core.features.agents.schemas import (
     StatusRequest,
     UpdateAgentRequest,
 )
+from server_core.features.tasks.schemas import Task
 from server_core.kernel.errors import Conflict, Forbidden, HandleTaken, NotFound
 from server_core.kernel.operations import Operation, Operations, PathParam
 from server_core.kernel.principal_schemas import Principal
@@ -20,7 +41,10 @@ from server_core.kernel.wire import Page
 
 AGENT = PathParam("id", "agent_id", "Agent id")
 KEY = PathParam("keyId", "key_id", "API key id")
+MEMORY = PathParam("memoryId", "memory_id", "Memory entry id")
 ApiKeys = list[ApiKey]  # named once: inside the class, `list` is an operation
+Memories = list[AgentMemory]
+Categories = list[CategorySummary]
 
 
 class Agents(Operations):
@@ -122,4 +146,85 @@ class Agents(Operations):
         access="human",
         errors=[Forbidden, NotFound],
         summary="Replace the agent's Ed25519 public key",
+    )
+    # State, focus, memory and wake: the agent itself, its owner or a workspace admin.
+    wake = Operation(
+        "GET",
+        "/agents/{id}/wake",
+        params=[AGENT],
+        response=Wake,
+        errors=[Forbidden, NotFound],
+        summary="Cold start in one call: focus, tasks, schedule, unread channels, state, "
+        "pinned memories",
+    )
+    put_state = Operation(
+        "PUT",
+        "/agents/{id}/state",
+        params=[AGENT],
+        body=PutStateRequest,
+        response=StateSaved,
+        errors=[Forbidden, NotFound, StateTooLarge],
+        summary="Save session state in a namespace (versioned, optional TTL, 32 KB)",
+    )
+    get_state = Operation(
+        "GET",
+        "/agents/{id}/state",
+        params=[AGENT],
+        query=StateQuery,
+        response=AgentState,
+        transaction="write",  # an expired state is deleted when found
+        errors=[Forbidden, NotFound, NoState],
+        summary="Read session state (404 when none or expired)",
+    )
+    delete_state = Operation(
+        "DELETE",
+        "/agents/{id}/state",
+        params=[AGENT],
+        query=StateQuery,
+        response=AgentState,
+        errors=[Forbidden, NotFound, NoState],
+        summary="Clear session state in a namespace (404 when none)",
+    )
+    set_focus = Operation(
+        "PUT",
+        "/agents/{id}/focus",
+        params=[AGENT],
+        body=FocusRequest,
+        response=Task | None,  # type: ignore[arg-type]
+        errors=[Forbidden, NotFound, TaskNotAssigned],
+        summary="Set (a task assigned to the agent) or clear the focused task",
+    )
+    put_memory = Operation(
+        "PUT",
+        "/agents/{id}/memory",
+        params=[AGENT],
+        body=PutMemoryRequest,
+        response=AgentMemory,
+        errors=[Forbidden, NotFound, MemoryEntryTooLarge, MemoryFull],
+        summary="Write a memory entry, replacing the one of the same category and key",
+    )
+    memories = Operation(
+        "GET",
+        "/agents/{id}/memory",
+        params=[AGENT],
+        query=MemoryQuery,
+        response=Memories,
+        errors=[Forbidden, NotFound],
+        summary="List or search memory entries (category, q, pinned, limit)",
+    )
+    memory_categories = Operation(
+        "GET",
+        "/agents/{id}/memory/categories",
+        params=[AGENT],
+        response=Categories,
+        errors=[Forbidden, NotFound],
+        summary="Memory categories in use, with their entry counts",
+    )
+    delete_memory = Operation(
+        "DELETE",
+        "/agents/{id}/memory/{memoryId}",
+        params=[AGENT, MEMORY],
+        response=AgentMemory,
+        errors=[Forbidden, NotFound],
+        summary="Delete a memory entry",
     )

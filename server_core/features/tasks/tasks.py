@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
+from server_core.features.agents.focus import advance_focus
 from server_core.features.projects.access import access_project
 from server_core.features.projects.errors import ProjectArchived
 from server_core.features.tasks.access import (
@@ -181,6 +182,7 @@ def do_update_task(
         if request.status == "done":
             unblock_dependents(conn, events, task, caller.principal_id, now)
             spawn_next(conn, events, task["id"], now)
+            advance_focus(conn, task["id"], now)
     if not changes and action == "updated":
         return task_view(conn, task)
     updated = reload(conn, task["id"])

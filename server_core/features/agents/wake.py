@@ -1,0 +1,88 @@
+"""`GET /agents/:id/wake`: everything an agent needs on a cold start, in one read — who it is
+and what it is focused on, its tasks by status with their context, upcoming schedule events,
+channels with unread messages, its default state and its pinned memories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from server_core.features.agents.continuity_access import access_own_agent, as_caller
+from server_core.features.agents.continuity_schemas import (
+    DEFAULT_NAMESPACE,
+    UnreadChannel,
+    Wake,
+    WakeAgent,
+    WakeChannels,
+    WakeMemories,
+    WakeSchedule,
+    WakeTasks,
+)
+from server_core.features.agents.focus import focused_task_id
+from server_core.features.agents.memory import pinned_memories
+from server_core.features.agents.state import live_state, state_view
+from server_core.features.messaging.reads import unread
+from server_core.features.messaging.tables import channels
+from server_core.features.tasks.queries import get_task, my_tasks
+from server_core.features.tasks.schemas import MineQuery, Task
+from server_core.kernel.auth import Caller
+from server_core.kernel.clock import utcnow
+
+WAKE_STATUSES = ("active", "blocked", "todo")
+
+
+def wake(conn: Connection, *, caller: Caller, agent_id: str) -> Wake:
+    agent = access_own_agent(conn, caller, agent_id)
+    now = utcnow()
+    as_agent = as_caller(agent)
+    # Most urgent first, as /tasks/mine lists them.
+    assigned = my_tasks(conn, caller=as_agent, query=MineQuery(status=",".join(WAKE_STATUSES)))
+    by_status: dict[str, list[Task]] = {status: [] for status in WAKE_STATUSES}
+    for task in assigned:
+        by_status[task.status].append(task)
+    focus_id = focused_task_id(conn, agent["id"])
+    focused = next((task for task in assigned if task.id == focus_id), None)
+    if focus_id is not None and focused is None:  # focused on a task in another status
+        focused = get_task(conn, caller=as_agent, task_id=focus_id)
+    # A read: expired state shows as none here and is deleted by the next state read or write.
+    state = live_state(conn, agent["id"], DEFAULT_NAMESPACE, clean=False)
+    return Wake(
+        agent=WakeAgent(
+            id=agent["id"],
+            handle=agent["handle"],
+            display_name=agent["display_name"],
+            focused_task_id=focus_id,
+        ),
+        focused_task=focused,
+        tasks=WakeTasks(**by_status),
+        schedule=WakeSchedule(upcoming=upcoming_events(conn, agent)),
+        channels=WakeChannels(unread=_unread_channels(conn, as_agent)),
+        state=state_view(state) if state is not None else None,
+        memories=WakeMemories(pinned=pinned_memories(conn, agent["id"])),
+        server_time=now,
+    )
+
+
+def upcoming_events(conn: Connection, agent: RowMapping) -> list[dict[str, Any]]:
+    """Schedule events due in the next 24 hours. The platform has no schedule yet: this is
+    where its upcoming events for the agent will be read."""
+    return []
+
+
+def _unread_channels(conn: Connection, agent: Caller) -> list[UnreadChannel]:
+    counts = {channel_id: n for channel_id, n in unread(conn, caller=agent).items() if n > 0}
+    if not counts:
+        return []
+    rows = conn.execute(
+        sa.select(channels.c.id, channels.c.name, channels.c.kind)
+        .where(channels.c.id.in_(counts))
+        .order_by(channels.c.name, channels.c.id)
+    ).mappings()
+    return [
+        UnreadChannel(
+            channel_id=row["id"], name=row["name"], kind=row["kind"], unread_count=counts[row["id"]]
+        )
+        for row in rows
+    ]
