@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from server_core.features.agents import service
+from server_core.features.agents import (
+    capabilities,
+    channel_configs,
+    channel_context,
+    discovery,
+    manifest,
+    service,
+)
 from server_core.features.agents.operations import Agents
 from server_core.features.agents.status import Presence
 from server_core.kernel.feature import Feature
@@ -12,6 +19,7 @@ FEATURE = Feature(
     serves={
         Agents.create: service.do_provision_agent,
         Agents.list: service.list_agents,
+        Agents.discover: discovery.discover_agents,  # before /agents/{id}
         Agents.get: service.get_agent,
         Agents.update: service.do_update_agent,
         Agents.archive: service.do_archive_agent,
@@ -20,6 +28,16 @@ FEATURE = Feature(
         Agents.api_keys: service.list_api_keys,
         Agents.revoke_api_key: service.do_revoke_api_key,
         Agents.rotate_key: service.do_rotate_public_key,
+        Agents.capabilities: capabilities.list_capabilities,
+        Agents.set_capabilities: capabilities.do_set_capabilities,
+        Agents.add_capability: capabilities.do_add_capability,
+        Agents.remove_capability: capabilities.do_remove_capability,
+        Agents.manifest: manifest.get_manifest,
+        Agents.channel_configs: channel_configs.list_channel_configs,
+        Agents.channel_config: channel_configs.get_channel_config,
+        Agents.set_channel_config: channel_configs.do_set_channel_config,
+        Agents.delete_channel_config: channel_configs.do_delete_channel_config,
+        Agents.channel_context: channel_context.get_channel_context,
     },
     events=[Presence],
 )

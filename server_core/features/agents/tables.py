@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from server_core.kernel.store.tables import id_column, metadata, time_column
+from server_core.kernel.store.tables import Json, id_column, metadata, time_column
 
 principal_status = sa.Table(
     "principal_status",
@@ -16,4 +16,43 @@ principal_status = sa.Table(
     sa.Column("progress", sa.Integer, nullable=True),
     sa.Column("emoji", sa.String(32), nullable=True),
     time_column("updated_at"),
+)
+
+# What an agent says it can do, found by `GET /agents/discover`; one row per (namespace, name).
+agent_capabilities = sa.Table(
+    "agent_capabilities",
+    metadata,
+    id_column(primary_key=True),
+    id_column("agent_id", sa.ForeignKey("principals.id", ondelete="CASCADE"), nullable=False),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("namespace", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("version", sa.String(64), nullable=True),
+    sa.Column("input_schema", Json, nullable=False),
+    sa.Column("output_schema", Json, nullable=False),
+    sa.Column("metadata", Json, nullable=False),
+    time_column("created_at"),
+    time_column("updated_at"),
+    sa.UniqueConstraint("agent_id", "namespace", "name"),
+    sa.Index(None, "workspace_id", "namespace", "name"),
+)
+
+# How an agent means to behave in one channel (advisory: read back by the agent).
+agent_channel_configs = sa.Table(
+    "agent_channel_configs",
+    metadata,
+    id_column(primary_key=True),
+    id_column("agent_id", sa.ForeignKey("principals.id", ondelete="CASCADE"), nullable=False),
+    id_column("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.Text, nullable=True),
+    sa.Column("attention_level", sa.String(16), nullable=False),
+    sa.Column("context_strategy", sa.String(16), nullable=False),
+    sa.Column("context_window", sa.Integer, nullable=False),
+    sa.Column("response_style", Json, nullable=False),
+    sa.Column("triggers", Json, nullable=False),
+    sa.Column("metadata", Json, nullable=False),
+    time_column("created_at"),
+    time_column("updated_at"),
+    sa.UniqueConstraint("agent_id", "channel_id"),
 )
