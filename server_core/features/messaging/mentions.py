@@ -21,15 +21,16 @@ def mentions_in_text(conn: Connection, workspace_id: str, text: str) -> list[Men
     if not found:
         return []
     handles = {match.group(1).lower() for match in found}
-    known = dict(
-        conn.execute(
+    known: dict[str, str] = {
+        handle: principal_id
+        for handle, principal_id in conn.execute(
             sa.select(principals.c.handle, principals.c.id).where(
                 principals.c.workspace_id == workspace_id,
                 principals.c.handle.in_(handles),
                 principals.c.is_active.is_(True),
             )
-        ).tuples()
-    )
+        )
+    }
     mentions = [
         Mention(principal_id=known[handle], offset=match.start(), length=len(match.group(0)))
         for match in found

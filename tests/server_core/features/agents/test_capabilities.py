@@ -44,7 +44,8 @@ async def test_an_agent_replaces_adds_updates_and_removes_its_capabilities(
         ("research", "web-search"),
     ]
     assert put[0]["version"] == "1.0.0"
-    assert put[0]["inputSchema"] == {} and put[1]["metadata"] == {"engines": ["x"]}
+    assert put[0]["inputSchema"] == {}
+    assert put[1]["metadata"] == {"engines": ["x"]}
     # PUT replaces the whole set.
     put = await set_capabilities(client, bot, bot.id, REVIEW)
     assert [c["name"] for c in put] == ["code-review"]
@@ -61,7 +62,8 @@ async def test_an_agent_replaces_adds_updates_and_removes_its_capabilities(
         ),
         201,
     )
-    assert again["id"] == added["id"] and again["version"] == "2.0.0"
+    assert again["id"] == added["id"]
+    assert again["version"] == "2.0.0"
     listed = data(await client.get(f"/agents/{bot.id}/capabilities", headers=team.human.headers))
     assert [(c["name"], c["version"]) for c in listed] == [
         ("code-review", None),
@@ -150,7 +152,9 @@ async def test_discovery_ands_capabilities_and_filters_on_active(
     )
     found = data(await client.get("/agents/discover?name=web-search", headers=team.bot.headers))
     assert found[0]["id"] == team.other_bot.id
-    assert found[0]["displayName"] and found[0]["kind"] == "agent" and found[0]["isActive"]
+    assert found[0]["displayName"]
+    assert found[0]["kind"] == "agent"
+    assert found[0]["isActive"]
     assert [c["name"] for c in found[0]["capabilities"]] == ["typescript", "web-search"]
 
     data(await client.delete(f"/agents/{team.other_bot.id}", headers=team.admin.headers))
