@@ -32,6 +32,7 @@ RESOURCE_BEFORE = {
     "projects": "project",
     "tasks": "task",
     "dependencies": "dependency",
+    "capabilities": "capability",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -110,6 +111,9 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         ),
         201,
     )
+    capability = {"namespace": "code", "name": "review"}
+    path = f"/agents/{agent['id']}/capabilities"
+    capability_id = data(await http.post(path, json=capability, headers=bot), 201)["id"]
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -126,6 +130,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "task": task["id"],
         "blocker": blocker["id"],
         "dependency": dependency["id"],
+        "capability": capability_id,
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -171,6 +176,8 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/vault/leases/{id}/approve"): {},
         ("POST", "/projects/{id}/members"): {"principalId": ids["bot"], "role": "member"},
         ("POST", "/tasks"): {"title": "matrix", "projectId": ids["project"]},
+        ("POST", "/agents/{id}/capabilities"): {"namespace": "code", "name": "review"},
+        ("PUT", "/agents/{id}/capabilities"): {"capabilities": []},
         ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},
         ("POST", "/tasks/{id}/handoff"): {"toId": ids["bot"], "reason": "matrix"},
         ("POST", "/tasks/{id}/activity"): {"type": "comment", "message": "matrix"},
