@@ -16,6 +16,7 @@ from server_core.features.agents.capabilities import access_own_agent
 from server_core.features.agents.schemas import ChannelConfig, ChannelConfigRequest
 from server_core.features.agents.tables import agent_channel_configs
 from server_core.features.messaging.channels import access_member_channel
+from server_core.features.messaging.tables import channel_members
 from server_core.kernel.auth import Caller, caller_from_row
 from server_core.kernel.clock import utcnow
 from server_core.kernel.errors import NotFound
@@ -56,9 +57,18 @@ def configs_of(
 
 
 def list_channel_configs(conn: Connection, *, caller: Caller, agent_id: str) -> list[ChannelConfig]:
+    """The configs of the channels the agent is still a member of (a config outlives a leave,
+    and applies again if the agent comes back)."""
     agent = access_own_agent(conn, caller, agent_id)
     rows = conn.execute(
         sa.select(configs)
+        .join(
+            channel_members,
+            sa.and_(
+                channel_members.c.channel_id == configs.c.channel_id,
+                channel_members.c.principal_id == configs.c.agent_id,
+            ),
+        )
         .where(configs.c.agent_id == agent["id"])
         .order_by(configs.c.created_at, configs.c.id)
     ).mappings()

@@ -114,3 +114,16 @@ async def test_the_agent_must_be_a_member_and_only_it_or_its_managers_configure(
         ),
         404,
     )
+
+
+async def test_configs_of_channels_the_agent_left_are_not_listed(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    channel = await team.channel(client)
+    bot = team.bot
+    path = f"/agents/{bot.id}/channels/{channel['id']}/config"
+    data(await client.put(path, json=CONFIG, headers=bot.headers))
+    assert len(data(await client.get(f"/agents/{bot.id}/channels", headers=bot.headers))) == 1
+    data(await client.delete(f"/channels/{channel['id']}/members/{bot.id}", headers=bot.headers))
+    assert data(await client.get(f"/agents/{bot.id}/channels", headers=bot.headers)) == []
+    error(await client.get(path, headers=bot.headers), 403, "not_channel_member")
