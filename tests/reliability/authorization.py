@@ -33,6 +33,8 @@ RESOURCE_BEFORE = {
     "tasks": "task",
     "dependencies": "dependency",
     "templates": "template",
+    "capabilities": "capability",
+    "memory": "memory",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -113,6 +115,12 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     )
     template_body = {"name": "Matrix", "titlePattern": "Matrix run"}
     template = data(await http.post("/tasks/templates", json=template_body, headers=ada), 201)
+    capability = {"namespace": "code", "name": "review"}
+    path = f"/agents/{agent['id']}/capabilities"
+    capability_id = data(await http.post(path, json=capability, headers=bot), 201)["id"]
+    remembered = {"category": "lessons", "key": "matrix", "content": "the matrix runs"}
+    path = f"/agents/{agent['id']}/memory"
+    memory = data(await http.put(path, json=remembered, headers=bot))
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -130,6 +138,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "blocker": blocker["id"],
         "dependency": dependency["id"],
         "template": template["id"],
+        "capability": capability_id,
+        "memory": memory["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -175,6 +185,8 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/vault/leases/{id}/approve"): {},
         ("POST", "/projects/{id}/members"): {"principalId": ids["bot"], "role": "member"},
         ("POST", "/tasks"): {"title": "matrix", "projectId": ids["project"]},
+        ("POST", "/agents/{id}/capabilities"): {"namespace": "code", "name": "review"},
+        ("PUT", "/agents/{id}/capabilities"): {"capabilities": []},
         ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},
         ("POST", "/tasks/{id}/handoff"): {"toId": ids["bot"], "reason": "matrix"},
         ("POST", "/tasks/{id}/activity"): {"type": "comment", "message": "matrix"},

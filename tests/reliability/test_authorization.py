@@ -54,6 +54,10 @@ ALLOWED = {
     ("outsider_agent", "GET", "/agents/{id}"): "the workspace's directory: members see its agents",
     ("outsider_human", "GET", "/agents/{id}"): "the workspace's directory: members see its agents",
     **{
+        (who, "GET", "/agents/{id}/capabilities"): "any principal reads an agent's capabilities"
+        for who in OUTSIDERS
+    },
+    **{
         (who, "GET", path): "every principal of the workspace reads its projects"
         for who in OUTSIDERS
         for path in PROJECT_READS

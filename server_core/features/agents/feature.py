@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from server_core.features.agents import focus, memory, service, state, wake
+from server_core.features.agents import (
+    capabilities,
+    channel_configs,
+    channel_context,
+    discovery,
+    focus,
+    manifest,
+    memory,
+    service,
+    state,
+    wake,
+)
 from server_core.features.agents.operations import Agents
 from server_core.features.agents.status import Presence
 from server_core.kernel.feature import Feature
@@ -12,6 +23,7 @@ FEATURE = Feature(
     serves={
         Agents.create: service.do_provision_agent,
         Agents.list: service.list_agents,
+        Agents.discover: discovery.discover_agents,  # before /agents/{id}
         Agents.get: service.get_agent,
         Agents.update: service.do_update_agent,
         Agents.archive: service.do_archive_agent,
@@ -29,6 +41,16 @@ FEATURE = Feature(
         Agents.memories: memory.list_memories,
         Agents.memory_categories: memory.memory_categories,
         Agents.delete_memory: memory.do_delete_memory,
+        Agents.capabilities: capabilities.list_capabilities,
+        Agents.set_capabilities: capabilities.do_set_capabilities,
+        Agents.add_capability: capabilities.do_add_capability,
+        Agents.remove_capability: capabilities.do_remove_capability,
+        Agents.manifest: manifest.get_manifest,
+        Agents.channel_configs: channel_configs.list_channel_configs,
+        Agents.channel_config: channel_configs.get_channel_config,
+        Agents.set_channel_config: channel_configs.do_set_channel_config,
+        Agents.delete_channel_config: channel_configs.do_delete_channel_config,
+        Agents.channel_context: channel_context.get_channel_context,
     },
     events=[Presence],
 )

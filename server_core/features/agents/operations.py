@@ -25,16 +25,27 @@ from server_core.features.agents.errors import (
 from server_core.features.agents.schemas import (
     AgentStatus,
     ApiKey,
+    Capability,
+    CapabilityRequest,
+    ChannelConfig,
+    ChannelConfigRequest,
+    ChannelContext,
+    ContextQuery,
     CreateApiKeyRequest,
     CreatedApiKey,
+    DiscoveredAgent,
+    DiscoverQuery,
     ListAgentsQuery,
+    Manifest,
     ProvisionAgentRequest,
     RotateKeyRequest,
+    SetCapabilitiesRequest,
     StatusRequest,
     UpdateAgentRequest,
 )
+from server_core.features.messaging.errors import NotChannelMember
 from server_core.features.tasks.schemas import Task
-from server_core.kernel.errors import Conflict, Forbidden, HandleTaken, NotFound
+from server_core.kernel.errors import BadRequest, Conflict, Forbidden, HandleTaken, NotFound
 from server_core.kernel.operations import Operation, Operations, PathParam
 from server_core.kernel.principal_schemas import Principal
 from server_core.kernel.wire import Page
@@ -42,9 +53,14 @@ from server_core.kernel.wire import Page
 AGENT = PathParam("id", "agent_id", "Agent id")
 KEY = PathParam("keyId", "key_id", "API key id")
 MEMORY = PathParam("memoryId", "memory_id", "Memory entry id")
+CAPABILITY = PathParam("capId", "capability_id", "Capability id")
+IN_CHANNEL = PathParam("cid", "channel_id", "Channel id")
 ApiKeys = list[ApiKey]  # named once: inside the class, `list` is an operation
 Memories = list[AgentMemory]
 Categories = list[CategorySummary]
+Capabilities = list[Capability]
+DiscoveredAgents = list[DiscoveredAgent]
+ChannelConfigs = list[ChannelConfig]
 
 
 class Agents(Operations):
@@ -69,6 +85,13 @@ class Agents(Operations):
         query=ListAgentsQuery,
         response=Page[Principal],
         summary="List the workspace's agents",
+    )
+    discover = Operation(
+        "GET",
+        "/agents/discover",
+        query=DiscoverQuery,
+        response=DiscoveredAgents,
+        summary="Find the workspace's agents that have every capability asked for",
     )
     get = Operation(
         "GET",
@@ -227,4 +250,90 @@ class Agents(Operations):
         response=AgentMemory,
         errors=[Forbidden, NotFound],
         summary="Delete a memory entry",
+    )
+    capabilities = Operation(
+        "GET",
+        "/agents/{id}/capabilities",
+        params=[AGENT],
+        response=Capabilities,
+        errors=[NotFound],
+        summary="List an agent's capabilities",
+    )
+    set_capabilities = Operation(
+        "PUT",
+        "/agents/{id}/capabilities",
+        params=[AGENT],
+        body=SetCapabilitiesRequest,
+        response=Capabilities,
+        errors=[BadRequest, Forbidden, NotFound],
+        summary="Replace all of an agent's capabilities (the agent, its owner or an admin)",
+    )
+    add_capability = Operation(
+        "POST",
+        "/agents/{id}/capabilities",
+        params=[AGENT],
+        body=CapabilityRequest,
+        response=Capability,
+        status=201,
+        idempotent=True,
+        errors=[Forbidden, NotFound],
+        summary="Add a capability, or update the one of the same namespace and name",
+    )
+    remove_capability = Operation(
+        "DELETE",
+        "/agents/{id}/capabilities/{capId}",
+        params=[AGENT, CAPABILITY],
+        response=Capability,
+        errors=[Forbidden, NotFound],
+        summary="Remove one of an agent's capabilities",
+    )
+    manifest = Operation(
+        "GET",
+        "/agents/{id}/manifest",
+        params=[AGENT],
+        response=Manifest,
+        errors=[Forbidden, NotFound],
+        summary="The agent's world: itself, its channels, the workspace and its peers",
+    )
+    channel_configs = Operation(
+        "GET",
+        "/agents/{id}/channels",
+        params=[AGENT],
+        response=ChannelConfigs,
+        errors=[Forbidden, NotFound],
+        summary="List an agent's channel configs",
+    )
+    channel_config = Operation(
+        "GET",
+        "/agents/{id}/channels/{cid}/config",
+        params=[AGENT, IN_CHANNEL],
+        response=ChannelConfig | None,  # type: ignore[arg-type]
+        errors=[Forbidden, NotFound, NotChannelMember],
+        summary="An agent's config for one of its channels (null when none is set)",
+    )
+    set_channel_config = Operation(
+        "PUT",
+        "/agents/{id}/channels/{cid}/config",
+        params=[AGENT, IN_CHANNEL],
+        body=ChannelConfigRequest,
+        response=ChannelConfig,
+        errors=[Forbidden, NotFound, NotChannelMember],
+        summary="Set an agent's config for one of its channels (replaces it)",
+    )
+    delete_channel_config = Operation(
+        "DELETE",
+        "/agents/{id}/channels/{cid}/config",
+        params=[AGENT, IN_CHANNEL],
+        response=ChannelConfig,
+        errors=[Forbidden, NotFound, NotChannelMember],
+        summary="Remove an agent's config for a channel",
+    )
+    channel_context = Operation(
+        "GET",
+        "/agents/{id}/channels/{cid}/context",
+        params=[AGENT, IN_CHANNEL],
+        query=ContextQuery,
+        response=ChannelContext,
+        errors=[Forbidden, NotFound, NotChannelMember],
+        summary="A channel as the agent sees it: config, members, messages, mentions, unread",
     )

@@ -59,3 +59,42 @@ agent_memory = sa.Table(
     time_column("updated_at"),
     sa.UniqueConstraint("agent_id", "category", "key"),
 )
+
+# What an agent says it can do, found by `GET /agents/discover`; one row per (namespace, name).
+agent_capabilities = sa.Table(
+    "agent_capabilities",
+    metadata,
+    id_column(primary_key=True),
+    id_column("agent_id", sa.ForeignKey("principals.id", ondelete="CASCADE"), nullable=False),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("namespace", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("version", sa.String(64), nullable=True),
+    sa.Column("input_schema", Json, nullable=False),
+    sa.Column("output_schema", Json, nullable=False),
+    sa.Column("metadata", Json, nullable=False),
+    time_column("created_at"),
+    time_column("updated_at"),
+    sa.UniqueConstraint("agent_id", "namespace", "name"),
+    sa.Index(None, "workspace_id", "namespace", "name"),
+)
+
+# How an agent means to behave in one channel (advisory: read back by the agent).
+agent_channel_configs = sa.Table(
+    "agent_channel_configs",
+    metadata,
+    id_column(primary_key=True),
+    id_column("agent_id", sa.ForeignKey("principals.id", ondelete="CASCADE"), nullable=False),
+    id_column("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.Text, nullable=True),
+    sa.Column("attention_level", sa.String(16), nullable=False),
+    sa.Column("context_strategy", sa.String(16), nullable=False),
+    sa.Column("context_window", sa.Integer, nullable=False),
+    sa.Column("response_style", Json, nullable=False),
+    sa.Column("triggers", Json, nullable=False),
+    sa.Column("metadata", Json, nullable=False),
+    time_column("created_at"),
+    time_column("updated_at"),
+    sa.UniqueConstraint("agent_id", "channel_id"),
+)

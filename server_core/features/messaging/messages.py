@@ -21,6 +21,7 @@ from server_core.features.messaging.access import access_channel, access_member_
 from server_core.features.messaging.errors import ClientIdReused
 from server_core.features.messaging.errors import MessageDeleted as MessageWasDeleted
 from server_core.features.messaging.events import MessageDeleted, MessageEdited, ReactionChanged
+from server_core.features.messaging.mentions import mentions_in_text
 from server_core.features.messaging.reaction_listeners import reaction_added
 from server_core.features.messaging.rendering import (
     MESSAGE_COLUMNS,
@@ -102,7 +103,10 @@ def do_send(
     access.require_active()
     if request.thread_root_id is not None:
         rules.check_thread_root(conn, channel["id"], request.thread_root_id)
-    mentioned = [mention.principal_id for mention in request.mentions]
+    mentions = request.mentions
+    if "mentions" not in request.model_fields_set:
+        mentions = mentions_in_text(conn, caller.workspace_id, request.content)
+    mentioned = [mention.principal_id for mention in mentions]
     rules.check_mentioned_exist(conn, caller.workspace_id, mentioned)
     now = utcnow()
     changes = rules.check_send(conn, access, caller, request.thread_root_id, mentioned, now)
@@ -115,7 +119,7 @@ def do_send(
         kind=request.kind,
         intent=request.intent,
         thread_root_id=request.thread_root_id,
-        mentions=[mention.model_dump(mode="json") for mention in request.mentions],
+        mentions=[mention.model_dump(mode="json") for mention in mentions],
         metadata=request.metadata,
         client_generated_id=request.client_generated_id,
         channel_changes=changes.channel,
@@ -224,6 +228,27 @@ def history(
     else:
         next_cursor = cursor
     return Page(render(conn, keyring, rows, caller.principal_id), next_cursor, has_more)
+
+
+def mentioning(
+    conn: Connection, *, keyring: Keyring, caller: Caller, channel_id: str, limit: int
+) -> list[dict[str, Any]]:
+    """The latest `limit` messages of a channel that @mention the caller, oldest first (the
+    mentions are stored in clear, so the id is matched in their JSON text)."""
+    access = access_member_channel(conn, caller, channel_id)
+    query = (
+        sa.select(*MESSAGE_COLUMNS)
+        .select_from(MESSAGE_FROM)
+        .where(
+            messages.c.channel_id == access.channel["id"],
+            messages.c.is_deleted.is_(False),
+            sa.cast(messages.c.mentions, sa.Text).contains(caller.principal_id, autoescape=True),
+        )
+        .order_by(messages.c.seq.desc())
+        .limit(limit)
+    )
+    rows = conn.execute(query).mappings().all()[::-1]
+    return render(conn, keyring, rows, caller.principal_id)
 
 
 def replay_after(

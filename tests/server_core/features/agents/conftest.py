@@ -1,0 +1,7 @@
+"""Agent tests that need a team (two humans, the first an admin owning two agents) share
+messaging's `team`, with open registration so the second human can sign up."""
+
+from __future__ import annotations
+
+from tests.server_core.features.messaging.conftest import settings_overrides as settings_overrides
+from tests.server_core.features.messaging.conftest import team as team
