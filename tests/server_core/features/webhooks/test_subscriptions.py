@@ -27,9 +27,12 @@ async def create(client: httpx2.AsyncClient, team: Team, **body: object) -> dict
 async def test_create_shows_the_secret_once(client: httpx2.AsyncClient, team: Team) -> None:
     created = await create(client, team, eventTypes=["message", "task", "message"])
     secret = created["secret"]
-    assert isinstance(secret, str) and secret.startswith("whsec_") and len(secret) > 40
+    assert isinstance(secret, str)
+    assert secret.startswith("whsec_")
+    assert len(secret) > 40
     assert created["eventTypes"] == ["message", "task"]
-    assert created["active"] is True and created["channelIds"] is None
+    assert created["active"] is True
+    assert created["channelIds"] is None
     assert created["agentId"] == team.bot.id
 
     listed = data(await client.get(hooks(team.bot.id), headers=team.bot.headers))
@@ -38,7 +41,8 @@ async def test_create_shows_the_secret_once(client: httpx2.AsyncClient, team: Te
     one = data(
         await client.get(f"{hooks(team.bot.id)}/{created['id']}", headers=team.admin.headers)
     )
-    assert "secret" not in one and one["url"] == created["url"]
+    assert "secret" not in one
+    assert one["url"] == created["url"]
 
 
 async def test_update_delete_and_rotate(client: httpx2.AsyncClient, team: Team) -> None:
@@ -56,7 +60,8 @@ async def test_update_delete_and_rotate(client: httpx2.AsyncClient, team: Team) 
     assert updated["url"] == "https://127.0.0.1/x"
 
     rotated = data(await client.post(f"{path}/rotate-secret", headers=team.bot.headers))
-    assert rotated["secret"].startswith("whsec_") and rotated["secret"] != created["secret"]
+    assert rotated["secret"].startswith("whsec_")
+    assert rotated["secret"] != created["secret"]
 
     deleted = data(await client.delete(path, headers=team.bot.headers))
     assert deleted["id"] == created["id"]
