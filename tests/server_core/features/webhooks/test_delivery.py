@@ -20,7 +20,7 @@ from server_core.features.webhooks.worker import WebhookWorker
 from server_core.kernel.platform import Platform
 from tests.helpers import data
 from tests.server_core.features.messaging.team import Member, Team, send
-from tests.server_core.features.webhooks.conftest import Clock, Pump
+from tests.server_core.features.webhooks.conftest import Pump
 from tests.server_core.features.webhooks.receiver import Receiver
 
 pytestmark = pytest.mark.anyio
