@@ -37,8 +37,10 @@ class Subscription:
         events = []
         while not self._queue.empty():
             event = self._queue.get_nowait()
-            if event is not None:
-                events.append(event)
+            if event is None:  # closed: leave the mark for `get`
+                self._queue.put_nowait(None)
+                break
+            events.append(event)
         return events
 
     async def get(self) -> Event | None:

@@ -91,11 +91,14 @@ def _visible_to(conn: Connection, event: Event, agent_ids: set[str]) -> set[str]
     return seen
 
 
-def enqueue(conn: Connection, keyring: Keyring, event: Event, *, now: datetime) -> int:
-    """Write a pending delivery for every subscription the event goes to; return how many."""
+def plan(
+    conn: Connection, keyring: Keyring, event: Event, *, now: datetime
+) -> list[dict[str, Any]]:
+    """The pending deliveries of an event, one per subscription it goes to (read only: most
+    events go to no webhook, and finding that out must not take the writer)."""
     event_type = event.wire_name
     if event_type not in EVENT_TYPES:
-        return 0
+        return []
     route = event.route
     candidates = [
         row
@@ -116,7 +119,7 @@ def enqueue(conn: Connection, keyring: Keyring, event: Event, *, now: datetime) 
         )
     ]
     if not candidates:
-        return 0
+        return []
     visible = _visible_to(conn, event, {row["agent_id"] for row in candidates})
     key_id = keyring.current_key_id(conn, route.workspace_id)
     data = event.frame()
@@ -153,6 +156,10 @@ def enqueue(conn: Connection, keyring: Keyring, event: Event, *, now: datetime) 
                 "updated_at": now,
             }
         )
+    return rows
+
+
+def insert(conn: Connection, rows: list[dict[str, Any]]) -> int:
     if rows:
         conn.execute(sa.insert(webhook_deliveries), rows)
     return len(rows)

@@ -64,16 +64,23 @@ class WebhookWorker:
 
     async def intake(self, events: Sequence[Event]) -> int:
         """Log a pending delivery of each event for each subscription it goes to."""
+        if not events:
+            return 0
         keyring = self.platform.keyring
         now = self.now()
-        async with self.platform.store.transaction() as tx:
-            count: int = await tx.run(
-                lambda conn: sum(
-                    deliveries.enqueue(conn, keyring, event, now=now) for event in events
-                )
+        async with self.platform.store.transaction(write=False) as tx:
+            rows = await tx.run(
+                lambda conn: [
+                    row
+                    for event in events
+                    for row in deliveries.plan(conn, keyring, event, now=now)
+                ]
             )
-        if count:
-            self._wake.set()
+        if not rows:
+            return 0
+        async with self.platform.store.transaction() as tx:
+            count: int = await tx.run(lambda conn: deliveries.insert(conn, rows))
+        self._wake.set()
         return count
 
     async def _intake_forever(self) -> None:
@@ -81,7 +88,8 @@ class WebhookWorker:
         try:
             while (event := await tap.get()) is not None:
                 try:
-                    await self.intake([event])
+                    # What queued meanwhile goes in the same transactions.
+                    await self.intake([event, *tap.drain()])
                 except Exception:
                     log.exception("logging webhook deliveries of an event failed")
         finally:

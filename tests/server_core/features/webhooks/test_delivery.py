@@ -5,6 +5,7 @@ and no double sends with two workers on one database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -14,7 +15,9 @@ import pytest
 import sqlalchemy as sa
 from standardwebhooks import Webhook as StandardWebhook
 
+from server_core.features import features
 from server_core.features.webhooks.deliveries import CONSECUTIVE_FAILURE_LIMIT
+from server_core.features.webhooks.event_types import EVENT_TYPES
 from server_core.features.webhooks.signing import verify_sesame_signature
 from server_core.features.webhooks.worker import WebhookWorker
 from server_core.kernel.platform import Platform
@@ -294,8 +297,9 @@ async def test_old_timestamps_fail_verification(
     await pump()
     [got] = receiver.received
     args = (got.headers["x-sesame-signature"], got.headers["x-sesame-timestamp"], got.body)
-    assert verify_sesame_signature(hook["secret"], *args, now=time.time() + 299)
-    assert not verify_sesame_signature(hook["secret"], *args, now=time.time() + 400)
+    sent = int(got.headers["x-sesame-timestamp"])
+    assert verify_sesame_signature(hook["secret"], *args, now=sent + 300)
+    assert not verify_sesame_signature(hook["secret"], *args, now=sent + 301)
 
 
 async def test_deliveries_listing_filters_and_limits(
@@ -388,3 +392,43 @@ async def test_two_workers_send_each_attempt_once(
         orjson.loads(r.body)["data"]["message"]["plaintext"] for r in receiver.received
     )
     assert contents == sorted(f"m{n}" for n in range(20))
+
+
+async def test_the_running_worker_delivers_what_is_published(
+    client: httpx2.AsyncClient, team: Team, receiver: Receiver, platform: Platform
+) -> None:
+    hook = await subscribe(client, team.bot, team.bot, receiver.url)
+    channel = await team.channel(client)
+    worker = WebhookWorker(platform)
+    running = asyncio.create_task(worker.run())
+    try:
+        await asyncio.sleep(0)  # the worker taps the bus
+        data(await send(client, channel["id"], team.admin, "live"), 201)
+        for _ in range(200):
+            if receiver.received:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    [got] = receiver.received
+    assert got.json()["data"]["message"]["plaintext"] == "live"
+    StandardWebhook(hook["secret"]).verify(got.body, got.headers)
+    for _ in range(100):
+        [logged] = await deliveries(client, team.bot, hook["id"])
+        if logged["status"] == "success":
+            break
+        await asyncio.sleep(0.01)
+    assert logged["status"] == "success"
+
+
+def test_every_published_event_type_can_be_subscribed() -> None:
+    published = {
+        event.wire_name
+        for feature in features()
+        for event in feature.events
+        if event.wire_name != "credentials.revoked"
+    }
+    assert published
+    assert published <= EVENT_TYPES
