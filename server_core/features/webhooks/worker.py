@@ -78,8 +78,8 @@ class WebhookWorker:
             )
         if not rows:
             return 0
-        async with self.platform.store.transaction() as tx:
-            count: int = await tx.run(lambda conn: deliveries.insert(conn, rows))
+        # Group-committed with the writes around it (message sends are): one commit for many.
+        count = await self.platform.store.combined(lambda conn, _: deliveries.insert(conn, rows))
         self._wake.set()
         return count
 
@@ -101,10 +101,9 @@ class WebhookWorker:
         keyring = self.platform.keyring
         now = self.now()
         hold = timedelta(seconds=self.settings.webhook_timeout_seconds) + deliveries.CLAIM_MARGIN
-        async with self.platform.store.transaction() as tx:
-            return await tx.run(
-                lambda conn: deliveries.claim_due(conn, keyring, now=now, limit=limit, hold=hold)
-            )
+        return await self.platform.store.combined(
+            lambda conn, _: deliveries.claim_due(conn, keyring, now=now, limit=limit, hold=hold)
+        )
 
     async def attempt(self, attempt: Attempt) -> Outcome:
         """Send one attempt; never raises for the receiver's faults."""
@@ -135,10 +134,9 @@ class WebhookWorker:
         outcome = await self.attempt(attempt)
         now = self.now()
         delays = self.settings.webhook_retry_delays_seconds
-        async with self.platform.store.transaction() as tx:
-            await tx.run(
-                lambda conn: deliveries.record(conn, attempt, outcome, now=now, retry_delays=delays)
-            )
+        await self.platform.store.combined(
+            lambda conn, _: deliveries.record(conn, attempt, outcome, now=now, retry_delays=delays)
+        )
 
     async def run_once(self) -> int:
         """Claim every due attempt (in batches of the concurrency limit), send them and wait
