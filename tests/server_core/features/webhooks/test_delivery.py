@@ -21,6 +21,7 @@ from server_core.features.webhooks.event_types import EVENT_TYPES
 from server_core.features.webhooks.signing import verify_sesame_signature
 from server_core.features.webhooks.worker import WebhookWorker
 from server_core.kernel.platform import Platform
+from server_core.workers import run_workers
 from tests.helpers import data
 from tests.server_core.features.messaging.team import Member, Team, send
 from tests.server_core.features.webhooks.conftest import Pump
@@ -432,3 +433,18 @@ def test_every_published_event_type_can_be_subscribed() -> None:
     }
     assert published
     assert published <= EVENT_TYPES
+
+
+async def test_the_app_workers_include_the_delivery_loop(
+    client: httpx2.AsyncClient, team: Team, receiver: Receiver, platform: Platform
+) -> None:
+    await subscribe(client, team.bot, team.bot, receiver.url)
+    channel = await team.channel(client)
+    async with run_workers(platform):
+        await asyncio.sleep(0.05)  # the loops start and tap the bus
+        data(await send(client, channel["id"], team.admin, "via the app"), 201)
+        for _ in range(300):
+            if receiver.received:
+                break
+            await asyncio.sleep(0.01)
+    assert [r.json()["data"]["message"]["plaintext"] for r in receiver.received] == ["via the app"]
