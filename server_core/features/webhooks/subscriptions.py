@@ -97,9 +97,25 @@ def _webhook(row: RowMapping) -> Webhook:
 # --- writes ---------------------------------------------------------------------------------
 
 
+async def _check_access(
+    platform: Platform, caller: Caller, agent_id: str, webhook_id: str | None = None
+) -> None:
+    """403 / 404 before a URL is resolved, so that a caller who may not manage the agent's
+    webhooks learns nothing about what a host resolves to. (The write checks again.)"""
+
+    def check(conn: Connection) -> None:
+        if webhook_id is None:
+            access_own_agent(conn, caller, agent_id)
+        else:
+            access_webhook(conn, caller, agent_id, webhook_id)
+
+    await platform.store.read(check)
+
+
 async def do_create_webhook(
     platform: Platform, *, caller: Caller, agent_id: str, request: CreateWebhookRequest
 ) -> WebhookWithSecret:
+    await _check_access(platform, caller, agent_id)  # before anything is looked up
     event_types = check_event_types(request.event_types)
     channel_ids = _channel_ids(request.channel_ids)
     await check_target(request.url, allow_private=platform.settings.webhooks_allow_private)
@@ -138,6 +154,7 @@ async def do_update_webhook(
     webhook_id: str,
     request: UpdateWebhookRequest,
 ) -> Webhook:
+    await _check_access(platform, caller, agent_id, webhook_id)
     changes: dict[str, Any] = {}
     fields = request.model_fields_set
     if "url" in fields and request.url is not None:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from server_core.features.webhooks.errors import WebhookUrlRefused
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+RESOLVE_TIMEOUT_SECONDS = 5.0
 
 
 def check_url_shape(url: str) -> str:
@@ -59,8 +60,9 @@ async def resolve(host: str) -> list[Address]:
         pass
     loop = asyncio.get_running_loop()
     try:
-        infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError as exc:
+        async with asyncio.timeout(RESOLVE_TIMEOUT_SECONDS):
+            infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, TimeoutError) as exc:
         raise WebhookUrlRefused(f"The webhook host '{host}' does not resolve") from exc
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 

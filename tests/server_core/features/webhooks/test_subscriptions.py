@@ -162,3 +162,30 @@ async def test_too_long_url_is_refused(client: httpx2.AsyncClient, team: Team) -
         ),
         400,
     )
+
+
+async def test_a_stranger_gets_403_before_the_url_is_judged(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    error(
+        await client.post(
+            hooks(team.bot.id),
+            json={"url": "ftp://nowhere/", "eventTypes": ["nope"]},
+            headers=team.other_bot.headers,
+        ),
+        403,
+    )
+
+
+async def test_a_host_that_does_not_resolve_is_refused(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    error(
+        await client.post(
+            hooks(team.bot.id),
+            json={"url": "https://no-such-host.invalid/hook", "eventTypes": ["message"]},
+            headers=team.bot.headers,
+        ),
+        400,
+        "webhook_url_refused",
+    )
