@@ -159,6 +159,46 @@ def plan(
     return rows
 
 
+def claim_planned(
+    conn: Connection,
+    keyring: Keyring,
+    rows: list[dict[str, Any]],
+    *,
+    now: datetime,
+    limit: int,
+    hold: timedelta,
+) -> list[Attempt]:
+    """Claim up to `limit` planned deliveries before they are written, so that the node that
+    logs them sends their first attempt at once (no claim of its own: one commit less between
+    the event and its receiver)."""
+    attempts = []
+    for row in rows[: max(limit, 0)]:
+        target = (
+            conn.execute(
+                sa.select(s.id, s.url, s.secret_key_id, s.secret_sealed).where(
+                    s.id == row["subscription_id"]
+                )
+            )
+            .mappings()
+            .one()
+        )
+        row["claim"] = new_id()
+        row["claimed_until"] = now + hold
+        body = keyring.open(conn, row["body_key_id"], row["body_sealed"], _bound(row["id"]))
+        attempts.append(
+            Attempt(
+                delivery_id=row["id"],
+                claim=row["claim"],
+                event_type=row["event_type"],
+                url=target["url"],
+                secret=open_secret(conn, keyring, target),
+                body=body.encode(),
+                attempt_number=1,
+            )
+        )
+    return attempts
+
+
 def insert(conn: Connection, rows: list[dict[str, Any]]) -> int:
     if rows:
         conn.execute(sa.insert(webhook_deliveries), rows)

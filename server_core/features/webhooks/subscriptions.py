@@ -86,7 +86,7 @@ def seal_secret(
     }
 
 
-def open_secret(conn: Connection, keyring: Keyring, row: Mapping[str, Any]) -> str:
+def open_secret(conn: Connection, keyring: Keyring, row: Mapping[Any, Any]) -> str:
     return keyring.open(conn, row["secret_key_id"], row["secret_sealed"], f"webhook:{row['id']}")
 
 

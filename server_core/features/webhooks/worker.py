@@ -2,7 +2,8 @@
 attempts off the request path.
 
 - Intake reads the bus's tap (events published on this node, so with several nodes each event
-  is logged once) and writes pending deliveries, then wakes the sender.
+  is logged once) and writes pending deliveries; first attempts that fit in the free slots are
+  claimed as they are written and sent at once, the rest wait for the sender.
 - The sender keeps at most `webhook_concurrency` attempts in flight; it claims due attempts
   when woken, when an attempt ends, and every poll interval (retries come due by time).
 - Deliveries older than seven days are deleted once an hour.
@@ -17,8 +18,10 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx2
+from sqlalchemy.engine import Connection
 
 from server_core.features.webhooks import deliveries
 from server_core.features.webhooks.deliveries import Attempt, Outcome
@@ -62,25 +65,35 @@ class WebhookWorker:
 
     # --- intake ---------------------------------------------------------------------------
 
-    async def intake(self, events: Sequence[Event]) -> int:
-        """Log a pending delivery of each event for each subscription it goes to."""
+    async def intake(self, events: Sequence[Event], *, send_now: bool = False) -> int:
+        """Log a pending delivery of each event for each subscription it goes to. With
+        `send_now`, first attempts that fit in the free slots are claimed as they are logged
+        and sent at once."""
         if not events:
             return 0
         keyring = self.platform.keyring
         now = self.now()
-        async with self.platform.store.transaction(write=False) as tx:
-            rows = await tx.run(
-                lambda conn: [
-                    row
-                    for event in events
-                    for row in deliveries.plan(conn, keyring, event, now=now)
-                ]
+        free = self.settings.webhook_concurrency - len(self._in_flight) if send_now else 0
+
+        def plan(conn: Connection) -> tuple[list[dict[str, Any]], list[Attempt]]:
+            rows = [
+                row for event in events for row in deliveries.plan(conn, keyring, event, now=now)
+            ]
+            claimed = deliveries.claim_planned(
+                conn, keyring, rows, now=now, limit=free, hold=self._hold()
             )
+            return rows, claimed
+
+        async with self.platform.store.transaction(write=False) as tx:
+            rows, claimed = await tx.run(plan)
         if not rows:
             return 0
         # Group-committed with the writes around it (message sends are): one commit for many.
         count = await self.platform.store.combined(lambda conn, _: deliveries.insert(conn, rows))
-        self._wake.set()
+        for attempt in claimed:
+            self._spawn(attempt)
+        if len(claimed) < count:
+            self._wake.set()
         return count
 
     async def _intake_forever(self) -> None:
@@ -89,7 +102,7 @@ class WebhookWorker:
             while (event := await tap.get()) is not None:
                 try:
                     # What queued meanwhile goes in the same transactions.
-                    await self.intake([event, *tap.drain()])
+                    await self.intake([event, *tap.drain()], send_now=True)
                 except Exception:
                     log.exception("logging webhook deliveries of an event failed")
         finally:
@@ -97,10 +110,13 @@ class WebhookWorker:
 
     # --- sending ----------------------------------------------------------------------------
 
+    def _hold(self) -> timedelta:
+        return timedelta(seconds=self.settings.webhook_timeout_seconds) + deliveries.CLAIM_MARGIN
+
     async def _claim(self, limit: int) -> list[Attempt]:
         keyring = self.platform.keyring
         now = self.now()
-        hold = timedelta(seconds=self.settings.webhook_timeout_seconds) + deliveries.CLAIM_MARGIN
+        hold = self._hold()
         return await self.platform.store.combined(
             lambda conn, _: deliveries.claim_due(conn, keyring, now=now, limit=limit, hold=hold)
         )
