@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     login_failures_per_client: int = Field(default=50, ge=1)
     auth_failures_per_client: int = Field(default=100, ge=1)
     failure_window_seconds: float = Field(default=300.0, gt=0)
+    # Webhooks: private / loopback targets are refused unless allowed (a receiver on the same
+    # network); an attempt succeeds on a 2xx within the timeout; retries wait these delays.
+    webhooks_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=30.0, gt=0)
+    webhook_retry_delays_seconds: list[float] = Field(
+        default_factory=lambda: [0.0, 10.0, 60.0, 300.0]
+    )
+    webhook_concurrency: int = Field(default=32, ge=1)
+    webhook_poll_interval_seconds: float = Field(default=1.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

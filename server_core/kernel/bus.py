@@ -32,6 +32,17 @@ class Subscription:
         self._bus._detach(self)
         self._queue.put_nowait(None)
 
+    def drain(self) -> list[Event]:
+        """The events queued now, without waiting."""
+        events = []
+        while not self._queue.empty():
+            event = self._queue.get_nowait()
+            if event is None:  # closed: leave the mark for `get`
+                self._queue.put_nowait(None)
+                break
+            events.append(event)
+        return events
+
     async def get(self) -> Event | None:
         """The next event, or None once the subscription is closed."""
         return await self._queue.get()
@@ -46,14 +57,27 @@ class EventBus(ABC):
 
     def __init__(self) -> None:
         self._subscriptions: set[Subscription] = set()
+        self._taps: set[Subscription] = set()
 
     def subscribe(self) -> Subscription:
         subscription = Subscription(self)
         self._subscriptions.add(subscription)
         return subscription
 
+    def tap(self) -> Subscription:
+        """The events published by this node only: each event reaches the taps of exactly one
+        node, for work that must happen once per event (webhook deliveries)."""
+        subscription = Subscription(self)
+        self._taps.add(subscription)
+        return subscription
+
     def _detach(self, subscription: Subscription) -> None:
         self._subscriptions.discard(subscription)
+        self._taps.discard(subscription)
+
+    def _deliver_to_taps(self, event: Event) -> None:
+        for subscription in list(self._taps):
+            subscription.deliver(event)
 
     def _deliver_locally(self, event: Event) -> None:
         for subscription in list(self._subscriptions):
@@ -63,7 +87,7 @@ class EventBus(ABC):
         """Connect to the transport, if any."""
 
     async def close(self) -> None:
-        for subscription in list(self._subscriptions):
+        for subscription in [*self._subscriptions, *self._taps]:
             subscription.close()
 
     @abstractmethod
@@ -77,6 +101,7 @@ class InProcessBus(EventBus):
     async def publish(self, events: Sequence[Event]) -> None:
         for event in events:
             self._deliver_locally(event)
+            self._deliver_to_taps(event)
 
 
 class RedisBus(EventBus):
@@ -118,6 +143,7 @@ class RedisBus(EventBus):
 
     async def publish(self, events: Sequence[Event]) -> None:
         for event in events:
+            self._deliver_to_taps(event)
             await self._redis.publish(self.channel, event.to_json())
 
     async def close(self) -> None:

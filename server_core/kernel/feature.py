@@ -7,7 +7,7 @@ operations, the event types it publishes, its error types, and its background wo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from server_core.config import Settings
 from server_core.kernel.errors import ApiError
 from server_core.kernel.events import Event
 from server_core.kernel.operations import Operation
+from server_core.kernel.platform import Platform
 from server_core.kernel.routing import Service
 from server_core.kernel.store import Store
 
@@ -30,9 +31,19 @@ class Worker:
 
 
 @dataclass(frozen=True)
+class Loop:
+    """A background task that runs for the app's whole life with the platform in hand (e.g. one
+    that consumes the bus); it is cancelled at shutdown."""
+
+    what: str
+    run: Callable[[Platform], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     serves: Mapping[Operation[Any], Service] = field(default_factory=dict)
     events: Sequence[type[Event]] = ()
     errors: Sequence[type[ApiError]] = ()
     workers: Sequence[Worker] = ()
+    loops: Sequence[Loop] = ()

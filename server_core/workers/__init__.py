@@ -22,6 +22,8 @@ async def run_workers(platform: Platform) -> AsyncIterator[None]:
         for feature in features():
             for worker in feature.workers:
                 group.start_soon(periodically, worker, platform)
+            for loop in feature.loops:
+                group.start_soon(loop.run, platform, name=loop.what)
         yield
         group.cancel_scope.cancel()
 

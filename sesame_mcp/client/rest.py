@@ -6,8 +6,8 @@ server's request models before they are sent, answers are unwrapped from `{"ok":
 dropped connection, a body of the wrong shape — is raised as `SesameError`.
 
 Operations are grouped by platform area: `client.agents`, `client.channels`,
-`client.messages`, `client.vault`, `client.projects`, `client.tasks`; the caller's own
-identity is on the client (`me`, `update_profile`).
+`client.messages`, `client.vault`, `client.projects`, `client.tasks`, `client.webhooks`; the
+caller's own identity is on the client (`me`, `update_profile`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sesame_mcp.client.messages import Messages
 from sesame_mcp.client.projects import Projects
 from sesame_mcp.client.tasks import Tasks
 from sesame_mcp.client.vault import VaultApi
+from sesame_mcp.client.webhooks import Webhooks
 from sesame_mcp.client.wire import (
     API_PREFIX,
     Answer,
@@ -92,6 +93,7 @@ class SesameClient:
         self.vault = VaultApi(self)
         self.projects = Projects(self)
         self.tasks = Tasks(self)
+        self.webhooks = Webhooks(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

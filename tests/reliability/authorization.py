@@ -35,6 +35,7 @@ RESOURCE_BEFORE = {
     "templates": "template",
     "capabilities": "capability",
     "memory": "memory",
+    "webhooks": "webhook",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -121,6 +122,9 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     remembered = {"category": "lessons", "key": "matrix", "content": "the matrix runs"}
     path = f"/agents/{agent['id']}/memory"
     memory = data(await http.put(path, json=remembered, headers=bot))
+    hook = {"url": "http://127.0.0.1:9/hook", "eventTypes": ["message"]}
+    path = f"/agents/{agent['id']}/webhooks"
+    webhook = data(await http.post(path, json=hook, headers=bot), 201)
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -140,6 +144,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "template": template["id"],
         "capability": capability_id,
         "memory": memory["id"],
+        "webhook": webhook["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -185,6 +190,10 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/vault/leases/{id}/approve"): {},
         ("POST", "/projects/{id}/members"): {"principalId": ids["bot"], "role": "member"},
         ("POST", "/tasks"): {"title": "matrix", "projectId": ids["project"]},
+        ("POST", "/agents/{id}/webhooks"): {
+            "url": "http://127.0.0.1:9/matrix",
+            "eventTypes": ["message"],
+        },
         ("POST", "/agents/{id}/capabilities"): {"namespace": "code", "name": "review"},
         ("PUT", "/agents/{id}/capabilities"): {"capabilities": []},
         ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},

@@ -98,7 +98,8 @@ class Call:
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    return {"open_registration": True}  # a second human joins workspace A
+    # A second human joins workspace A; webhooks may name this machine (nothing listens).
+    return {"open_registration": True, "webhooks_allow_private": True}
 
 
 def human_only(operation: dict[str, Any]) -> bool:

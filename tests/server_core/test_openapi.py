@@ -37,6 +37,7 @@ BODILESS: set[tuple[str, str]] = {
     ("POST", "/api/v1/vault/leases/{id}/deny"),
     ("POST", "/api/v1/vault/leases/{id}/use"),
     ("POST", "/api/v1/tasks/{id}/skip"),
+    ("POST", "/api/v1/agents/{id}/webhooks/{wid}/rotate-secret"),
 }
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 
@@ -163,6 +164,7 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("DELETE", "/api/v1/agents/{id}/channels/{cid}/config"),
             ("DELETE", "/api/v1/agents/{id}/memory/{memoryId}"),
             ("DELETE", "/api/v1/agents/{id}/state"),
+            ("DELETE", "/api/v1/agents/{id}/webhooks/{wid}"),
             ("DELETE", "/api/v1/channels/{cid}/messages/{mid}"),
             ("DELETE", "/api/v1/channels/{cid}/messages/{mid}/reactions/{emoji}"),
             ("DELETE", "/api/v1/channels/{id}/members/{pid}"),
@@ -190,6 +192,9 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("GET", "/api/v1/agents/{id}/memory/categories"),
             ("GET", "/api/v1/agents/{id}/state"),
             ("GET", "/api/v1/agents/{id}/wake"),
+            ("GET", "/api/v1/agents/{id}/webhooks"),
+            ("GET", "/api/v1/agents/{id}/webhooks/{wid}"),
+            ("GET", "/api/v1/agents/{id}/webhooks/{wid}/deliveries"),
             ("GET", "/api/v1/auth/me"),
             ("GET", "/api/v1/channels"),
             ("GET", "/api/v1/channels/principals"),
@@ -232,6 +237,7 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("GET", "/api/v1/vault/wallet"),
             ("GET", "/healthz"),
             ("PATCH", "/api/v1/agents/{id}"),
+            ("PATCH", "/api/v1/agents/{id}/webhooks/{wid}"),
             ("PATCH", "/api/v1/auth/profile"),
             ("PATCH", "/api/v1/channels/{cid}/messages/{mid}"),
             ("PATCH", "/api/v1/channels/{cid}/tasks/{tid}"),
@@ -248,6 +254,8 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("POST", "/api/v1/agents/{id}/api-keys"),
             ("POST", "/api/v1/agents/{id}/capabilities"),
             ("POST", "/api/v1/agents/{id}/rotate-key"),
+            ("POST", "/api/v1/agents/{id}/webhooks"),
+            ("POST", "/api/v1/agents/{id}/webhooks/{wid}/rotate-secret"),
             ("POST", "/api/v1/auth/login"),
             ("POST", "/api/v1/auth/refresh"),
             ("POST", "/api/v1/auth/register"),

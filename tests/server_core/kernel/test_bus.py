@@ -67,3 +67,34 @@ async def test_redis_bus_delivers_between_nodes_once(redis_url: str) -> None:
     finally:
         await node_a.close()
         await node_b.close()
+
+
+async def test_in_process_taps_see_what_is_published_and_drain_keeps_the_close() -> None:
+    bus = InProcessBus()
+    tap = bus.tap()
+    await bus.publish([Pinged(route=_route(), n=1), Pinged(route=_route(), n=2)])
+    assert [e.n for e in tap.drain() if isinstance(e, Pinged)] == [1, 2]
+    assert tap.drain() == []
+    tap.close()
+    assert tap.drain() == []
+    assert await tap.get() is None  # the close survives a drain
+    await bus.close()
+
+
+async def test_redis_taps_see_only_their_own_node(redis_url: str) -> None:
+    channel = f"sesame:test:{new_id()}"
+    node_a, node_b = RedisBus(redis_url, channel), RedisBus(redis_url, channel)
+    await node_a.start()
+    await node_b.start()
+    try:
+        tap_a, tap_b, on_b = node_a.tap(), node_b.tap(), node_b.subscribe()
+        await node_a.publish([Pinged(route=_route(), n=1)])
+        await node_b.publish([Pinged(route=_route(), n=2)])
+        with anyio.fail_after(5):
+            got = [await on_b.get(), await on_b.get()]
+        assert sorted(e.n for e in got if isinstance(e, Pinged)) == [1, 2]
+        assert [e.n for e in tap_a.drain() if isinstance(e, Pinged)] == [1]
+        assert [e.n for e in tap_b.drain() if isinstance(e, Pinged)] == [2]
+    finally:
+        await node_a.close()
+        await node_b.close()

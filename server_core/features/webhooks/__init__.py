@@ -1,0 +1,1 @@
+"""Agent webhooks: subscriptions to platform events, delivered by signed HTTP POST."""

@@ -1,0 +1,1 @@
+"""Tools for webhook subscriptions (none yet)."""
