@@ -2,7 +2,8 @@
 and the tests loop over (`server_core.features.features()` lists them).
 
 A feature's `feature.py` builds its `FEATURE`: the service that answers each of its declared
-operations, the event types it publishes, its error types, and its background workers.
+operations, the event types it publishes, its error types, its background workers and its
+listeners on the bus.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from server_core.config import Settings
 from server_core.kernel.errors import ApiError
 from server_core.kernel.events import Event
 from server_core.kernel.operations import Operation
+from server_core.kernel.platform import Platform
 from server_core.kernel.routing import Service
 from server_core.kernel.store import Store
 
@@ -30,9 +32,19 @@ class Worker:
 
 
 @dataclass(frozen=True)
+class Listener:
+    """A consumer of the bus, run for the app's lifetime on every node (it subscribes to the
+    bus itself); restarted after an error."""
+
+    what: str
+    run: Callable[[Platform], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     serves: Mapping[Operation[Any], Service] = field(default_factory=dict)
     events: Sequence[type[Event]] = ()
     errors: Sequence[type[ApiError]] = ()
     workers: Sequence[Worker] = ()
+    listeners: Sequence[Listener] = ()

@@ -1,4 +1,5 @@
-"""Background loops: every feature's workers, each safe to run on several nodes at once."""
+"""Background loops: every feature's workers, each safe to run on several nodes at once, and
+its listeners on the bus."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import AsyncIterator
 import anyio
 
 from server_core.features import features
-from server_core.kernel.feature import Worker
+from server_core.kernel.feature import Listener, Worker
 from server_core.kernel.platform import Platform
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ async def run_workers(platform: Platform) -> AsyncIterator[None]:
         for feature in features():
             for worker in feature.workers:
                 group.start_soon(periodically, worker, platform)
+            for listener in feature.listeners:
+                group.start_soon(listening, listener, platform)
         yield
         group.cancel_scope.cancel()
 
@@ -38,3 +41,14 @@ async def periodically(worker: Worker, platform: Platform) -> None:
         except Exception:
             log.exception("%s: the pass failed; retrying next interval", worker.what)
         await anyio.sleep(interval)
+
+
+async def listening(listener: Listener, platform: Platform) -> None:
+    """Run a listener; one that fails is logged and started again after a pause."""
+    while True:
+        try:
+            await listener.run(platform)
+            return
+        except Exception:
+            log.exception("%s: the listener failed; restarting", listener.what)
+        await anyio.sleep(1.0)
