@@ -6,7 +6,7 @@ from server_core.features.push.errors import PushEndpointRefused
 from server_core.features.push.schemas import (
     PushSubscription,
     SubscribeRequest,
-    UnsubscribeRequest,
+    UnsubscribeQuery,
     VapidKey,
 )
 from server_core.kernel.errors import NotFound
@@ -36,10 +36,10 @@ class Push(Operations):
     unsubscribe = Operation(
         "DELETE",
         "/push/subscribe",
-        body=UnsubscribeRequest,
+        query=UnsubscribeQuery,
         response=PushSubscription,
         errors=[NotFound],
-        summary="Unsubscribe the browser with this endpoint",
+        summary="Unsubscribe the browser with this endpoint (?endpoint=, URL-encoded)",
     )
     subscriptions = Operation(
         "GET",

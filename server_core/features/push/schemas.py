@@ -41,7 +41,7 @@ class SubscribeRequest(RequestModel):
     )
 
 
-class UnsubscribeRequest(RequestModel):
+class UnsubscribeQuery(RequestModel):
     endpoint: Endpoint
 
 

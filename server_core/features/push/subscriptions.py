@@ -21,7 +21,7 @@ from server_core.features.push.schemas import (
     PushSubscription,
     SubscribeRequest,
     SubscriptionKeys,
-    UnsubscribeRequest,
+    UnsubscribeQuery,
     VapidKey,
 )
 from server_core.features.push.tables import push_subscriptions
@@ -105,13 +105,14 @@ def do_subscribe(
 
 
 def do_unsubscribe(
-    conn: Connection, events: list[Event], *, caller: Caller, request: UnsubscribeRequest
+    conn: Connection, events: list[Event], *, caller: Caller, query: UnsubscribeQuery
 ) -> PushSubscription:
-    query = sa.select(push_subscriptions).where(
-        push_subscriptions.c.endpoint == request.endpoint,
+    """By `?endpoint=`: DELETE takes no body on this platform."""
+    select = sa.select(push_subscriptions).where(
+        push_subscriptions.c.endpoint == query.endpoint,
         push_subscriptions.c.principal_id == caller.principal_id,
     )
-    row = conn.execute(query).mappings().first()
+    row = conn.execute(select).mappings().first()
     if row is None:
         raise NotFound("You have no subscription with that endpoint")
     conn.execute(sa.delete(push_subscriptions).where(push_subscriptions.c.id == row["id"]))

@@ -255,7 +255,7 @@ class ListTasksQuery(RequestModel):
     sort_dir: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
     cursor: int | None = Field(default=None, ge=0, description="From the previous page")
-    offset: int = Field(default=0, ge=0, description="Tasks to skip (cursor wins)")
+    offset: int = Field(default=0, ge=0, le=1_000_000, description="Tasks to skip (cursor wins)")
 
 
 class MineQuery(RequestModel):
@@ -434,7 +434,7 @@ class ChannelTasksQuery(RequestModel):
     assignee_id: Id | None = None
     limit: int = Field(default=DEFAULT_LIST, ge=1, le=MAX_LIST)
     cursor: int | None = Field(default=None, ge=0, description="From the previous page")
-    offset: int = Field(default=0, ge=0, description="Tasks to skip (cursor wins)")
+    offset: int = Field(default=0, ge=0, le=1_000_000, description="Tasks to skip (cursor wins)")
 
 
 MAX_SUBTASK_TEMPLATES = 50

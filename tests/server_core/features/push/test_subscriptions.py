@@ -63,11 +63,17 @@ async def test_subscribe_upserts_by_endpoint_and_unsubscribe_removes(
     assert data(await client.get("/push/subscriptions", headers=team.human.headers)) == []
 
     gone = await client.request(
-        "DELETE", "/push/subscribe", json={"endpoint": browser.endpoint}, headers=team.human.headers
+        "DELETE",
+        "/push/subscribe",
+        params={"endpoint": browser.endpoint},
+        headers=team.human.headers,
     )
     error(gone, 404, "not_found")
     removed = await client.request(
-        "DELETE", "/push/subscribe", json={"endpoint": browser.endpoint}, headers=team.admin.headers
+        "DELETE",
+        "/push/subscribe",
+        params={"endpoint": browser.endpoint},
+        headers=team.admin.headers,
     )
     assert data(removed)["id"] == created["id"]
     assert data(await client.get("/push/subscriptions", headers=team.admin.headers)) == []
