@@ -36,8 +36,8 @@ class VapidKey(WireModel):
 class SubscribeRequest(RequestModel):
     endpoint: Endpoint
     keys: SubscriptionKeys
-    user_agent: Annotated[str, StringConstraints(max_length=512)] | None = Field(
-        default=None, description="A label for the browser, shown in the list"
+    user_agent: Annotated[str, StringConstraints(max_length=512), AfterValidator(no_nul)] | None = (
+        Field(default=None, description="A label for the browser, shown in the list")
     )
 
 

@@ -35,14 +35,18 @@ from server_core.kernel.ids import new_id
 
 def check_endpoint(endpoint: str, settings: Settings) -> None:
     """https on a public host; with `push_allow_insecure_endpoints`, any http(s) URL."""
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(endpoint)
+        hostname = parts.hostname
+    except ValueError as malformed:  # e.g. an unclosed IPv6 bracket
+        raise PushEndpointRefused("endpoint: not a URL") from malformed
+    if parts.scheme not in ("https", "http") or not hostname:
         raise PushEndpointRefused("endpoint: must be an http(s) URL")
     if settings.push_allow_insecure_endpoints:
         return
     if parts.scheme != "https":
         raise PushEndpointRefused("endpoint: must be an https URL")
-    host = parts.hostname.rstrip(".").lower()
+    host = hostname.rstrip(".").lower()
     if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
         raise PushEndpointRefused("endpoint: must be on a public host")
     try:

@@ -88,6 +88,7 @@ async def test_subscribe_upserts_by_endpoint_and_unsubscribe_removes(
         "https://10.0.0.8/x",
         "https://[::1]/x",
         "ftp://push.example.com/x",
+        "https://[push.example.com/x",
     ],
 )
 async def test_production_refuses_insecure_and_private_endpoints(
