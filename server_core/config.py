@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -59,6 +60,14 @@ class Settings(BaseSettings):
     )
     webhook_concurrency: int = Field(default=32, ge=1)
     webhook_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    push_vapid_subject: str = Field(
+        default="mailto:admin@localhost",
+        description="VAPID `sub` claim: a mailto: or https: contact for push services",
+    )
+    push_allow_insecure_endpoints: bool = Field(
+        default=False,
+        description="Accept http and loopback/private push endpoints (tests, local setups)",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -99,9 +108,14 @@ def to_engine_url(url: str) -> str:
     return "postgresql://" + url[len("postgres://") :] if url.startswith("postgres://") else url
 
 
-def read_or_create_secret(path: Path) -> bytes:
-    """Read a secret file, or create it with mode 0600. Two processes racing on first start
-    agree on one value: the file appears atomically (link of a finished temp file) or not at all.
+def _random_secret() -> bytes:
+    return secrets.token_urlsafe(48).encode()
+
+
+def read_or_create_secret(path: Path, make: Callable[[], bytes] = _random_secret) -> bytes:
+    """Read a secret file, or create it (from `make`) with mode 0600. Two processes racing on
+    first start agree on one value: the file appears atomically (link of a finished temp file)
+    or not at all.
     """
     try:
         return path.read_bytes().strip()
@@ -110,7 +124,7 @@ def read_or_create_secret(path: Path) -> bytes:
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
-        handle.write(secrets.token_urlsafe(48).encode())
+        handle.write(make())
     try:
         os.link(temp, path)
     except FileExistsError:

@@ -2,7 +2,8 @@
 and the tests loop over (`server_core.features.features()` lists them).
 
 A feature's `feature.py` builds its `FEATURE`: the service that answers each of its declared
-operations, the event types it publishes, its error types, and its background workers.
+operations, the event types it publishes, its error types, its background workers and its
+long-running loops (consumers of the bus).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Worker:
 @dataclass(frozen=True)
 class Loop:
     """A background task that runs for the app's whole life with the platform in hand (e.g. one
-    that consumes the bus); it is cancelled at shutdown."""
+    that consumes the bus); restarted after an error, cancelled at shutdown."""
 
     what: str
     run: Callable[[Platform], Coroutine[Any, Any, None]]

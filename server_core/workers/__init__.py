@@ -1,4 +1,5 @@
-"""Background loops: every feature's workers, each safe to run on several nodes at once."""
+"""Background loops: every feature's workers, each safe to run on several nodes at once, and
+its long-running loops (consumers of the bus)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import AsyncIterator
 import anyio
 
 from server_core.features import features
-from server_core.kernel.feature import Worker
+from server_core.kernel.feature import Loop, Worker
 from server_core.kernel.platform import Platform
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ async def run_workers(platform: Platform) -> AsyncIterator[None]:
             for worker in feature.workers:
                 group.start_soon(periodically, worker, platform)
             for loop in feature.loops:
-                group.start_soon(loop.run, platform, name=loop.what)
+                group.start_soon(looping, loop, platform, name=loop.what)
         yield
         group.cancel_scope.cancel()
 
@@ -40,3 +41,14 @@ async def periodically(worker: Worker, platform: Platform) -> None:
         except Exception:
             log.exception("%s: the pass failed; retrying next interval", worker.what)
         await anyio.sleep(interval)
+
+
+async def looping(loop: Loop, platform: Platform) -> None:
+    """Run a loop; one that fails is logged and started again after a pause."""
+    while True:
+        try:
+            await loop.run(platform)
+            return
+        except Exception:
+            log.exception("%s: the loop failed; restarting", loop.what)
+        await anyio.sleep(1.0)

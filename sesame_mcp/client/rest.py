@@ -28,6 +28,7 @@ from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.events import EventListener
 from sesame_mcp.client.messages import Messages
 from sesame_mcp.client.projects import Projects
+from sesame_mcp.client.push import Push
 from sesame_mcp.client.tasks import Tasks
 from sesame_mcp.client.vault import VaultApi
 from sesame_mcp.client.webhooks import Webhooks
@@ -94,6 +95,7 @@ class SesameClient:
         self.projects = Projects(self)
         self.tasks = Tasks(self)
         self.webhooks = Webhooks(self)
+        self.push = Push(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

@@ -36,6 +36,8 @@ RESOURCE_BEFORE = {
     "capabilities": "capability",
     "memory": "memory",
     "webhooks": "webhook",
+    "invitations": "invitation",
+    "people": "invitation",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -125,6 +127,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     hook = {"url": "http://127.0.0.1:9/hook", "eventTypes": ["message"]}
     path = f"/agents/{agent['id']}/webhooks"
     webhook = data(await http.post(path, json=hook, headers=bot), 201)
+    invited = {"email": "matrix@example.com"}
+    invitation = data(await http.post("/invitations", json=invited, headers=ada), 201)
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -145,6 +149,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "capability": capability_id,
         "memory": memory["id"],
         "webhook": webhook["id"],
+        "invitation": invitation["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 

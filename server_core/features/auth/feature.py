@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from server_core.features.auth import service
-from server_core.features.auth.errors import EmailTaken, RefreshTokenReused, RegistrationClosed
+from server_core.features.auth import invitations, service
+from server_core.features.auth.errors import (
+    EmailTaken,
+    InvitationEmailMismatch,
+    InvitationExpired,
+    InvitationInvalid,
+    InvitationNotPending,
+    InvitationPending,
+    InvitationRevoked,
+    InvitationUsed,
+    RefreshTokenReused,
+    RegistrationClosed,
+)
 from server_core.features.auth.operations import Auth
 from server_core.kernel.feature import Feature
 
@@ -15,6 +26,21 @@ FEATURE = Feature(
         Auth.refresh: service.do_refresh,
         Auth.me: service.access_me,
         Auth.update_profile: service.do_update_profile,
+        Auth.create_invitation: invitations.do_create_invitation,
+        Auth.invitations: invitations.list_invitations,
+        Auth.revoke_invitation: invitations.do_revoke_invitation,
+        Auth.resend_invitation: invitations.do_resend_invitation,
     },
-    errors=[RefreshTokenReused, RegistrationClosed, EmailTaken],
+    errors=[
+        RefreshTokenReused,
+        RegistrationClosed,
+        EmailTaken,
+        InvitationInvalid,
+        InvitationExpired,
+        InvitationRevoked,
+        InvitationEmailMismatch,
+        InvitationUsed,
+        InvitationPending,
+        InvitationNotPending,
+    ],
 )

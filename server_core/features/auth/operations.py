@@ -1,28 +1,49 @@
-"""`/auth`: register, login, refresh, the caller's own principal and profile."""
+"""`/auth`: register, login, refresh, the caller's own principal and profile; and
+`/invitations`, by which admins bring humans into their workspace."""
 
 from __future__ import annotations
 
-from server_core.features.auth.errors import EmailTaken, RefreshTokenReused, RegistrationClosed
+from server_core.features.auth.errors import (
+    EmailTaken,
+    InvitationEmailMismatch,
+    InvitationExpired,
+    InvitationInvalid,
+    InvitationNotPending,
+    InvitationPending,
+    InvitationRevoked,
+    InvitationUsed,
+    RefreshTokenReused,
+    RegistrationClosed,
+)
 from server_core.features.auth.schemas import (
     AuthSession,
+    CreateInvitationRequest,
+    Invitation,
     LoginRequest,
     ProfileUpdate,
     RefreshRequest,
     RegisterRequest,
+    SentInvitation,
 )
 from server_core.kernel.errors import (
     Conflict,
     CredentialsExpired,
+    Forbidden,
     HandleTaken,
     InvalidCredentials,
+    NotFound,
     ServiceUnavailable,
 )
-from server_core.kernel.operations import Operation, Operations
+from server_core.kernel.operations import Operation, Operations, PathParam
 from server_core.kernel.principal_schemas import Me
+
+INVITATION = PathParam("id", "invitation_id", "Invitation id")
+Invitations = list[Invitation]
 
 
 class Auth(Operations):
-    """Humans' sessions (register, login, refresh) and every caller's own principal."""
+    """Humans' sessions (register, login, refresh), every caller's own principal, and the
+    invitations by which workspace admins bring humans in."""
 
     area = "auth"
 
@@ -33,8 +54,20 @@ class Auth(Operations):
         response=AuthSession,
         status=201,
         access="public",
-        errors=[RegistrationClosed, HandleTaken, EmailTaken, Conflict, ServiceUnavailable],
-        summary="Register a human (the first one creates the workspace and becomes its admin)",
+        errors=[
+            RegistrationClosed,
+            InvitationInvalid,
+            InvitationExpired,
+            InvitationRevoked,
+            InvitationEmailMismatch,
+            InvitationUsed,
+            HandleTaken,
+            EmailTaken,
+            Conflict,
+            ServiceUnavailable,
+        ],
+        summary="Register a human (the first one creates the workspace and becomes its admin; "
+        "later ones bring an invitation token)",
     )
     login = Operation(
         "POST",
@@ -63,4 +96,36 @@ class Auth(Operations):
         response=Me,
         idempotent=True,
         summary="Update your display name and profile",
+    )
+    create_invitation = Operation(
+        "POST",
+        "/invitations",
+        body=CreateInvitationRequest,
+        response=SentInvitation,
+        status=201,
+        errors=[Forbidden, EmailTaken, InvitationPending],
+        summary="Invite an email to the workspace (admins); the token is shown this once",
+    )
+    invitations = Operation(
+        "GET",
+        "/invitations/people",
+        response=Invitations,
+        errors=[Forbidden],
+        summary="Invited people with their invitation's status, newest first (admins)",
+    )
+    revoke_invitation = Operation(
+        "DELETE",
+        "/invitations/people/{id}",
+        params=[INVITATION],
+        response=Invitation,
+        errors=[Forbidden, NotFound, InvitationNotPending],
+        summary="Revoke a pending invitation (admins)",
+    )
+    resend_invitation = Operation(
+        "POST",
+        "/invitations/{id}/resend",
+        params=[INVITATION],
+        response=SentInvitation,
+        errors=[Forbidden, NotFound, InvitationNotPending],
+        summary="Replace an invitation's token and give it seven more days (admins)",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -38,6 +38,11 @@ WorkspaceName = Annotated[
 ]
 
 
+InvitationToken = Annotated[
+    str, StringConstraints(min_length=1, max_length=512), AfterValidator(no_nul)
+]
+
+
 class RegisterRequest(RequestModel):
     email: Email
     password: Password
@@ -46,6 +51,10 @@ class RegisterRequest(RequestModel):
     workspace_name: WorkspaceName | None = Field(
         default=None,
         description="Name of the workspace when this registration creates it (first user only)",
+    )
+    invitation_token: InvitationToken | None = Field(
+        default=None,
+        description="Join the workspace that sent this invitation (the email must match)",
     )
 
 
@@ -87,3 +96,36 @@ def profile_changes(update: ProfileUpdate) -> dict[str, Any]:
     """Columns to write for the fields the request actually set."""
     fields = update.model_dump(exclude_unset=True, by_alias=False)
     return {key: value for key, value in fields.items() if value is not None or key == "avatar_url"}
+
+
+InvitationStatus = Literal["pending", "accepted", "revoked", "expired"]
+
+
+class CreateInvitationRequest(RequestModel):
+    email: Email
+    is_admin: bool = Field(default=False, description="Join as a workspace admin")
+
+
+class Invitation(WireModel):
+    """An invitation to join a workspace; `expired` is a pending one past `expiresAt`."""
+
+    id: str
+    workspace_id: str
+    email: str
+    is_admin: bool
+    invited_by: str
+    status: InvitationStatus
+    created_at: Timestamp
+    sent_at: Timestamp
+    expires_at: Timestamp
+    resent_count: int
+    accepted_at: Timestamp | None
+    accepted_by: str | None
+    revoked_at: Timestamp | None
+
+
+class SentInvitation(Invitation):
+    """An invitation as creating or resending it answers: with its token, shown this once."""
+
+    token: str = Field(description="Give it to `POST /auth/register` as `invitationToken`")
+    accept_url: str = Field(description="A link carrying the token, for the inviter to pass on")

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.config import Settings
-from server_core.features.auth import workspaces
+from server_core.features.auth import invitations, workspaces
 from server_core.features.auth.errors import RefreshTokenReused, RegistrationClosed
 from server_core.features.auth.schemas import (
     AuthSession,
@@ -45,8 +45,9 @@ from server_core.kernel.tokens import issue_access_token
 
 
 async def do_register(platform: Platform, *, request: RegisterRequest) -> AuthSession:
-    """First registration creates the workspace and its admin; later ones need open
-    registration and join the oldest workspace as members."""
+    """First registration creates the workspace and its admin; later ones need an
+    invitation (which names the workspace and role) or open registration (the oldest
+    workspace, as members)."""
     human = await workspaces.new_human(
         request.email, request.password, request.handle, request.display_name
     )
@@ -73,7 +74,9 @@ def _register(
     human: workspaces.NewHuman,
 ) -> AuthSession:
     existing = workspaces.any_workspace(conn)
-    if existing is None:
+    if request.invitation_token is not None:
+        workspace, principal = invitations.accept(conn, request.invitation_token, human)
+    elif existing is None:
         name = request.workspace_name or f"{request.display_name}'s workspace"
         workspace, principal = workspaces.do_bootstrap(conn, keyring, name, human)
     elif settings.open_registration:

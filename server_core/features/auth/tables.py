@@ -21,3 +21,25 @@ refresh_tokens = sa.Table(
     time_column("revoked_at", nullable=True),
     sa.Index(None, "family_id"),
 )
+
+# Invitations to join a workspace. The token is shown once and kept only as its digest;
+# `status` is pending, accepted or revoked (a pending one past `expires_at` reads as expired).
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    id_column(primary_key=True),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("is_admin", sa.Boolean, nullable=False),
+    id_column("invited_by", sa.ForeignKey("principals.id"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    time_column("created_at"),
+    time_column("sent_at"),
+    time_column("expires_at"),
+    sa.Column("resent_count", sa.Integer, nullable=False),
+    time_column("accepted_at", nullable=True),
+    id_column("accepted_by", sa.ForeignKey("principals.id"), nullable=True),
+    time_column("revoked_at", nullable=True),
+    sa.Index(None, "workspace_id", "email"),
+)

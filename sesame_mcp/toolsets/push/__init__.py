@@ -1,0 +1,1 @@
+"""Web Push has no MCP tools: subscriptions belong to browsers."""
