@@ -39,12 +39,13 @@ async def until(condition: Callable[[], Awaitable[bool]], seconds: float = 10.0)
 
 @contextlib.asynccontextmanager
 async def listening(platform: Platform) -> AsyncIterator[None]:
-    """The app's background work, with the push listener subscribed before the test sends."""
-    before = len(platform.bus._subscriptions)
+    """The app's background work, with the push sender tapping the bus before the test sends
+    (two loops tap it: the push sender and the webhook deliveries)."""
+    before = len(platform.bus._taps)
     async with run_workers(platform):
 
         async def subscribed() -> bool:
-            return len(platform.bus._subscriptions) > before
+            return len(platform.bus._taps) >= before + 2
 
         await until(subscribed)
         yield
