@@ -9,7 +9,8 @@ From the declaration the tool gets:
 - its arguments: the path parameters, then the request body's and query's fields, with the
   wire model's types, limits and descriptions (`descriptions` words them for the agent); a
   `Ref` layers a reference on top of an id field (`item` takes a name or an id, resolved to
-  `item_id` before the call);
+  `item_id` before the call); path parameters named in `own` are not arguments: they are the
+  principal the server acts as (`/agents/{id}/wake` of the agent itself);
 - its hints: a GET reads; a DELETE, PUT or PATCH is destructive (it removes or overwrites);
   idempotent as the operation declares; `destructive` says so for a POST that may overwrite;
 - its call: the SDK's bound method for the operation (`client.vault.list_leases`); for PATCH
@@ -60,11 +61,13 @@ def derive(
     descriptions: Mapping[str, str] | None = None,
     refs: Mapping[str, Ref] | None = None,
     omit: Iterable[str] = (),
+    own: Iterable[str] = (),
     destructive: bool | None = None,
 ) -> ToolSpec:
     """Declare in `toolset` the tool `name` that calls `operation` (see the module's doc)."""
     refs = dict(refs or {})
-    arguments = _arguments(name, operation, descriptions or {}, refs, set(omit))
+    own = tuple(own)
+    arguments = _arguments(name, operation, descriptions or {}, refs, {*omit, *own})
     resolved = {ref.argument: field for field, ref in refs.items()}
     by_argument = {ref.argument: ref for ref in refs.values()}
     patch = operation.method == "PATCH"
@@ -72,7 +75,7 @@ def derive(
     async def handler(args: Any, ctx: Context) -> ToolOutput:
         state = sesame(ctx)
         given = args.model_fields_set if patch else type(args).model_fields
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict.fromkeys(own, state.me.id)
         for argument in given:
             value = getattr(args, argument)
             if argument in by_argument:

@@ -22,7 +22,7 @@ def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def output_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if schema is None else inline_single_use(bare(schema))
+    return None if schema is None else inline_single_use(nullable_objects(bare(schema)))
 
 
 def lean(schema: Any) -> Any:
@@ -82,9 +82,32 @@ def _nullable(options: Any) -> dict[str, Any] | None:
     return other | {"type": [other["type"], "null"]}
 
 
+def nullable_objects(schema: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [{$ref: X}, null]` (an object that may be null) written as X's definition with
+    `type: ["object", "null"]`, so that no `anyOf` is left for clients to branch on."""
+    definitions: dict[str, Any] = schema.get("$defs", {})
+
+    def place(node: Any) -> Any:
+        if isinstance(node, list):
+            return [place(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        options = node.get("anyOf")
+        if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+            other = options[0] if options[1] == {"type": "null"} else options[1]
+            name = other.get("$ref", "").removeprefix("#/$defs/") if isinstance(other, dict) else ""
+            if name in definitions:
+                beside = {key: value for key, value in node.items() if key != "anyOf"}
+                return place(definitions[name]) | {"type": ["object", "null"]} | beside
+        return {key: place(value) for key, value in node.items()}
+
+    return place(schema) if definitions else schema
+
+
 def inline_single_use(schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with each definition referenced exactly once (and not by itself) in place of
-    its `$ref`; definitions used more often stay in `$defs`."""
+    its `$ref`, and those referenced nowhere left out; definitions used more often stay in
+    `$defs`."""
     definitions: dict[str, Any] = schema.get("$defs", {})
     text = json.dumps(schema)
     once = {
@@ -93,7 +116,8 @@ def inline_single_use(schema: dict[str, Any]) -> dict[str, Any]:
         if text.count(f'"#/$defs/{name}"') == 1
         and f'"#/$defs/{name}"' not in json.dumps(definition)
     }
-    if not once:
+    unused = {name for name in definitions if f'"#/$defs/{name}"' not in text}
+    if not once and not unused:
         return schema
 
     def place(node: Any) -> Any:
@@ -108,7 +132,7 @@ def inline_single_use(schema: dict[str, Any]) -> dict[str, Any]:
         return {key: place(value) for key, value in node.items() if key != "$defs"}
 
     placed: dict[str, Any] = place(schema)
-    kept = {name: place(d) for name, d in definitions.items() if name not in once}
+    kept = {name: place(d) for name, d in definitions.items() if name not in once | unused}
     if kept:
         placed["$defs"] = kept
     return placed

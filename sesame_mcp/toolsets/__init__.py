@@ -2,7 +2,8 @@
 (`server_core.features.NAMES`): what each holds is in its `__init__.py`.
 
 - `auth/`: toolset `identity` (who you are, who else is here);
-- `agents/`: toolset `profile` (your status, your display name and avatar);
+- `agents/`: toolsets `continuity` (wake, saved state, memory, focus) and `profile` (your
+  status, your display name and avatar);
 - `messaging/`: toolsets `channels`, `messaging`, `channel_admin`, `message_admin`, and the
   helpers every toolset uses to name channels and principals and to quote others' text;
 - `vault/`: toolsets `vault` and `vault_admin`;
@@ -38,6 +39,7 @@ ALL_TOOLSETS: list[Toolset] = [
     tasks.WORK,
     events.TOOLSET,
     switch.TOOLSET,
+    agents.CONTINUITY,
     agents.PROFILE,
     messaging.CHANNEL_ADMIN,
     messaging.MESSAGE_ADMIN,

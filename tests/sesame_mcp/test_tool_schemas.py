@@ -3,7 +3,7 @@ recursive ones left alone."""
 
 from __future__ import annotations
 
-from sesame_mcp.tool_schemas import inline_single_use
+from sesame_mcp.tool_schemas import inline_single_use, output_schema
 
 ONE = {"type": "object", "properties": {"id": {"type": "string"}}}
 
@@ -32,3 +32,21 @@ def test_shared_and_recursive_definitions_stay() -> None:
         "$defs": {"One": ONE, "Node": node},
     }
     assert inline_single_use(schema) == schema
+
+
+def test_a_nullable_object_is_written_as_its_definition_with_null_allowed() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "focus": {"anyOf": [{"$ref": "#/$defs/One"}, {"type": "null"}]},
+            "others": {"type": "array", "items": {"$ref": "#/$defs/One"}},
+        },
+        "$defs": {"One": ONE},
+    }
+    assert output_schema(schema) == {
+        "type": "object",
+        "properties": {
+            "focus": {**ONE, "type": ["object", "null"]},
+            "others": {"type": "array", "items": ONE},
+        },
+    }

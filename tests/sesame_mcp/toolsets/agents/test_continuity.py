@@ -1,0 +1,59 @@
+"""Toolset `continuity` through a real MCP client session, in both protocol eras: an agent
+saves state and memories, focuses on a task, and a later `wake` hands it all back."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+
+from tests.sesame_mcp.conftest import Agent, Workspace
+from tests.sesame_mcp.toolsets.conftest import ok, text
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_what_an_agent_saves_comes_back_with_wake(
+    mcp_all: Client, workspace: Workspace, agent: Agent
+) -> None:
+    admin = workspace.admin
+    await admin.tasks.create("Ship login", assignee_ids=[agent.account.id], priority="high")
+    await admin.tasks.create("Write docs", assignee_ids=[agent.account.id])
+    empty = await mcp_all.call_tool("load_state", {})
+    assert empty.is_error
+    assert "save_state" in text(empty)
+    saved = ok(await mcp_all.call_tool("save_state", {"state": {"branch": "login", "step": 3}}))
+    assert saved["saved"]["version"] == 1
+    focused = ok(await mcp_all.call_tool("focus", {"task_id": "T-1"}))
+    assert focused["task"]["key"] == "T-1"
+    memory = ok(
+        await mcp_all.call_tool(
+            "remember",
+            {"category": "lessons", "key": "tests", "content": "Run ruff first", "pinned": True},
+        )
+    )["memory"]
+    woke = await mcp_all.call_tool("wake", {})
+    wake = ok(woke)["wake"]
+    assert wake["focused_task"]["key"] == "T-1"
+    assert [t["key"] for t in wake["tasks"]["todo"]] == ["T-1", "T-2"]
+    assert wake["state"]["state"] == {"branch": "login", "step": 3}
+    assert [m["key"] for m in wake["memories"]["pinned"]] == ["tests"]
+    assert 'Focused on:\nT-1 [todo, high] "Ship login"' in text(woke)
+    assert 'lessons/tests (pinned): "Run ruff first"' in text(woke)
+    found = ok(await mcp_all.call_tool("recall", {"q": "ruff"}))
+    assert [m["id"] for m in found["memories"]] == [memory["id"]]
+    ok(await mcp_all.call_tool("forget", {"memory_id": memory["id"]}))
+    assert ok(await mcp_all.call_tool("recall", {}))["memories"] == []
+    loaded = ok(await mcp_all.call_tool("load_state", {}))
+    assert loaded["state"]["version"] == 1
+    ok(await mcp_all.call_tool("update_task", {"task": "T-1", "status": "done"}))
+    after = ok(await mcp_all.call_tool("wake", {}))["wake"]
+    assert after["focused_task"]["key"] == "T-2"  # the next task took its place
+
+
+async def test_focus_on_a_task_of_someone_else_says_what_next(
+    mcp_all: Client, workspace: Workspace
+) -> None:
+    await workspace.admin.tasks.create("Not yours")
+    refused = await mcp_all.call_tool("focus", {"task_id": "T-1"})
+    assert refused.is_error
+    assert "my_tasks" in text(refused)
