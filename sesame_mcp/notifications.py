@@ -31,6 +31,7 @@ CHANNELS = "sesame://channels"
 ME = "sesame://me"
 WALLET = "sesame://vault/wallet"
 TASKS_MINE = "sesame://tasks/mine"
+WAKE = "sesame://wake"
 FORGET_ON_CLOSE = "sesame.subscriptions.forget_on_close"
 SEND_TIMEOUT = 2.0  # a legacy client that stops reading must not hold the feed up
 
@@ -82,6 +83,8 @@ def changed_resources(event: ServerEvent, me_id: str) -> list[str]:
     if event.type == "project" and isinstance(project, Mapping):
         # By id and by slug; a renamed slug's old URI names nothing any more.
         uris += [f"sesame://projects/{project[n]}" for n in ("id", "slug") if project.get(n)]
+    if TASKS_MINE in uris or CHANNELS in uris:  # wake shows my tasks and my unread counts
+        uris.append(WAKE)
     return uris
 
 

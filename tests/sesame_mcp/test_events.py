@@ -11,7 +11,7 @@ import pytest
 from sesame_mcp.client import ServerEvent
 from sesame_mcp.event_text import MAX_QUOTE, describe
 from sesame_mcp.events import EventFeed, EventLog, FeedEvent
-from sesame_mcp.notifications import CHANNELS, ME, changed_resources, channel_messages
+from sesame_mcp.notifications import CHANNELS, ME, WAKE, changed_resources, channel_messages
 
 pytestmark = pytest.mark.anyio
 
@@ -88,9 +88,9 @@ def test_cursors_name_their_feed() -> None:
         ({"type": "message.edited", "channelId": "c1"}, [channel_messages("c1")]),
         ({"type": "message.deleted", "channelId": "c1"}, [channel_messages("c1")]),
         ({"type": "reaction", "channelId": "c1", "principalId": "p1"}, [channel_messages("c1")]),
-        ({"type": "membership", "channelId": "c1", "principalId": "p1"}, [CHANNELS]),
-        ({"type": "channel.updated", "channelId": "c1", "changes": {}}, [CHANNELS]),
-        ({"type": "read_receipt", "channelId": "c1", "principalId": "me"}, [CHANNELS]),
+        ({"type": "membership", "channelId": "c1", "principalId": "p1"}, [CHANNELS, WAKE]),
+        ({"type": "channel.updated", "channelId": "c1", "changes": {}}, [CHANNELS, WAKE]),
+        ({"type": "read_receipt", "channelId": "c1", "principalId": "me"}, [CHANNELS, WAKE]),
         ({"type": "read_receipt", "channelId": "c1", "principalId": "p1"}, []),
         ({"type": "typing", "channelId": "c1", "principalId": "p1"}, []),
         ({"type": "presence", "principalId": "me", "status": "busy"}, [ME]),
@@ -103,7 +103,7 @@ def test_events_change_these_resources(frame: dict[str, Any], uris: list[str]) -
 
 def test_a_message_changes_its_history_and_the_channel_list() -> None:
     event = ServerEvent("message", {"channelId": "c1"})
-    assert changed_resources(event, "me") == [channel_messages("c1"), CHANNELS]
+    assert changed_resources(event, "me") == [channel_messages("c1"), CHANNELS, WAKE]
 
 
 def test_message_text_is_quoted_data() -> None:

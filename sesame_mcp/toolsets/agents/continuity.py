@@ -1,7 +1,8 @@
 """Toolset `continuity`: what lets an agent pick up where it was after a restart or a context
 compaction — `wake` (focus, tasks, unread channels, saved state and pinned memories in one
-call), state saved between sessions, long-term memory, and the task in focus. Declared from
-the platform's `/agents/{id}/…` operations for the agent this server acts as."""
+call), state saved between sessions, long-term memory, and the task in focus; the resource
+`sesame://wake` and the prompt `resume_work`. Declared from the platform's `/agents/{id}/…`
+operations for the agent this server acts as."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ import json
 from datetime import datetime
 from typing import Any
 
+from mcp.server import MCPServer
+from mcp.server.mcpserver.prompts.base import UserMessage
 from pydantic import Field
 
 from server_core.features.agents.operations import Agents
 from sesame_mcp.derived import derive
+from sesame_mcp.notifications import WAKE
+from sesame_mcp.prompts import prompt
 from sesame_mcp.registry import ToolOutput, Toolset, View
+from sesame_mcp.state import Sesame
 from sesame_mcp.toolsets.messaging.views import quote
-from sesame_mcp.toolsets.tasks.views import TaskView
+from sesame_mcp.toolsets.tasks.resources import TASK_NOTE
+from sesame_mcp.toolsets.tasks.views import ActivityView, TaskView
 
 TOOLSET = Toolset(
     "continuity",
@@ -238,3 +245,40 @@ derive(
     own=["agent_id"],
     descriptions={"task_id": "The task: T-42 or its id; null clears the focus"},
 )
+
+
+RECENT_ACTIVITY = 10  # entries of the focused task's activity the resume prompt quotes
+RESUME_GUIDE = (
+    "Resume from here: continue the focused task (or pick one with focus), report with "
+    "report_progress, and save_state before you stop."
+)
+
+
+@TOOLSET.extra
+def wake_resource_and_prompt(server: MCPServer, state: Sesame) -> None:
+    @server.resource(
+        WAKE,
+        name="wake",
+        title="Where I was",
+        description="What wake answers: focus, tasks by status, unread channels, saved state, "
+        "pinned memories (JSON)",
+        mime_type="application/json",
+    )
+    async def wake() -> str:
+        found = await state.client.agents.wake(state.me.id)
+        return json.dumps(WakeView.model_validate(found).model_dump(mode="json"))
+
+    @prompt(server, title="Resume work")
+    async def resume_work() -> list[UserMessage]:
+        """Start a new session where the last one stopped: wake, the focused task and its
+        latest activity."""
+        found = await state.client.agents.wake(state.me.id)
+        lines = [TASK_NOTE, "", WakeView.model_validate(found).text()]
+        if found.focused_task is not None:
+            activity = await state.client.tasks.activity(
+                found.focused_task.id, limit=RECENT_ACTIVITY
+            )
+            entries = [ActivityView.model_validate(entry) for entry in activity.items]
+            if entries:
+                lines += ["", "Its activity, newest first:", *(e.line() for e in entries)]
+        return [UserMessage("\n".join([*lines, "", RESUME_GUIDE]))]
