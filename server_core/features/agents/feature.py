@@ -14,6 +14,12 @@ from server_core.features.agents import (
     state,
     wake,
 )
+from server_core.features.agents.errors import (
+    MemoryEntryTooLarge,
+    MemoryFull,
+    StateTooLarge,
+    TaskNotAssigned,
+)
 from server_core.features.agents.operations import Agents
 from server_core.features.agents.status import Presence
 from server_core.kernel.feature import Feature
@@ -53,4 +59,5 @@ FEATURE = Feature(
         Agents.channel_context: channel_context.get_channel_context,
     },
     events=[Presence],
+    errors=[TaskNotAssigned, StateTooLarge, MemoryEntryTooLarge, MemoryFull],
 )
