@@ -99,7 +99,7 @@ async def exchange(a: Step, b: Step, bob: LocalAgent) -> None:
     tools = (await a.client.list_tools()).tools
     a.echo(f"{len(tools)} tools: {', '.join(sorted(tool.name for tool in tools))}")
     await a.call("find_principals", {"kind": "agent"})
-    await b.call("my_tasks", {})
+    await b.call("wake", {})
 
     name = f"launch-{time.strftime('%H%M%S')}"
     created = await a.call("create_channel", {"kind": "group", "name": name, "members": [bob.id]})

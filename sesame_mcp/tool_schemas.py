@@ -5,8 +5,10 @@ reads `tools/list` at the start of each conversation, and the schemas are most o
   model names); an optional argument's `anyOf: [X, null]` with `default: null` written as X
   with `type: [X's type, "null"]` (not required says the rest).
 - Output schemas (`output_schema`): for machines: no titles, no descriptions (the field names
-  carry the meaning), nullable fields as above. Clients validate the structured content
-  against them; the model reads the description and the text.
+  carry the meaning), no `required` lists (every field of an answer is always there, null
+  when empty: the lists were an eighth of the default `tools/list`), nullable fields as
+  above. Clients validate the structured content against them; the model reads the
+  description and the text.
 - Both: a `$defs` entry used once is written where it is used (a `$ref` and its definition
   cost more than the definition alone).
 """
@@ -22,7 +24,9 @@ def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def output_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if schema is None else inline_single_use(nullable_objects(bare(schema)))
+    if schema is None:
+        return None
+    return inline_single_use(without_unused(nullable_objects(bare(schema))))
 
 
 def lean(schema: Any) -> Any:
@@ -52,8 +56,9 @@ def lean(schema: Any) -> Any:
 
 def bare(schema: Any) -> Any:
     """An output schema for machines: no titles, no descriptions (the field names carry the
-    meaning), and `anyOf: [X, null]` written as X with `type: [X's type, "null"]`. Clients
-    validate the structured content against it; the model reads the description and the text."""
+    meaning), no `required` lists, and `anyOf: [X, null]` written as X with
+    `type: [X's type, "null"]`. Clients validate the structured content against it; the model
+    reads the description and the text."""
     if isinstance(schema, list):
         return [bare(item) for item in schema]
     if not isinstance(schema, dict):
@@ -62,6 +67,10 @@ def bare(schema: Any) -> Any:
     for key, value in schema.items():
         if key in ("title", "description") and isinstance(value, str):
             continue
+        if key == "required" and isinstance(value, list):
+            continue  # every field of a tool's answer is always there (null when empty)
+        if key == "default":
+            continue  # an answer has every field: nothing falls back to a default
         if key in ("properties", "$defs"):  # name → schema maps: keep the names
             compact[key] = {name: bare(item) for name, item in value.items()}
         elif key == "anyOf" and (nullable := _nullable(value)) is not None:
@@ -102,6 +111,27 @@ def nullable_objects(schema: dict[str, Any]) -> dict[str, Any]:
         return {key: place(value) for key, value in node.items()}
 
     return place(schema) if definitions else schema
+
+
+def without_unused(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` without the definitions nothing outside them refers to any more (those
+    `nullable_objects` wrote in place), nor those only they referred to, so that a definition
+    they shared with a live one counts as used once."""
+    definitions: dict[str, Any] = schema.get("$defs", {})
+    if not definitions:
+        return schema
+    body = {key: value for key, value in schema.items() if key != "$defs"}
+    live: set[str] = set()
+    reach = [json.dumps(body)]
+    while reach:
+        text = reach.pop()
+        for name in definitions:
+            if name not in live and f'"#/$defs/{name}"' in text:
+                live.add(name)
+                reach.append(json.dumps(definitions[name]))
+    if live:
+        body["$defs"] = {name: d for name, d in definitions.items() if name in live}
+    return body
 
 
 def inline_single_use(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,14 +1,15 @@
 """The MCP server's toolsets, one package per platform feature, named as the feature
 (`server_core.features.NAMES`): what each holds is in its `__init__.py`.
 
-- `auth/`: toolset `identity` (who you are, who else is here);
-- `agents/`: toolsets `continuity` (wake, saved state, memory, focus) and `profile` (your
-  status, your display name and avatar);
+- `auth/`: toolsets `identity` (who you are) and `people` (who else is here);
+- `agents/`: toolsets `continuity` (on by default: wake, save state, remember), `memory`
+  (load state, recall, forget, focus) and `profile` (your status, your display name and
+  avatar);
 - `messaging/`: toolsets `channels`, `messaging`, `channel_admin`, `message_admin`, and the
   helpers every toolset uses to name channels and principals and to quote others' text;
 - `vault/`: toolsets `vault` and `vault_admin`;
 - `projects/`: toolset `projects` (projects, members, project context);
-- `tasks/`: toolsets `work` (your tasks, reporting progress), `tasks` (your next, details,
+- `tasks/`: toolsets `work` (reporting progress), `tasks` (your tasks, your next, details,
   find, create, update, activity, context, handoff) and `tasks_admin` (dependencies,
   subtasks, order, time, summary, deleting).
 
@@ -36,10 +37,12 @@ ALL_TOOLSETS: list[Toolset] = [
     auth.IDENTITY,
     messaging.CHANNELS,
     messaging.MESSAGING,
+    agents.CONTINUITY,
     tasks.WORK,
     events.TOOLSET,
     switch.TOOLSET,
-    agents.CONTINUITY,
+    agents.MEMORY,
+    auth.PEOPLE,
     agents.PROFILE,
     messaging.CHANNEL_ADMIN,
     messaging.MESSAGE_ADMIN,

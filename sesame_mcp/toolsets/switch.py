@@ -45,7 +45,7 @@ class ToolsetsOutput(ToolOutput):
 @TOOLSET.tool(title="Switch toolsets", read_only=True, idempotent=True)
 async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOutput:
     """Switch toolsets on or off; no arguments lists them all with what each holds. Among
-    them: continuity, profile, channel_admin, message_admin, vault, vault_admin, projects,
+    them: memory, people, profile, channel_admin, message_admin, vault, vault_admin, projects,
     tasks, tasks_admin."""
     toolbox = sesame(ctx).toolbox
     if toolbox is None:

@@ -61,8 +61,8 @@ def test_an_unknown_toolset_is_named_with_the_known_ones() -> None:
     assert code == 1
     assert (
         "unknown toolset nope; known: channel_admin, channels, continuity, events, identity, "
-        "message_admin, messaging, profile, projects, tasks, tasks_admin, toolsets, vault, "
-        "vault_admin, work, all, default" in output
+        "memory, message_admin, messaging, people, profile, projects, tasks, tasks_admin, "
+        "toolsets, vault, vault_admin, work, all, default" in output
     )
 
 
@@ -115,9 +115,9 @@ async def test_it_serves_a_platform_named_by_the_environment(workspace: Workspac
     async with sesame_mcp("--transport", "streamable-http", "--port", "0", env=env) as running:
         with anyio.fail_after(30):
             async with Client(running.url) as client:
-                result = await client.call_tool("find_principals", {"query": "scout"})
+                result = await client.call_tool("whoami", {})
     assert result.structured_content is not None
-    assert [p["id"] for p in result.structured_content["principals"]] == [account.id]
+    assert result.structured_content["principal"]["id"] == account.id
     assert f"acting as @scout (scout) on {base_url(workspace.live)}" in "\n".join(running.stderr)
 
 

@@ -43,7 +43,7 @@ async def test_first_run_provisions_an_agent_that_later_runs_reuse(tmp_path: Pat
                 tools = {tool.name for tool in (await client.list_tools()).tools}
                 me = await whoami(client)
     assert first.process.returncode == 0  # SIGTERM: a clean stop
-    assert {"send_message", "my_tasks"} <= tools
+    assert {"send_message", "wake", "save_state", "remember"} <= tools
     assert me["handle"] == "local-agent"
     assert me["kind"] == "agent"
     banner = "\n".join(first.stderr)

@@ -50,3 +50,32 @@ def test_a_nullable_object_is_written_as_its_definition_with_null_allowed() -> N
             "others": {"type": "array", "items": ONE},
         },
     }
+
+
+def test_a_nullable_objects_parts_used_once_more_are_written_in_place() -> None:
+    # Written in place, the nullable object's own definition is left unused: its parts count
+    # as used once, and it goes.
+    task = {"type": "object", "properties": {"context": {"$ref": "#/$defs/One"}}}
+    schema = {
+        "type": "object",
+        "properties": {"focus": {"anyOf": [{"$ref": "#/$defs/Task"}, {"type": "null"}]}},
+        "$defs": {"Task": task, "One": ONE},
+    }
+    assert output_schema(schema) == {
+        "type": "object",
+        "properties": {
+            "focus": {"type": ["object", "null"], "properties": {"context": ONE}},
+        },
+    }
+
+
+def test_an_answer_lists_no_required_fields_nor_defaults() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "n": {"type": "integer", "default": 0}},
+        "required": ["id"],
+    }
+    assert output_schema(schema) == {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "n": {"type": "integer"}},
+    }

@@ -1,5 +1,5 @@
-"""Toolset `identity`: who you are (`whoami`, the `sesame://me` resource) and who else is here
-(`find_principals`), with completion of handles.
+"""Toolset `identity`: who you are (`whoami`, the `sesame://me` resource), with completion of
+handles; toolset `people`: who else is here (`find_principals`).
 
 It lives with the `auth` feature, whose `/auth/me` answers `whoami` and the resource;
 `find_principals` lists the workspace's principals through the messaging feature's
@@ -21,7 +21,10 @@ from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.messaging import refs
 from sesame_mcp.toolsets.messaging.views import PrincipalView, quote
 
-TOOLSET = Toolset("identity", "Who you are on Sesame, and who else is here", default=True)
+TOOLSET = Toolset("identity", "Who you are on Sesame", default=True)
+PEOPLE = Toolset(
+    "people", "Who else is here: find humans and agents by handle or name", default=False
+)
 
 
 class WhoamiInput(ToolInput):
@@ -77,7 +80,7 @@ class FindPrincipalsOutput(ToolOutput):
         return "\n".join(lines)
 
 
-@TOOLSET.tool(title="Find principals", read_only=True)
+@PEOPLE.tool(title="Find principals", read_only=True)
 async def find_principals(args: FindPrincipalsInput, ctx: Context) -> FindPrincipalsOutput:
     """Look up the workspace's active humans and agents by handle or name: their ids and
     handles, to open a DM or add them to a channel."""

@@ -2,7 +2,7 @@
 
 - `channels.py`: toolset `channels` (list, create, open a DM; the `sesame://channels`
   resource), and what to do next after the errors of channels and messages;
-- `messaging.py`: toolset `messaging` (send, read, react, mark read); `history.py` adds its
+- `messaging.py`: toolset `messaging` (send, read, mark read); `history.py` adds its
   recent-messages resource and its prompts `catch_up` and `reply_in_thread`;
 - `channel_admin.py`, `message_admin.py`: the optional toolsets of those names;
 - `refs.py`: how tools name channels, principals and messages (the other features' tools

@@ -56,8 +56,8 @@ class ListChannelsOutput(ToolOutput):
 
 @TOOLSET.tool(title="List my channels", read_only=True)
 async def list_channels(args: ListChannelsInput, ctx: Context) -> ListChannelsOutput:
-    """Your channels and DMs with their unread counts, most recently active first. Name a
-    channel in other tools by its #name, its id, or @handle for a DM."""
+    """Your channels and DMs with unread counts, most recently active first. Other tools
+    take a channel as #name, id, or @handle (a DM)."""
     views = [
         ChannelView.of(channel)
         for channel in await sesame(ctx).directory.list_channels()
@@ -99,7 +99,7 @@ class CreateChannelInput(ToolInput):
 @TOOLSET.tool(title="Create a channel", read_only=False)
 async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutput:
     """Create a group or topic channel with these members; you own it (channel_admin changes
-    its settings later). To talk with one principal, send_message to their @handle."""
+    it later). To talk with one principal, send_message to their @handle."""
     state = sesame(ctx)
     member_ids = [(await refs.resolve_principal(state, ref)).id for ref in args.members]
     channel = await state.client.channels.create(

@@ -1,5 +1,6 @@
-"""Toolset `message_admin`: take back your reactions, edit your messages, delete yours (channel
-owners and admins: anyone's). Messages are named as in toolset `messaging`: by seq or id.
+"""Toolset `message_admin`: react to messages and take your reactions back, edit your
+messages, delete yours (channel owners and admins: anyone's). Messages are named as in toolset
+`messaging`: by seq or id.
 """
 
 from __future__ import annotations
@@ -17,11 +18,21 @@ from sesame_mcp.toolsets.messaging.views import MessageView, quote
 
 TOOLSET = Toolset(
     "message_admin",
-    "Edit your messages; delete yours (channel owners and admins: anyone's); take back your "
-    "reactions",
+    "React and take reactions back; edit your messages; delete yours (channel owners and "
+    "admins: anyone's)",
     default=False,
     next_steps=CHANNEL_STEPS,
 )
+
+
+@TOOLSET.tool(title="React to a message", read_only=False, idempotent=True)
+async def add_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
+    """Add your reaction to a message (adding the same one again changes nothing)."""
+    state = sesame(ctx)
+    channel = await refs.resolve_channel(state, args.channel)
+    message_id = await refs.resolve_message_id(state, channel.id, args.message)
+    result = await state.client.messages.react(channel.id, message_id, args.emoji)
+    return ReactionsOutput.of(result.message_id, result.reactions)
 
 
 @TOOLSET.tool(title="Remove my reaction", read_only=False, destructive=True, idempotent=True)

@@ -1,4 +1,4 @@
-"""Toolset `messaging`: send, read, react, mark read (`message_admin` takes back a reaction,
+"""Toolset `messaging`: send, read, mark read (`message_admin` reacts, takes back a reaction,
 edits and deletes).
 
 Messages are named by their seq in the channel (`#12`) as well as by id: listings show seqs,
@@ -23,7 +23,7 @@ from sesame_mcp.toolsets.messaging.views import MessageView, message_lines
 
 TOOLSET = Toolset(
     "messaging",
-    "Read and send messages, reply in threads, react, mark read",
+    "Read and send messages, reply in threads, mark read",
     default=True,
     next_steps=CHANNEL_STEPS,
 )
@@ -193,16 +193,6 @@ class ReactionsOutput(ToolOutput):
         summary = ", ".join(f"{emoji}x{count}" for emoji, count in self.reactions.items())
         summary = summary or "none"
         return f"Reactions on the message now: {summary}."
-
-
-@TOOLSET.tool(title="React to a message", read_only=False, idempotent=True)
-async def add_reaction(args: ReactionInput, ctx: Context) -> ReactionsOutput:
-    """Add your reaction to a message (adding the same one again changes nothing)."""
-    state = sesame(ctx)
-    channel = await refs.resolve_channel(state, args.channel)
-    message_id = await refs.resolve_message_id(state, channel.id, args.message)
-    result = await state.client.messages.react(channel.id, message_id, args.emoji)
-    return ReactionsOutput.of(result.message_id, result.reactions)
 
 
 class MarkReadInput(ToolInput):

@@ -102,8 +102,8 @@ async def resolve_principal(state: Sesame, ref: str) -> PrincipalSummary:
         found = [p for p in principals if p.handle == handle]
     if not found:
         raise ToolFailure(
-            f"no active principal is {ref!r}. Next: find_principals lists the workspace's "
-            "humans and agents with their handles."
+            f"no active principal is {ref!r}. Next: find_principals (toolset people) lists "
+            "the workspace's humans and agents with their handles."
         )
     return found[0]
 

@@ -1,6 +1,6 @@
-"""Toolset `tasks`, the daily loop beyond toolset `work` (your tasks, reporting progress): your
-next task, a task with its context, finding, creating and updating tasks, the activity log,
-keeping the context current, handing off.
+"""Toolset `tasks`, the daily loop beyond `wake` and toolset `work` (reporting progress): your
+tasks with filters, your next task, a task with its context, finding, creating and updating
+tasks, the activity log, keeping the context current, handing off.
 
 Tasks are named as `T-42` (or by id), projects by slug, assignees by @handle. The tools are
 declared from their platform operations (`sesame_mcp.derived`), except `next_task`.
@@ -9,16 +9,18 @@ declared from their platform operations (`sesame_mcp.derived`), except `next_tas
 from __future__ import annotations
 
 from mcp.server.mcpserver import Context
+from pydantic import Field
 
 from server_core.features.tasks.operations import Tasks
 from sesame_mcp.derived import Ref, derive
-from sesame_mcp.registry import ToolInput, Toolset
+from sesame_mcp.registry import ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.tasks.views import (
     ActivityLogOutput,
     HandoffOutput,
     NextTaskOutput,
     TaskContextOutput,
+    TaskLine,
     TaskOutput,
     TasksOutput,
     TaskView,
@@ -26,7 +28,7 @@ from sesame_mcp.toolsets.tasks.views import (
 
 TOOLSET = Toolset(
     "tasks",
-    "Tasks: your next, details with context, find, create, update, context, hand off",
+    "Tasks: yours, your next, details with context, find, create, update, context, hand off",
     default=False,
     next_steps={
         "not_found": "my_tasks and list_tasks show tasks by number (T-42)",
@@ -63,6 +65,27 @@ async def next_task(args: NextTaskInput, ctx: Context) -> NextTaskOutput:
     task = await sesame(ctx).client.tasks.next()
     views = [TaskView.model_validate(task)] if task is not None else []
     return NextTaskOutput(found=bool(views), tasks=views)
+
+
+class MyTasksOutput(ToolOutput):
+    tasks: list[TaskLine] = Field(description="Most urgent first")
+
+    def render(self) -> str:
+        if not self.tasks:
+            return "No tasks of yours match."
+        lines = [f"{len(self.tasks)} tasks of yours, most urgent first:"]
+        return "\n".join([*lines, *(task.line() for task in self.tasks)])
+
+
+derive(
+    TOOLSET,
+    Tasks.mine,
+    name="my_tasks",
+    title="My tasks",
+    description="Tasks assigned to you, most urgent first (unfinished ones unless status).",
+    output=MyTasksOutput,
+    descriptions={"status": f"Comma-separated statuses: {STATUS}"},
+)
 
 
 derive(

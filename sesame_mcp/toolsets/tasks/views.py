@@ -98,6 +98,21 @@ class TaskView(View):
         return "\n".join([*lines, *self.context.lines()])
 
 
+class TaskLine(View):
+    """A task in one line: lists of many tasks."""
+
+    id: str
+    key: str = Field(description="T-42")
+    title: str
+    status: str
+    priority: str
+    due_date: datetime | None
+
+    def line(self) -> str:
+        due = f", due {self.due_date:%Y-%m-%d}" if self.due_date else ""
+        return f"- {self.key} [{self.status}, {self.priority}{due}] {quote(self.title)}"
+
+
 class TaskOutput(ToolOutput):
     task: TaskView
 

@@ -1,69 +1,34 @@
-"""Toolset `work`, on by default: the two task tools an agent needs every session — what is
-assigned to it, and telling the board how a task goes (a status and a note in one call). The
-rest of the daily loop is toolset `tasks`."""
+"""Toolset `work`, on by default: telling the board how a task goes, a status and a note in
+one call. `wake` (toolset `continuity`) lists the agent's tasks; the rest of the daily loop,
+`my_tasks` with its filters among it, is toolset `tasks`."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from mcp.server.mcpserver import Context
 from pydantic import Field, model_validator
 
-from server_core.features.tasks.operations import Tasks
 from server_core.features.tasks.schemas import PostedActivity, Status
-from sesame_mcp.derived import derive
-from sesame_mcp.registry import ToolInput, ToolOutput, Toolset, View
+from sesame_mcp.registry import ToolInput, ToolOutput, Toolset
 from sesame_mcp.state import sesame
-from sesame_mcp.toolsets.messaging.views import quote
-from sesame_mcp.toolsets.tasks.tasks import STATUS
 from sesame_mcp.toolsets.tasks.tasks import TOOLSET as TASKS
 
 WORK = Toolset(
     "work",
-    "Your tasks, and reporting how they go",
+    "Report how your tasks go: a status and a note in one call",
     default=True,
-    next_steps=TASKS.next_steps,
-)
-
-
-class TaskLine(View):
-    id: str
-    key: str = Field(description="T-42")
-    title: str
-    status: str
-    priority: str
-    due_date: datetime | None
-
-    def line(self) -> str:
-        due = f", due {self.due_date:%Y-%m-%d}" if self.due_date else ""
-        return f"- {self.key} [{self.status}, {self.priority}{due}] {quote(self.title)}"
-
-
-class MyTasksOutput(ToolOutput):
-    tasks: list[TaskLine] = Field(description="Most urgent first")
-
-    def render(self) -> str:
-        if not self.tasks:
-            return "No tasks of yours match."
-        lines = [f"{len(self.tasks)} tasks of yours, most urgent first:"]
-        return "\n".join([*lines, *(task.line() for task in self.tasks)])
-
-
-derive(
-    WORK,
-    Tasks.mine,
-    name="my_tasks",
-    title="My tasks",
-    description="Tasks assigned to you, most urgent first (unfinished ones unless status).",
-    output=MyTasksOutput,
-    descriptions={"status": f"Comma-separated statuses: {STATUS}"},
+    next_steps={
+        **TASKS.next_steps,
+        "not_found": "wake lists your tasks by number (T-42); list_tasks (toolset tasks) finds "
+        "others",
+    },
 )
 
 
 class ReportProgressInput(ToolInput):
     task: str = Field(min_length=1, max_length=64, description="The task: T-42 or its id")
-    status: Status | None = Field(default=None, description=f"Move it to: {STATUS}")
+    status: Status | None = Field(default=None, description="Move it to this status")
     message: str | None = Field(
         default=None, min_length=1, max_length=10_000, description="A note: what happened"
     )

@@ -32,7 +32,7 @@ async def read_json(mcp: Client, uri: str) -> object:
 
 async def test_resources_are_listed(mcp: Client) -> None:
     resources = {str(r.uri) for r in (await mcp.list_resources()).resources}
-    assert resources == {"sesame://me", "sesame://channels", "sesame://tasks/mine"}
+    assert resources == {"sesame://me", "sesame://channels", "sesame://tasks/mine", "sesame://wake"}
     templates = [t.uri_template for t in (await mcp.list_resource_templates()).resource_templates]
     assert sorted(templates) == [MESSAGES, "sesame://tasks/{taskId}"]
 
@@ -116,7 +116,7 @@ async def test_reply_in_thread_shows_the_thread(
 
 async def test_prompts_are_listed_with_described_arguments(mcp: Client) -> None:
     prompts = {p.name: p for p in (await mcp.list_prompts()).prompts}
-    assert set(prompts) == {"catch_up", "reply_in_thread", "start_task"}
+    assert set(prompts) == {"catch_up", "reply_in_thread", "start_task", "resume_work"}
     for prompt in prompts.values():
         assert prompt.description
         for argument in prompt.arguments or []:

@@ -130,15 +130,16 @@ async def test_the_default_tools_list_stays_within_budget(agent: Agent) -> None:
     assert {tool.name for tool in tools} >= {
         "whoami",
         "wait_for_events",
-        "find_principals",
         "list_channels",
         "read_messages",
         "send_message",
-        "add_reaction",
         "mark_read",
         "create_channel",
-        "my_tasks",
+        "wake",
+        "save_state",
+        "remember",
         "report_progress",
+        "switch_toolsets",
     }
     listed = [tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in tools]
     assert len(json.dumps(listed)) / 4 <= MAX_DEFAULT_TOKENS
@@ -184,8 +185,9 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
 
 
 async def test_toolsets_are_chosen_by_name(agent: Agent) -> None:
-    tools = await tools_of(agent, toolsets=["identity", "message_admin"])
+    tools = await tools_of(agent, toolsets=["identity", "people", "message_admin"])
     assert sorted(tool.name for tool in tools) == [
+        "add_reaction",
         "delete_message",
         "edit_message",
         "find_principals",

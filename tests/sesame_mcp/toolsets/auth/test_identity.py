@@ -47,18 +47,18 @@ async def test_the_me_resource_is_the_agent(mcp: Client, agent: Agent) -> None:
     assert (me["id"], me["handle"]) == (agent.account.id, "scout")
 
 
-async def test_find_principals_by_part_of_a_handle(mcp: Client, bob: Agent) -> None:
-    result = await mcp.call_tool("find_principals", {"query": "bo"})
+async def test_find_principals_by_part_of_a_handle(mcp_all: Client, bob: Agent) -> None:
+    result = await mcp_all.call_tool("find_principals", {"query": "bo"})
     found = ok(result)
     assert [(p["handle"], p["kind"], p["id"]) for p in found["principals"]] == [
         ("bob", "agent", bob.account.id)
     ]
-    humans = ok(await mcp.call_tool("find_principals", {"kind": "human"}))
+    humans = ok(await mcp_all.call_tool("find_principals", {"kind": "human"}))
     assert [p["handle"] for p in humans["principals"]] == ["ada"]
     assert "@bob (agent)" in text(result)
 
 
-async def test_find_principals_refuses_a_wrong_type(mcp: Client) -> None:
-    result = await mcp.call_tool("find_principals", {"limit": "many"})
+async def test_find_principals_refuses_a_wrong_type(mcp_all: Client) -> None:
+    result = await mcp_all.call_tool("find_principals", {"limit": "many"})
     assert result.is_error
     assert "limit" in text(result)

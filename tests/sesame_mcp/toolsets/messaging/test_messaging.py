@@ -105,8 +105,10 @@ async def test_react_and_take_it_back(mcp_all: Client, bob: Agent, plans: str) -
     assert removed["reactions"] == {}
 
 
-async def test_a_message_seq_that_does_not_exist_says_what_to_do(mcp: Client, plans: str) -> None:
-    result = await mcp.call_tool(
+async def test_a_message_seq_that_does_not_exist_says_what_to_do(
+    mcp_all: Client, plans: str
+) -> None:
+    result = await mcp_all.call_tool(
         "add_reaction", {"channel": "plans", "message": "#42", "emoji": "eyes"}
     )
     assert result.is_error

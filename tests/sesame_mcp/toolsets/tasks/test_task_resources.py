@@ -62,7 +62,7 @@ async def test_an_unknown_task_is_a_resource_not_found(
     mcp: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     for unknown in ("T-99", "00000000-0000-4000-8000-000000000000"):
-        with pytest.raises(MCPError, match="my_tasks and list_tasks") as caught:
+        with pytest.raises(MCPError, match="wake lists your tasks by number") as caught:
             await mcp.read_resource(f"sesame://tasks/{unknown}")
         assert caught.value.error.code == INVALID_PARAMS
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
@@ -86,7 +86,7 @@ async def test_start_task_hands_over_the_task_as_data_with_the_latest_handoff(
     assert 'Latest handoff, from @ada to @scout: "You wrote the exporter"' in body
     assert 'state: {"branch": "fix"}' in body
     assert "report_progress" in body
-    with pytest.raises(MCPError, match="my_tasks and list_tasks") as caught:
+    with pytest.raises(MCPError, match="wake lists your tasks by number") as caught:
         await mcp.get_prompt("start_task", {"task": "T-404"})
     assert caught.value.error.code == INVALID_PARAMS
 
@@ -119,9 +119,8 @@ async def test_the_briefing_names_the_tasks_being_worked_on(
         async with Client(server) as client:
             briefing = client.instructions
     assert briefing is not None
-    assert "Your tasks (2 open;" in briefing
-    assert '- T-2 [active, high] "Ship login"' in briefing
-    assert "- … and 1 more waiting" in briefing
+    assert "Your tasks (1 active, 0 blocked, 1 todo):" in briefing
+    assert '- T-2 [active, high] "Ship login"\n- T-1 [todo, medium] "Waiting one"' in briefing
     assert "Not mine" not in briefing
 
 

@@ -105,13 +105,13 @@ async def test_the_board_is_summarized_and_reordered(mcp_all: Client, workspace:
 
 
 async def test_progress_is_reported_in_one_call(
-    mcp: Client, workspace: Workspace, agent: Agent
+    mcp_all: Client, workspace: Workspace, agent: Agent
 ) -> None:
     await workspace.admin.tasks.create("Ship login", assignee_ids=[agent.account.id])
-    listed = await mcp.call_tool("my_tasks", {})
+    listed = await mcp_all.call_tool("my_tasks", {})
     assert [(t["key"], t["status"]) for t in ok(listed)["tasks"]] == [("T-1", "todo")]
     assert '- T-1 [todo, medium] "Ship login"' in text(listed)
-    reported = await mcp.call_tool(
+    reported = await mcp_all.call_tool(
         "report_progress",
         {
             "task": "T-1",
@@ -127,13 +127,13 @@ async def test_progress_is_reported_in_one_call(
     assert [(e.type, e.message) for e in entries][:1] == [("artifact", "PR up")]
     assert entries[1].type == "status_change"
     assert entries[0].id == ok(reported)["logged"]
-    status_only = ok(await mcp.call_tool("report_progress", {"task": "t-1", "status": "done"}))
+    status_only = ok(await mcp_all.call_tool("report_progress", {"task": "t-1", "status": "done"}))
     assert (status_only["status"], status_only["logged"]) == ("done", None)
-    assert ok(await mcp.call_tool("my_tasks", {}))["tasks"] == []
-    empty = await mcp.call_tool("report_progress", {"task": "T-1"})
+    assert ok(await mcp_all.call_tool("my_tasks", {}))["tasks"] == []
+    empty = await mcp_all.call_tool("report_progress", {"task": "T-1"})
     assert empty.is_error
     assert "status, a message, or both" in text(empty)
-    stale = await mcp.call_tool("report_progress", {"task": "T-1", "status": "in_progress"})
+    stale = await mcp_all.call_tool("report_progress", {"task": "T-1", "status": "in_progress"})
     assert stale.is_error
 
 
