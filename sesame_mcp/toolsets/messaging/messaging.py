@@ -7,6 +7,7 @@ so an agent can reply, react or mark read without copying ids around.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Literal
 
@@ -144,23 +145,40 @@ async def read_messages(args: ReadMessagesInput, ctx: Context) -> MessagesOutput
     if args.before_seq is not None and (args.after_seq is not None or args.unread_only):
         raise ToolFailure("give before_seq alone; after_seq and unread_only read forward.")
     state = sesame(ctx)
-    channel = await refs.resolve_channel(state, args.channel)
-    root = None
-    if args.thread is not None:
-        root = await refs.resolve_message_id(state, channel.id, args.thread)
-    cursor = args.before_seq
     direction: Literal["before", "after"] = "before"
     if args.unread_only or args.after_seq is not None:
         direction = "after"
-        cursor = args.after_seq if args.after_seq is not None else channel.last_read_seq
-    page = await state.client.messages.history(
-        channel.id,
-        cursor=cursor,
-        limit=args.limit,
-        direction=direction,
-        thread_root_id=root,
-        include_replies=args.include_replies or args.unread_only,
-    )
+    known = await refs.known_channel(state, args.channel)
+    if known is not None and args.thread is None and not args.unread_only:
+        # The page does not depend on the read position: fetch both at once (the channel
+        # fresh, for its read position and to check it is still the caller's).
+        cursor = args.after_seq if direction == "after" else args.before_seq
+        channel, page = await asyncio.gather(
+            state.directory.fetch_channel(known.id),
+            state.client.messages.history(
+                known.id,
+                cursor=cursor,
+                limit=args.limit,
+                direction=direction,
+                include_replies=args.include_replies,
+            ),
+        )
+    else:
+        channel = await refs.resolve_channel(state, args.channel)
+        root = None
+        if args.thread is not None:
+            root = await refs.resolve_message_id(state, channel.id, args.thread)
+        cursor = args.before_seq
+        if direction == "after":
+            cursor = args.after_seq if args.after_seq is not None else channel.last_read_seq
+        page = await state.client.messages.history(
+            channel.id,
+            cursor=cursor,
+            limit=args.limit,
+            direction=direction,
+            thread_root_id=root,
+            include_replies=args.include_replies or args.unread_only,
+        )
     next_cursor = page.cursor if isinstance(page.cursor, int) else None
     return MessagesOutput(
         channel=channel_label(channel),
