@@ -8,18 +8,16 @@ priority, labels, project and assignees, in `todo`, with an empty context, due a
 occurrence and numbered `recurrenceIndex` = the series' last + 1; the template's
 `nextRecurrenceAt` then moves one occurrence on. Only the template carries the rule.
 
-Occurrences are computed in the zone's local time (cronsim walks wall-clock time, so
-`0 9 * * *` in New York is 14:00 UTC in winter and 13:00 UTC in summer) and stored in UTC.
+Occurrences are computed in the zone's local time (`kernel/cron.py`) and stored in UTC.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from cronsim import CronSim, CronSimError
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +32,7 @@ from server_core.features.tasks.events import task_event
 from server_core.features.tasks.history import record_transition
 from server_core.features.tasks.schemas import FINISHED, Task, UpdateTaskRequest
 from server_core.features.tasks.tables import task_assignees, tasks
+from server_core.kernel import cron
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.events import Event
@@ -41,38 +40,24 @@ from server_core.kernel.ids import new_id
 from server_core.kernel.store.tables import principals
 
 DEFAULT_ZONE = "UTC"
-_FIELDS = 5
 
 
 def zone_named(name: str) -> ZoneInfo:
     """The IANA zone `name`, or 400 `invalid_timezone`."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        # ValueError: a path-like or malformed key ("../x", "a//b").
-        raise InvalidTimezone(f"Unknown time zone '{name}': use an IANA name") from None
+        return cron.zone_named(name)
+    except cron.ZoneError as error:
+        raise InvalidTimezone(str(error)) from None
 
 
 def next_occurrence(rule: str, zone: str, after: datetime) -> datetime:
     """The first time strictly after `after` that `rule` names, read on the wall clock of
-    `zone`, in UTC. A time the clock skips (spring forward) runs at the first minute after
-    the gap; a time it passes twice (fall back) runs once, the first time."""
-    if len(rule.split()) != _FIELDS:
-        raise InvalidRecurrenceRule(
-            f"'{rule}' is not a 5-field cron expression (minute hour day month weekday)"
-        )
-    local = as_utc(after).astimezone(zone_named(zone))
+    `zone`, in UTC (`kernel/cron.py`); 400 `invalid_recurrence_rule` or `invalid_timezone`."""
+    zone_named(zone)
     try:
-        occurrences = CronSim(rule, local)
-        while True:
-            found = next(occurrences).astimezone(UTC)
-            # Counting from inside the repeated hour, cronsim may name its first pass again.
-            if found > after:
-                return found
-    except CronSimError as error:
-        raise InvalidRecurrenceRule(f"'{rule}' is not a valid cron expression: {error}") from None
-    except StopIteration:
-        raise InvalidRecurrenceRule(f"'{rule}' never fires (checked 50 years ahead)") from None
+        return cron.next_occurrence(rule, zone, after)
+    except cron.CronError as error:
+        raise InvalidRecurrenceRule(str(error)) from None
 
 
 def recurrence_columns(rule: str | None, zone: str | None, now: datetime) -> dict[str, Any]:

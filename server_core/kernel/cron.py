@@ -1,0 +1,75 @@
+"""5-field cron expressions read on the wall clock of an IANA time zone, as recurring tasks and
+schedule events use them.
+
+Occurrences are computed in the zone's local time (cronsim walks wall-clock time, so
+`0 9 * * *` in New York is 14:00 UTC in winter and 13:00 UTC in summer) and given in UTC. A
+time the clock skips (spring forward) runs at the first minute after the gap; a time it passes
+twice (fall back) runs once, the first time. Day of month and day of week, both restricted,
+match either (standard cron).
+
+Mistakes raise `CronError` or `ZoneError` (plain `ValueError`s): each feature answers them with
+its own error code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cronsim import CronSim, CronSimError
+
+from server_core.kernel.clock import as_utc
+
+FIELDS = 5
+
+
+class CronError(ValueError):
+    """Not a 5-field cron expression, or one that never fires."""
+
+
+class ZoneError(ValueError):
+    """Not an IANA time zone name."""
+
+
+def zone_named(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        # ValueError: a path-like or malformed key ("../x", "a//b").
+        raise ZoneError(f"Unknown time zone '{name}': use an IANA name") from None
+
+
+def check_rule(rule: str) -> None:
+    """`rule` is a valid 5-field expression (whether it ever fires is checked by using it)."""
+    if len(rule.split()) != FIELDS:
+        raise CronError(
+            f"'{rule}' is not a 5-field cron expression (minute hour day month weekday)"
+        )
+    try:
+        CronSim(rule, datetime(2000, 1, 1, tzinfo=UTC))
+    except CronSimError as error:
+        raise CronError(f"'{rule}' is not a valid cron expression: {error}") from None
+
+
+def occurrences(rule: str, zone: str, after: datetime) -> Iterator[datetime]:
+    """The times strictly after `after` that `rule` names on the wall clock of `zone`, in
+    UTC, in order."""
+    check_rule(rule)
+    local = as_utc(after).astimezone(zone_named(zone))
+    found = CronSim(rule, local)
+    try:
+        for time in found:
+            at = time.astimezone(UTC)
+            # Counting from inside the repeated hour, cronsim may name its first pass again.
+            if at > after:
+                yield at
+    except CronSimError as error:  # raised while iterating, e.g. on an impossible date
+        raise CronError(f"'{rule}' is not a valid cron expression: {error}") from None
+
+
+def next_occurrence(rule: str, zone: str, after: datetime) -> datetime:
+    """The first time strictly after `after` that `rule` names in `zone`, in UTC."""
+    for at in occurrences(rule, zone, after):
+        return at
+    raise CronError(f"'{rule}' never fires (checked 50 years ahead)")
