@@ -4,7 +4,8 @@
     ├── BadRequest                   400 bad_request
     │   ├── ValidationFailed         400 validation_error   (framework validation included)
     │   ├── MalformedJson            400 invalid_json
-    │   └── AttachmentsUnavailable   400 attachments_unavailable
+    │   ├── AttachmentsUnavailable   400 attachments_unavailable
+    │   └── InvalidTimezone          400 invalid_timezone   (not an IANA zone name)
     ├── Unauthorized                 401 unauthorized       (+ WWW-Authenticate)
     │   ├── InvalidCredentials       401 invalid_credentials
     │   └── CredentialsExpired       401 credentials_expired
@@ -73,6 +74,11 @@ class ValidationFailed(BadRequest):
 class MalformedJson(BadRequest):
     code = "invalid_json"
     default_message = "Request body is not valid JSON"
+
+
+class InvalidTimezone(BadRequest):
+    code = "invalid_timezone"
+    default_message = "Time zones are IANA names, like 'America/New_York'"
 
 
 class AttachmentsUnavailable(BadRequest):

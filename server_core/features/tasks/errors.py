@@ -1,9 +1,9 @@
-"""Errors of tasks, on top of the kernel's tree (`server_core.kernel.errors`):
+"""Errors of tasks, on top of the kernel's tree (`server_core.kernel.errors`, which has the
+`invalid_timezone` recurring tasks share with the schedule):
 
 BadRequest
 ├── NestedSubtask            400 nested_subtask          (a subtask's parent is a subtask)
 ├── InvalidRecurrenceRule    400 invalid_recurrence_rule (not 5-field cron, or never fires)
-├── InvalidTimezone          400 invalid_timezone        (not an IANA zone name)
 ├── NotRecurring             400 not_recurring           (skip, recurrences: no series here)
 ├── RecurrenceOnInstance     400 recurrence_on_instance  (a rule belongs on the template)
 └── MissingVariables         400 missing_variables       (a template's {{var}} left unfilled)
@@ -29,11 +29,6 @@ class DependencyCycle(Conflict):
 class InvalidRecurrenceRule(BadRequest):
     code = "invalid_recurrence_rule"
     default_message = "recurrenceRule must be a 5-field cron expression, like '0 9 * * 1'"
-
-
-class InvalidTimezone(BadRequest):
-    code = "invalid_timezone"
-    default_message = "recurrenceTimezone must be an IANA time zone, like 'America/New_York'"
 
 
 class NotRecurring(BadRequest):

@@ -21,7 +21,6 @@ from server_core.features.tasks import (
 from server_core.features.tasks.errors import (
     DependencyCycle,
     InvalidRecurrenceRule,
-    InvalidTimezone,
     MissingVariables,
     NestedSubtask,
     NotRecurring,
@@ -29,6 +28,7 @@ from server_core.features.tasks.errors import (
 )
 from server_core.features.tasks.events import TaskChanged
 from server_core.features.tasks.operations import Tasks
+from server_core.kernel.errors import InvalidTimezone
 from server_core.kernel.feature import Feature
 
 FEATURE = Feature(

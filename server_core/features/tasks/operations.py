@@ -16,7 +16,6 @@ from server_core.features.projects.errors import ProjectArchived
 from server_core.features.tasks.errors import (
     DependencyCycle,
     InvalidRecurrenceRule,
-    InvalidTimezone,
     MissingVariables,
     NestedSubtask,
     NotRecurring,
@@ -55,7 +54,7 @@ from server_core.features.tasks.schemas import (
     UpdateTemplateRequest,
     UseTemplateRequest,
 )
-from server_core.kernel.errors import BadRequest, Conflict, Forbidden, NotFound
+from server_core.kernel.errors import BadRequest, Conflict, Forbidden, InvalidTimezone, NotFound
 from server_core.kernel.operations import Operation, Operations, PathParam
 from server_core.kernel.wire import Page
 

@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 from server_core.features.tasks.access import access_task, key_of, reload, task_views
 from server_core.features.tasks.errors import (
     InvalidRecurrenceRule,
-    InvalidTimezone,
     NotRecurring,
     RecurrenceOnInstance,
 )
@@ -35,6 +34,7 @@ from server_core.features.tasks.tables import task_assignees, tasks
 from server_core.kernel import cron
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
+from server_core.kernel.errors import InvalidTimezone
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
 from server_core.kernel.store.tables import principals

@@ -12,9 +12,10 @@ import anyio
 import httpx2
 import pytest
 
-from server_core.features.tasks.errors import InvalidRecurrenceRule, InvalidTimezone
+from server_core.features.tasks.errors import InvalidRecurrenceRule
 from server_core.features.tasks.events import TaskChanged
 from server_core.features.tasks.recurrence import next_occurrence
+from server_core.kernel.errors import InvalidTimezone
 from tests.helpers import data, error
 from tests.server_core.features.messaging.team import Team
 from tests.server_core.features.tasks.test_tasks import create, patch
