@@ -29,6 +29,7 @@ from sesame_mcp.client.events import EventListener
 from sesame_mcp.client.messages import Messages
 from sesame_mcp.client.projects import Projects
 from sesame_mcp.client.push import Push
+from sesame_mcp.client.schedule import Schedule
 from sesame_mcp.client.tasks import Tasks
 from sesame_mcp.client.vault import VaultApi
 from sesame_mcp.client.webhooks import Webhooks
@@ -96,6 +97,7 @@ class SesameClient:
         self.tasks = Tasks(self)
         self.webhooks = Webhooks(self)
         self.push = Push(self)
+        self.schedule = Schedule(self)
 
     async def __aenter__(self) -> SesameClient:
         return self
