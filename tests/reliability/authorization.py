@@ -38,6 +38,9 @@ RESOURCE_BEFORE = {
     "webhooks": "webhook",
     "invitations": "invitation",
     "people": "invitation",
+    "schedule": "event",
+    "exceptions": "exception",
+    "channel": "channel",  # /schedule/channel/{channelId}
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -129,6 +132,11 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     webhook = data(await http.post(path, json=hook, headers=bot), 201)
     invited = {"email": "matrix@example.com"}
     invitation = data(await http.post("/invitations", json=invited, headers=ada), 201)
+    standup = {"title": "Matrix standup", "cronExpression": "0 9 * * *"}
+    event = data(await http.post("/schedule", json=standup, headers=ada), 201)
+    skipped = {"originalDate": event["nextOccurrenceAt"], "kind": "cancelled"}
+    path = f"/schedule/{event['id']}/exceptions"
+    exception = data(await http.post(path, json=skipped, headers=ada), 201)
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -150,6 +158,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "memory": memory["id"],
         "webhook": webhook["id"],
         "invitation": invitation["id"],
+        "event": event["id"],
+        "exception": exception["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -209,6 +219,12 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
             "trigger": "denied",
             "destination": "push",
         },
+        ("PUT", "/schedule/sync"): {"events": [{"externalId": "matrix", "title": "Matrix"}]},
+        ("POST", "/schedule/{eventId}/exceptions"): {
+            "originalDate": "2030-01-01T09:00:00Z",
+            "kind": "cancelled",
+        },
+        ("POST", "/schedule/{eventId}/occurrences"): {"scheduledAt": "2030-01-01T09:00:00Z"},
     }
     return examples.get((method, path))
 
