@@ -2,15 +2,17 @@
 (`server_core.features.NAMES`): what each holds is in its `__init__.py`.
 
 - `auth/`: toolset `identity` (who you are, who else is here);
-- `agents/`: toolsets `continuity` (wake, saved state, memory, focus) and `profile` (your
-  status, your display name and avatar);
+- `agents/`: toolsets `continuity` (wake, saved state, memory, focus), `profile` (your
+  status, your display name and avatar), `discovery` (agents by capability, your
+  capabilities, manifests) and `attention` (your config of each channel, channel context);
 - `messaging/`: toolsets `channels`, `messaging`, `channel_admin`, `message_admin`, and the
   helpers every toolset uses to name channels and principals and to quote others' text;
 - `vault/`: toolsets `vault` and `vault_admin`;
 - `projects/`: toolset `projects` (projects, members, project context);
 - `tasks/`: toolsets `work` (your tasks, reporting progress), `tasks` (your next, details,
   find, create, update, activity, context, handoff) and `tasks_admin` (dependencies,
-  subtasks, order, time, summary, deleting).
+  subtasks, order, time, summary, deleting);
+- `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`
@@ -29,6 +31,7 @@ from sesame_mcp.toolsets import (
     switch,
     tasks,
     vault,
+    webhooks,
 )
 
 # In the order `tools/list` shows them: the default toolsets first.
@@ -41,6 +44,8 @@ ALL_TOOLSETS: list[Toolset] = [
     switch.TOOLSET,
     agents.CONTINUITY,
     agents.PROFILE,
+    agents.DISCOVERY,
+    agents.ATTENTION,
     messaging.CHANNEL_ADMIN,
     messaging.MESSAGE_ADMIN,
     vault.VAULT,
@@ -48,4 +53,5 @@ ALL_TOOLSETS: list[Toolset] = [
     projects.PROJECTS,
     tasks.TASKS,
     tasks.TASKS_ADMIN,
+    webhooks.WEBHOOKS,
 ]
