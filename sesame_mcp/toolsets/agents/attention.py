@@ -83,7 +83,7 @@ class ConfigView(View):
         )
 
 
-async def label_of(state: Sesame, channel_id: str) -> str:
+def label_of(state: Sesame, channel_id: str) -> str:
     known = state.directory.known_channel(channel_id)
     return channel_label(known) if known else f"channel {channel_id}"
 
@@ -106,6 +106,11 @@ class ConfigOutput(ToolOutput):
         return "Config " + self.config.line()[2:]
 
 
+class ClearedOutput(ConfigOutput):
+    def render(self) -> str:
+        return "Cleared your config of " + self.config.line()[2:]
+
+
 class NoInput(ToolInput):
     pass
 
@@ -119,9 +124,7 @@ async def my_channel_configs(args: NoInput, ctx: Context) -> ConfigsOutput:
     if any(state.directory.known_channel(c.channel_id) is None for c in configs):
         await state.directory.list_channels()
     return ConfigsOutput(
-        configs=[
-            ConfigView.of(config, await label_of(state, config.channel_id)) for config in configs
-        ]
+        configs=[ConfigView.of(config, label_of(state, config.channel_id)) for config in configs]
     )
 
 
@@ -182,13 +185,13 @@ class ChannelInput(ToolInput):
 
 
 @TOOLSET.tool(title="Clear a channel config", read_only=False, destructive=True, idempotent=True)
-async def clear_channel_config(args: ChannelInput, ctx: Context) -> ConfigOutput:
+async def clear_channel_config(args: ChannelInput, ctx: Context) -> ClearedOutput:
     """Remove your config of a channel: it gets normal attention and the recent 50 messages
     of context again. Answers with the config removed."""
     state = sesame(ctx)
     channel = await resolve_channel(state, args.channel)
     removed = await state.client.agents.delete_channel_config(state.me.id, channel.id)
-    return ConfigOutput(config=ConfigView.of(removed, channel_label(channel)))
+    return ClearedOutput(config=ConfigView.of(removed, channel_label(channel)))
 
 
 class MemberView(View):

@@ -61,7 +61,12 @@ class CapabilityOutput(ToolOutput):
     capability: CapabilityView
 
     def render(self) -> str:
-        return f"Capability {self.capability.line()[2:]}"
+        return f"Declared capability {self.capability.line()[2:]}"
+
+
+class RemovedCapabilityOutput(CapabilityOutput):
+    def render(self) -> str:
+        return f"Removed capability {self.capability.line()[2:]}"
 
 
 class CapabilitiesOutput(ToolOutput):
@@ -160,7 +165,7 @@ derive(
     name="remove_capability",
     title="Remove a capability",
     description="Stop declaring a capability, by its id (my_capabilities shows them).",
-    output=CapabilityOutput,
+    output=RemovedCapabilityOutput,
     own=["agent_id"],
     descriptions={"capability_id": "The capability's id"},
 )

@@ -69,6 +69,11 @@ class WebhookOutput(ToolOutput):
         return "Webhook " + self.webhook.line()[2:]
 
 
+class DeletedWebhookOutput(WebhookOutput):
+    def render(self) -> str:
+        return "Deleted webhook " + self.webhook.line()[2:]
+
+
 class WebhooksOutput(ToolOutput):
     webhooks: list[WebhookView]
 
@@ -179,7 +184,7 @@ derive(
     name="delete_webhook",
     title="Delete a webhook",
     description="Delete a webhook and its delivery log: nothing more is sent to its URL.",
-    output=WebhookOutput,
+    output=DeletedWebhookOutput,
     own=["agent_id"],
     descriptions={"webhook_id": "The webhook's id"},
 )

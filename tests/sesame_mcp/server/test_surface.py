@@ -216,7 +216,9 @@ async def test_default_names_the_default_toolsets_among_others(agent: Agent) -> 
 
 
 async def test_an_unknown_toolset_is_refused_with_the_known_ones(agent: Agent) -> None:
-    with pytest.raises(UnknownToolset, match="unknown toolset chats; known: attention, channel_admin"):
+    with pytest.raises(
+        UnknownToolset, match="unknown toolset chats; known: attention, channel_admin"
+    ):
         await tools_of(agent, toolsets=["channels", "chats"])
 
 

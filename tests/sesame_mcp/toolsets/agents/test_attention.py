@@ -49,8 +49,9 @@ async def test_a_config_changes_only_what_is_given(
     listed = await mcp_all.call_tool("my_channel_configs", {})
     assert [c["channel"] for c in ok(listed)["configs"]] == ["#plans"]
     assert "- #plans: attention high, context recent (10)" in text(listed)
-    cleared = ok(await mcp_all.call_tool("clear_channel_config", {"channel": plans}))
-    assert cleared["config"]["attention_level"] == "high"
+    cleared = await mcp_all.call_tool("clear_channel_config", {"channel": plans})
+    assert ok(cleared)["config"]["attention_level"] == "high"
+    assert text(cleared).startswith("Cleared your config of #plans: attention high")
     assert await agent.client.agents.channel_config(agent.account.id, plans) is None
     again = await mcp_all.call_tool("clear_channel_config", {"channel": "#plans"})
     assert again.is_error
@@ -58,6 +59,7 @@ async def test_a_config_changes_only_what_is_given(
     assert "my_channel_configs lists the channels you configured" in text(again)
 
 
+@pytest.mark.both_engines
 async def test_channel_context_follows_the_strategy(
     mcp_all: Client, workspace: Workspace, agent: Agent, plans: str
 ) -> None:

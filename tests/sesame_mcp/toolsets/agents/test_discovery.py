@@ -14,14 +14,19 @@ pytestmark = pytest.mark.anyio
 REVIEW = {"namespace": "code", "name": "review", "description": "Reviews Python changes"}
 
 
+@pytest.mark.both_engines
 async def test_capabilities_are_declared_and_found(
     mcp_all: Client, agent: Agent, bob: Agent
 ) -> None:
     await bob.client.agents.add_capability(bob.account.id, namespace="code", name="review")
     await bob.client.agents.add_capability(bob.account.id, namespace="code", name="test")
-    added = ok(await mcp_all.call_tool("add_capability", {**REVIEW, "version": "1.0.0"}))
+    added_result = await mcp_all.call_tool("add_capability", {**REVIEW, "version": "1.0.0"})
+    added = ok(added_result)
     assert added["capability"]["namespace"] == "code"
     assert added["capability"]["version"] == "1.0.0"
+    assert text(added_result).startswith(
+        'Declared capability code.review v1.0.0: "Reviews Python changes" ['
+    )
     replaced = await mcp_all.call_tool(
         "set_capabilities",
         {"capabilities": [REVIEW, {"namespace": "docs", "name": "write"}]},
@@ -44,7 +49,8 @@ async def test_capabilities_are_declared_and_found(
     assert text(nobody) == "No agent has those capabilities."
 
     docs = next(c for c in mine if c["namespace"] == "docs")
-    ok(await mcp_all.call_tool("remove_capability", {"capability_id": docs["id"]}))
+    removed = await mcp_all.call_tool("remove_capability", {"capability_id": docs["id"]})
+    assert text(removed) == f"Removed capability docs.write [{docs['id']}]"
     left = ok(await mcp_all.call_tool("my_capabilities", {}))["capabilities"]
     assert [c["name"] for c in left] == ["review"]
 

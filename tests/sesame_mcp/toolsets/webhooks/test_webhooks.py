@@ -44,6 +44,7 @@ async def deliveries(mcp: Client, webhook_id: str, status: str) -> list[dict[str
 
 
 @PRIVATE_ALLOWED
+@pytest.mark.both_engines
 async def test_a_webhook_made_by_a_tool_receives_signed_events(
     mcp_all: Client, workspace: Workspace, agent: Agent, plans: str, receiver: Receiver
 ) -> None:
@@ -98,7 +99,8 @@ async def test_a_webhook_made_by_a_tool_receives_signed_events(
     await anyio.sleep(0.5)
     assert len(receiver.received) == 1
 
-    ok(await mcp_all.call_tool("delete_webhook", {"webhook_id": hook["id"]}))
+    deleted = await mcp_all.call_tool("delete_webhook", {"webhook_id": hook["id"]})
+    assert text(deleted).startswith(f"Deleted webhook {hook['id']}: {receiver.url}")
     assert ok(await mcp_all.call_tool("list_webhooks", {}))["webhooks"] == []
     gone = await mcp_all.call_tool("webhook_deliveries", {"webhook_id": hook["id"]})
     assert gone.is_error
