@@ -106,7 +106,7 @@ ChannelRefs = Annotated[
     list[Annotated[str, StringConstraints(min_length=1, max_length=200)]],
     Field(max_length=MAX_CHANNEL_IDS),
 ]
-CHANNELS = "Only events of these channels (#name, id or @handle); omit for every channel"
+CHANNELS = "Only events of these channels (#name, id or @handle); omit or [] for every one"
 
 
 async def channel_ids(state: Sesame, refs: list[str]) -> list[str]:
@@ -129,7 +129,7 @@ async def create_webhook(args: CreateWebhookInput, ctx: Context) -> CreatedOutpu
     """Have events POSTed to your URL, signed with a whsec_ secret shown only in this result:
     event types as on the WebSocket (message, reaction, task, …), optionally of some channels."""
     state = sesame(ctx)
-    channels = None if args.channels is None else await channel_ids(state, args.channels)
+    channels = await channel_ids(state, args.channels or []) or None  # []: every channel
     created = await state.client.webhooks.create(
         state.me.id,
         url=args.url,

@@ -105,6 +105,11 @@ async def test_a_webhook_made_by_a_tool_receives_signed_events(
     gone = await mcp_all.call_tool("webhook_deliveries", {"webhook_id": hook["id"]})
     assert gone.is_error
     assert "list_webhooks shows your webhooks" in text(gone)
+    everywhere = await mcp_all.call_tool(
+        "create_webhook", {"url": receiver.url, "event_types": ["reaction"], "channels": []}
+    )
+    assert ok(everywhere)["webhook"]["channel_ids"] is None
+    assert "(reaction; all channels) active" in text(everywhere)
 
 
 async def test_a_loopback_url_is_refused_with_the_reason(mcp_all: Client, plans: str) -> None:
