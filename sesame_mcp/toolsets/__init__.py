@@ -3,15 +3,17 @@
 
 - `auth/`: toolsets `identity` (who you are) and `people` (who else is here);
 - `agents/`: toolsets `continuity` (on by default: wake, save state, remember), `memory`
-  (load state, recall, forget, focus) and `profile` (your status, your display name and
-  avatar);
+  (load state, recall, forget, focus), `profile` (your status, your display name and
+  avatar), `discovery` (agents by capability, your capabilities, manifests) and `attention`
+  (your config of each channel, channel context);
 - `messaging/`: toolsets `channels`, `messaging`, `channel_admin`, `message_admin`, and the
   helpers every toolset uses to name channels and principals and to quote others' text;
 - `vault/`: toolsets `vault` and `vault_admin`;
 - `projects/`: toolset `projects` (projects, members, project context);
 - `tasks/`: toolsets `work` (reporting progress), `tasks` (your tasks, your next, details,
   find, create, update, activity, context, handoff) and `tasks_admin` (dependencies,
-  subtasks, order, time, summary, deleting).
+  subtasks, order, time, summary, deleting);
+- `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`
@@ -30,6 +32,7 @@ from sesame_mcp.toolsets import (
     switch,
     tasks,
     vault,
+    webhooks,
 )
 
 # In the order `tools/list` shows them: the default toolsets first.
@@ -44,6 +47,8 @@ ALL_TOOLSETS: list[Toolset] = [
     agents.MEMORY,
     auth.PEOPLE,
     agents.PROFILE,
+    agents.DISCOVERY,
+    agents.ATTENTION,
     messaging.CHANNEL_ADMIN,
     messaging.MESSAGE_ADMIN,
     vault.VAULT,
@@ -51,4 +56,5 @@ ALL_TOOLSETS: list[Toolset] = [
     projects.PROJECTS,
     tasks.TASKS,
     tasks.TASKS_ADMIN,
+    webhooks.WEBHOOKS,
 ]

@@ -81,21 +81,25 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
     tools = (await mcp_all.list_tools()).tools
     destructive = sorted(t.name for t in tools if t.annotations and t.annotations.destructive_hint)
     assert destructive == [
+        "add_capability",
         "add_project_member",
         "add_vault_member",
         "archive_project",
+        "clear_channel_config",
         "delete_message",
         "delete_task",
         "delete_task_template",
         "delete_vault",
         "delete_vault_alert",
         "delete_vault_item",
+        "delete_webhook",
         "deny_lease",
         "edit_message",
         "focus",
         "forget",
         "hand_off_task",
         "remember",
+        "remove_capability",
         "remove_member",
         "remove_project_member",
         "remove_reaction",
@@ -104,7 +108,10 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "reorder_tasks",
         "replace_project_context",
         "revoke_lease",
+        "rotate_webhook_secret",
         "save_state",
+        "set_capabilities",
+        "set_channel_config",
         "set_channel_context",
         "set_coordination",
         "share_vault_item",
@@ -121,6 +128,7 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "update_task_template",
         "update_vault",
         "update_vault_item",
+        "update_webhook",
     ]
 
 
@@ -148,8 +156,11 @@ async def test_the_default_tools_list_stays_within_budget(agent: Agent) -> None:
 async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
     tools = await tools_of(agent, toolsets=["all"], read_only=True)
     assert sorted(tool.name for tool in tools) == [
+        "agent_manifest",
+        "channel_context",
         "channel_info",
         "channel_tasks",
+        "discover_agents",
         "find_principals",
         "get_project",
         "get_task",
@@ -163,7 +174,10 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
         "list_task_templates",
         "list_tasks",
         "list_vault_items",
+        "list_webhooks",
         "load_state",
+        "my_capabilities",
+        "my_channel_configs",
         "my_tasks",
         "next_task",
         "project_context_history",
@@ -179,6 +193,7 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
         "vault_info",
         "wait_for_events",
         "wake",
+        "webhook_deliveries",
         "whoami",
     ]
     assert all(tool.annotations and tool.annotations.read_only_hint for tool in tools)
@@ -203,7 +218,9 @@ async def test_default_names_the_default_toolsets_among_others(agent: Agent) -> 
 
 
 async def test_an_unknown_toolset_is_refused_with_the_known_ones(agent: Agent) -> None:
-    with pytest.raises(UnknownToolset, match="unknown toolset chats; known: channel_admin"):
+    with pytest.raises(
+        UnknownToolset, match="unknown toolset chats; known: attention, channel_admin"
+    ):
         await tools_of(agent, toolsets=["channels", "chats"])
 
 
