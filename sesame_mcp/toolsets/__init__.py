@@ -13,6 +13,8 @@
 - `tasks/`: toolsets `work` (reporting progress), `tasks` (your tasks, your next, details,
   find, create, update, activity, context, handoff) and `tasks_admin` (dependencies,
   subtasks, order, time, summary, deleting);
+- `schedule/`: toolset `schedule` (your cron jobs and events on the calendar, runs, a
+  window's view);
 - `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
@@ -29,6 +31,7 @@ from sesame_mcp.toolsets import (
     events,
     messaging,
     projects,
+    schedule,
     switch,
     tasks,
     vault,
@@ -56,5 +59,6 @@ ALL_TOOLSETS: list[Toolset] = [
     projects.PROJECTS,
     tasks.TASKS,
     tasks.TASKS_ADMIN,
+    schedule.SCHEDULE,
     webhooks.WEBHOOKS,
 ]

@@ -78,10 +78,10 @@ def _listed(conn: Connection, query: EventsQuery, *where: Any) -> list[RowMappin
     statement = sa.select(schedule_events).where(*where)
     if query.status is not None:
         statement = statement.where(ev.status == query.status)
-    if query.from_ is not None:
-        statement = statement.where(ev.next_occurrence_at >= as_utc(query.from_))
-    if query.to is not None:
-        statement = statement.where(ev.next_occurrence_at <= as_utc(query.to))
+    if query.start is not None:
+        statement = statement.where(ev.next_occurrence_at >= as_utc(query.start))
+    if query.end is not None:
+        statement = statement.where(ev.next_occurrence_at <= as_utc(query.end))
     # Soonest first; those that will not occur again last, newest first.
     statement = statement.order_by(
         ev.next_occurrence_at.is_(None), ev.next_occurrence_at, ev.created_at.desc(), ev.id

@@ -45,7 +45,7 @@ ev = schedule_events.c
 def list_instances(
     conn: Connection, *, caller: Caller, query: ExpandedQuery
 ) -> list[ScheduleInstance]:
-    start, end = as_utc(query.from_), as_utc(query.to)
+    start, end = as_utc(query.start), as_utc(query.end)
     if start > end or end - start > MAX_WINDOW:
         raise InvalidWindow(
             f"from ({start:%Y-%m-%d}) must not be after to ({end:%Y-%m-%d}) "

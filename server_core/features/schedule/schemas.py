@@ -137,16 +137,18 @@ class SyncResult(WireModel):
 
 class EventsQuery(RequestModel):
     status: EventStatus | None = None
-    from_: datetime | None = Field(
+    start: datetime | None = Field(
         default=None, alias="from", description="Next occurrence at or after this"
     )
-    to: datetime | None = Field(default=None, description="Next occurrence at or before this")
+    end: datetime | None = Field(
+        default=None, alias="to", description="Next occurrence at or before this"
+    )
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
 class ExpandedQuery(RequestModel):
-    from_: datetime = Field(alias="from", description="Start of the window (inclusive)")
-    to: datetime = Field(description="End of the window (inclusive)")
+    start: datetime = Field(alias="from", description="Start of the window (inclusive)")
+    end: datetime = Field(alias="to", description="End of the window (inclusive)")
     principal_ids: Csv | None = Field(
         default=None, description="Comma-separated: events these principals own or are on"
     )
