@@ -38,6 +38,8 @@ RESOURCE_BEFORE = {
     "webhooks": "webhook",
     "invitations": "invitation",
     "people": "invitation",
+    "library": "library",
+    "pages": "page",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -47,7 +49,8 @@ EMOJI = "👍"
 class Resources:
     """Workspace A's resources, created by its admin `ada`; `bot` is an agent ada owns, a
     member of the channel, of the vault (use_only) and of the project, which requested the
-    lease and is assigned the task (in the project, waiting on `blocker`)."""
+    lease and is assigned the task (in the project, waiting on `blocker`), and a viewer of the
+    private library (whose page `notes/matrix` links to another)."""
 
     ids: dict[str, str]
     ada: dict[str, str]  # headers
@@ -65,7 +68,7 @@ class Resources:
 
     def private_ids(self, *, vault: bool = True) -> set[str]:
         """Ids nobody outside the channel (and, with `vault`, the vault) may learn."""
-        names = ["channel", "message", "key"]
+        names = ["channel", "message", "key", "library"]
         if vault:
             names += ["vault", "item", "lease", "alert"]
         return {self.ids[name] for name in names}
@@ -129,6 +132,13 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     webhook = data(await http.post(path, json=hook, headers=bot), 201)
     invited = {"email": "matrix@example.com"}
     invitation = data(await http.post("/invitations", json=invited, headers=ada), 201)
+    library = data(await http.post("/library", json={"name": "Matrix"}, headers=ada), 201)
+    member = {"principalId": agent["id"], "role": "viewer"}
+    data(await http.post(f"/library/{library['id']}/members", json=member, headers=ada), 201)
+    page = {"body": "# Matrix\n\n[[notes/other]]"}
+    data(
+        await http.put(f"/library/{library['id']}/pages/notes/matrix", json=page, headers=ada), 201
+    )
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -150,6 +160,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "memory": memory["id"],
         "webhook": webhook["id"],
         "invitation": invitation["id"],
+        "library": library["id"],
+        "page": "notes/matrix",
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -204,6 +216,10 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},
         ("POST", "/tasks/{id}/handoff"): {"toId": ids["bot"], "reason": "matrix"},
         ("POST", "/tasks/{id}/activity"): {"type": "comment", "message": "matrix"},
+        ("POST", "/library/{id}/members"): {"principalId": ids["bot"], "role": "viewer"},
+        ("PATCH", "/library/{id}/members/{principalId}"): {"role": "viewer"},
+        ("POST", "/library/{id}/pages/{path}/rename"): {"newPath": "notes/moved"},
+        ("POST", "/library/{id}/pages/{path}/blocks"): {"content": "- matrix"},
         ("POST", "/vault/alerts"): {
             "vaultId": ids["vault"],
             "trigger": "denied",
