@@ -40,6 +40,7 @@ RESOURCE_BEFORE = {
     "people": "invitation",
     "library": "library",
     "pages": "page",
+    "collections": "collection",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -50,7 +51,7 @@ class Resources:
     """Workspace A's resources, created by its admin `ada`; `bot` is an agent ada owns, a
     member of the channel, of the vault (use_only) and of the project, which requested the
     lease and is assigned the task (in the project, waiting on `blocker`), and a viewer of the
-    private library (whose page `notes/matrix` links to another)."""
+    private library (whose page `notes/matrix`, in collection `notes`, links to another)."""
 
     ids: dict[str, str]
     ada: dict[str, str]  # headers
@@ -135,7 +136,10 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     library = data(await http.post("/library", json={"name": "Matrix"}, headers=ada), 201)
     member = {"principalId": agent["id"], "role": "viewer"}
     data(await http.post(f"/library/{library['id']}/members", json=member, headers=ada), 201)
-    page = {"body": "# Matrix\n\n[[notes/other]]"}
+    schema = {"schema": {"status": {"type": "string"}}}
+    path = f"/library/{library['id']}/collections/notes"
+    data(await http.put(path, json=schema, headers=ada), 201)
+    page = {"body": "# Matrix\n\n[[notes/other]]", "collection": "notes"}
     data(
         await http.put(f"/library/{library['id']}/pages/notes/matrix", json=page, headers=ada), 201
     )
@@ -162,6 +166,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "invitation": invitation["id"],
         "library": library["id"],
         "page": "notes/matrix",
+        "collection": "notes",
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 

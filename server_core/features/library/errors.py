@@ -6,7 +6,10 @@ BadRequest
 ├── InvalidFrontmatter       400 invalid_frontmatter     (not YAML, or not JSON-like values)
 ├── FrontmatterNotMapping    400 frontmatter_not_mapping (a list or a scalar)
 ├── UnknownCollection        400 unknown_collection
-└── PublicReadNotAllowed     400 public_read_not_allowed (the workspace has not opted in)
+├── PublicReadNotAllowed     400 public_read_not_allowed (the workspace has not opted in)
+├── InvalidCollectionSchema  400 invalid_collection_schema
+├── SchemaViolation          400 schema_violation        (a page does not fit its collection)
+└── InvalidQuery             400 invalid_query
 Conflict
 ├── LibrarySlugTaken         409 library_slug_taken
 ├── AlreadyMember            409 already_member
@@ -90,3 +93,18 @@ class PagePathTaken(Conflict):
 class PageNotDeleted(Conflict):
     code = "page_not_deleted"
     default_message = "The page is not deleted"
+
+
+class InvalidCollectionSchema(BadRequest):
+    code = "invalid_collection_schema"
+    default_message = "The collection's schema is not valid"
+
+
+class SchemaViolation(BadRequest):
+    code = "schema_violation"
+    default_message = "The page's front matter does not fit its collection's schema"
+
+
+class InvalidQuery(BadRequest):
+    code = "invalid_query"
+    default_message = "The query is not valid"

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from server_core.features.library import blocks, libraries, members, pages
+from server_core.features.library import blocks, collections, libraries, members, pages
 from server_core.features.library.errors import (
     AlreadyMember,
     FrontmatterNotMapping,
+    InvalidCollectionSchema,
     InvalidFrontmatter,
     InvalidPagePath,
+    InvalidQuery,
     LastOwner,
     LibrarySlugTaken,
     PageNotDeleted,
     PagePathTaken,
     PublicReadNotAllowed,
     ReservedPagePath,
+    SchemaViolation,
     ShaMismatch,
     UnknownCollection,
     VersionBehind,
@@ -44,6 +47,12 @@ FEATURE = Feature(
         Libraries.put_page: pages.do_put_page,
         Libraries.patch_page: pages.do_patch_page,
         Libraries.delete_page: pages.do_delete_page,
+        Libraries.collections: collections.list_collections,
+        Libraries.get_collection: collections.get_collection,
+        Libraries.put_collection: collections.do_put_collection,
+        Libraries.delete_collection: collections.do_delete_collection,
+        Libraries.collection_pages: collections.collection_pages,
+        Libraries.query_collection: collections.query_collection,
     },
     events=[PageChanged],
     errors=[
@@ -60,5 +69,8 @@ FEATURE = Feature(
         VersionBehind,
         PagePathTaken,
         PageNotDeleted,
+        InvalidCollectionSchema,
+        SchemaViolation,
+        InvalidQuery,
     ],
 )

@@ -11,14 +11,17 @@ from __future__ import annotations
 from server_core.features.library.errors import (
     AlreadyMember,
     FrontmatterNotMapping,
+    InvalidCollectionSchema,
     InvalidFrontmatter,
     InvalidPagePath,
+    InvalidQuery,
     LastOwner,
     LibrarySlugTaken,
     PageNotDeleted,
     PagePathTaken,
     PublicReadNotAllowed,
     ReservedPagePath,
+    SchemaViolation,
     ShaMismatch,
     UnknownCollection,
     VersionBehind,
@@ -27,6 +30,8 @@ from server_core.features.library.schemas import (
     AddMemberRequest,
     AppendBlockRequest,
     Backlink,
+    Collection,
+    CollectionQuery,
     CreateLibraryRequest,
     HistoryQuery,
     Library,
@@ -35,7 +40,9 @@ from server_core.features.library.schemas import (
     PageListQuery,
     PageSummary,
     PatchPageRequest,
+    PutCollectionRequest,
     PutPageRequest,
+    QueryResult,
     RenamePageRequest,
     Revision,
     UpdateLibraryRequest,
@@ -48,14 +55,17 @@ from server_core.kernel.wire import Page
 LIBRARY = PathParam("id", "library_id", "Library id, or its slug in your workspace", 100)
 PRINCIPAL = PathParam("principalId", "principal_id", "Member's principal id", 64)
 PATH = PathParam("path", "path", "Page path, slashes included (e.g. guides/onboarding/week-1)")
+SLUG = PathParam("slug", "slug", "Collection slug", 100)
 LIBRARY_PAGE = "/library/{id}/pages/{path:path}"
+COLLECTION = "/library/{id}/collections/{slug}"
 
 LibraryList = list[Library]
 MemberList = list[Member]
 History = list[Revision]
 Backlinks = list[Backlink]
+Collections = list[Collection]
 _PATH_ERRORS = [InvalidPagePath, ReservedPagePath]
-_CONTENT_ERRORS = [InvalidFrontmatter, FrontmatterNotMapping, UnknownCollection]
+_CONTENT_ERRORS = [InvalidFrontmatter, FrontmatterNotMapping, UnknownCollection, SchemaViolation]
 
 
 class Libraries(Operations):
@@ -227,4 +237,59 @@ class Libraries(Operations):
         response=LibraryPage,
         errors=[Forbidden, NotFound, *_PATH_ERRORS],
         summary="Delete a page (restore brings it back)",
+    )
+    collections = Operation(
+        "GET",
+        "/library/{id}/collections",
+        params=[LIBRARY],
+        response=Collections,
+        errors=[NotFound],
+        summary="List a library's collections with their schemas and page counts",
+    )
+    get_collection = Operation(
+        "GET",
+        COLLECTION,
+        params=[LIBRARY, SLUG],
+        response=Collection,
+        errors=[NotFound],
+        summary="Get a collection with its schema and views",
+    )
+    put_collection = Operation(
+        "PUT",
+        COLLECTION,
+        params=[LIBRARY, SLUG],
+        body=PutCollectionRequest,
+        response=Collection,
+        status=201,
+        also={200: "An existing collection, replaced"},
+        errors=[Forbidden, NotFound, InvalidCollectionSchema],
+        summary="Create or replace a collection (admins); its schema is checked on page writes",
+    )
+    delete_collection = Operation(
+        "DELETE",
+        COLLECTION,
+        params=[LIBRARY, SLUG],
+        response=Collection,
+        errors=[Forbidden, NotFound],
+        summary="Delete a collection (its pages stay)",
+    )
+    collection_pages = Operation(
+        "GET",
+        f"{COLLECTION}/pages",
+        params=[LIBRARY, SLUG],
+        query=PageListQuery,
+        response=Page[PageSummary],
+        errors=[NotFound],
+        summary="List the live pages of a collection by path",
+    )
+    query_collection = Operation(
+        "POST",
+        f"{COLLECTION}/query",
+        params=[LIBRARY, SLUG],
+        body=CollectionQuery,
+        response=QueryResult,
+        idempotent=True,
+        transaction="read",
+        errors=[NotFound, InvalidQuery],
+        summary="Query a collection's pages by front matter: where, orderBy, limit, cursor",
     )

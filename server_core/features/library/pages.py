@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.library.access import LibraryAccess, access_library
+from server_core.features.library.conformance import conform
 from server_core.features.library.content import Content, rewrite_links, split_raw
 from server_core.features.library.errors import (
     InvalidFrontmatter,
     PageNotDeleted,
     PagePathTaken,
-    UnknownCollection,
 )
 from server_core.features.library.paths import normalise_path, title_from_path
 from server_core.features.library.revisions import (
@@ -39,7 +39,6 @@ from server_core.features.library.schemas import (
     Revision,
 )
 from server_core.features.library.tables import (
-    library_collections,
     library_page_links,
     library_page_revisions,
     library_pages,
@@ -76,20 +75,6 @@ def access_page(
         hint = "; it is deleted: restore it" if page is not None else ""
         raise NotFound(f"No page '{path}' in this library{hint}")
     return page
-
-
-def check_collection(conn: Connection, library_id: str, slug: str | None) -> None:
-    if slug is None:
-        return
-    found = conn.execute(
-        sa.select(library_collections.c.id).where(
-            library_collections.c.library_id == library_id,
-            library_collections.c.slug == slug,
-            library_collections.c.deleted_at.is_(None),
-        )
-    ).first()
-    if found is None:
-        raise UnknownCollection(f"No collection '{slug}' in this library")
 
 
 def default_title(path: str, body: str) -> str:
@@ -167,7 +152,7 @@ def do_put_page(
     before = find_page(conn, access.id, path)
     check_sha(before, request.if_match_sha)
     content = _put_content(request, before, path)
-    check_collection(conn, access.id, content.collection)
+    content = conform(conn, access.id, content)
     if before is not None and unchanged(before, path, content):
         return Created(page_view(before), created=False)
     operation: Operation = "create" if before is None else "edit"
@@ -205,7 +190,7 @@ def do_patch_page(
         frontmatter=frontmatter,
         body=request.body if request.body is not None else current.body,
     )
-    check_collection(conn, access.id, content.collection)
+    content = conform(conn, access.id, content)
     if unchanged(before, path, content):
         return page_view(before)
     page = save_page(

@@ -219,3 +219,79 @@ class Backlink(WireModel):
     page_id: str
     path: str
     title: str
+
+
+# --- collections --------------------------------------------------------------------------
+
+FieldType = Literal["string", "number", "integer", "boolean", "date", "enum", "pageRef", "array"]
+FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+
+
+class FieldSpec(WireModel):
+    """One front matter field of a collection's schema."""
+
+    type: FieldType
+    required: bool = False
+    values: list[Annotated[str, StringConstraints(max_length=200)]] | None = Field(
+        default=None, max_length=200, description="The allowed values of an enum"
+    )
+    default: Any = Field(default=None, description="Filled in when a page leaves the field out")
+    items: FieldType | None = Field(default=None, description="The type of an array's items")
+
+
+class ViewSort(WireModel):
+    field: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    direction: Literal["asc", "desc"] = "asc"
+
+
+class CollectionView(WireModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: Literal["board", "table", "gallery"]
+    group_by: str | None = Field(default=None, max_length=100)
+    sort: list[ViewSort] = Field(default_factory=list, max_length=10)
+
+
+class Collection(WireModel):
+    slug: str
+    name: str
+    description: str | None
+    schema_: dict[str, FieldSpec] | None = Field(alias="schema")
+    views: list[CollectionView]
+    page_count: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class PutCollectionRequest(RequestModel):
+    name: Name | None = Field(default=None, description="Default: the slug")
+    description: Description | None = None
+    schema_: Annotated[dict[FieldName, FieldSpec], Field(max_length=100)] | None = Field(
+        default=None, alias="schema", description="Field types; none for a plain folder"
+    )
+    views: Annotated[list[CollectionView], Field(max_length=20)] = Field(default_factory=list)
+
+
+COLLECTION = Annotated[str, StringConstraints(max_length=100)]
+Scalar = str | int | float | bool | None
+
+
+class OrderBy(WireModel):
+    field: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    direction: Literal["asc", "desc"] = "asc"
+
+
+class CollectionQuery(RequestModel):
+    """`where`: a field's value, or operators `gt`, `gte`, `lt`, `lte`, `in`, `contains`
+    (an array holding the value, or a string holding it, case aside)."""
+
+    where: Annotated[dict[FieldName, Scalar | dict[str, Any]], Field(max_length=20)] = Field(
+        default_factory=dict
+    )
+    order_by: OrderBy | None = None
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE_LIST)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class QueryResult(WireModel):
+    pages: list[PageSummary]
+    cursor: str | None
