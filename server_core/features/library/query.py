@@ -107,12 +107,18 @@ def _compare(
         kinds = {_kind_of(item, field) for item in value}
         if len(kinds) != 1:
             raise InvalidQuery(f"'{field}': the values of in are all of one type")
+        kind = kinds.pop()
         if field in COLUMNS:
             value = [_column_value(field, item) for item in value]
-        return _side(conn, field, kinds.pop()).in_(value)
-    side: ColumnElement[Any] = _side(conn, field, _kind_of(value, field))
+        elif kind == "number":
+            value = [float(item) for item in value]
+        return _side(conn, field, kind).in_(value)
+    kind = _kind_of(value, field)
+    side: ColumnElement[Any] = _side(conn, field, kind)
     if field in COLUMNS:
         value = _column_value(field, value)
+    elif kind == "number":
+        value = float(value)  # compared as double precision on PostgreSQL
     compared: dict[str, ColumnElement[bool]] = {
         "eq": side == value,
         "gt": side > value,

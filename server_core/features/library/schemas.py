@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from server_core.kernel.wire import RequestModel, Timestamp, WireModel, check_json_object, no_nul
 
@@ -155,10 +155,12 @@ class LibraryPage(PageSummary):
 
 
 class PageListQuery(RequestModel):
-    collection: str | None = Field(default=None, max_length=100)
-    prefix: str | None = Field(default=None, max_length=1024)
+    collection: Annotated[str, AfterValidator(no_nul)] | None = Field(default=None, max_length=100)
+    prefix: Annotated[str, AfterValidator(no_nul)] | None = Field(default=None, max_length=1024)
     limit: int = Field(default=DEFAULT_PAGE_LIST, ge=1, le=MAX_PAGE_LIST)
-    cursor: str | None = Field(default=None, max_length=1024, description="Path to start after")
+    cursor: Annotated[str, AfterValidator(no_nul)] | None = Field(
+        default=None, max_length=1024, description="Path to start after"
+    )
 
 
 class PutPageRequest(RequestModel):
@@ -192,11 +194,18 @@ class RenamePageRequest(RequestModel):
 class AppendBlockRequest(RequestModel):
     append_under: Annotated[
         list[
-            Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+            Annotated[
+                str,
+                StringConstraints(
+                    strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]*$"
+                ),
+            ]
         ],
         Field(max_length=6, description="Heading path, outermost first; missing ones are created"),
     ] = Field(default_factory=list)
-    content: Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
+    content: Annotated[
+        str, StringConstraints(min_length=1, max_length=100_000), AfterValidator(no_nul)
+    ]
     if_version_at_least: int | None = Field(default=None, ge=0)
 
 
@@ -262,6 +271,11 @@ class Collection(WireModel):
     updated_at: Timestamp
 
 
+def _check_json(value: Any) -> Any:
+    check_json_object({"value": value}, MAX_FRONTMATTER_BYTES)
+    return value
+
+
 class PutCollectionRequest(RequestModel):
     name: Name | None = Field(default=None, description="Default: the slug")
     description: Description | None = None
@@ -270,13 +284,18 @@ class PutCollectionRequest(RequestModel):
     )
     views: Annotated[list[CollectionView], Field(max_length=20)] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _storable(self) -> PutCollectionRequest:
+        _check_json(self.model_dump(mode="json"))
+        return self
+
 
 COLLECTION = Annotated[str, StringConstraints(max_length=100)]
 Scalar = str | int | float | bool | None
 
 
 class OrderBy(WireModel):
-    field: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    field: FieldName
     direction: Literal["asc", "desc"] = "asc"
 
 
@@ -284,9 +303,9 @@ class CollectionQuery(RequestModel):
     """`where`: a field's value, or operators `gt`, `gte`, `lt`, `lte`, `in`, `contains`
     (an array holding the value, or a string holding it, case aside)."""
 
-    where: Annotated[dict[FieldName, Scalar | dict[str, Any]], Field(max_length=20)] = Field(
-        default_factory=dict
-    )
+    where: Annotated[
+        dict[FieldName, Scalar | dict[str, Any]], Field(max_length=20), AfterValidator(_check_json)
+    ] = Field(default_factory=dict)
     order_by: OrderBy | None = None
     limit: int = Field(default=50, ge=1, le=MAX_PAGE_LIST)
     cursor: str | None = Field(default=None, max_length=200)
