@@ -50,6 +50,7 @@ from server_core.kernel.operations import Created
 from server_core.kernel.store.tables import principals
 from server_core.kernel.wire import Page
 
+PAGE_FIELDS = frozenset({"title", "collection"})
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 
 
@@ -133,7 +134,13 @@ def _put_content(request: PutPageRequest, before: RowMapping | None, path: str) 
             base[field] = getattr(request, field)
     body = base.get("body") or ""
     title = (base.get("title") or "").strip()[:500] or default_title(path, body)
-    return Content(title, base.get("collection"), base.get("frontmatter") or {}, body)
+    return Content(title, base.get("collection"), _own_keys(base.get("frontmatter") or {}), body)
+
+
+def _own_keys(frontmatter: dict[str, Any]) -> dict[str, Any]:
+    """`title` and `collection` are the page's own fields (they head its `raw` form): not kept
+    twice as front matter keys."""
+    return {key: value for key, value in frontmatter.items() if key not in PAGE_FIELDS}
 
 
 def do_put_page(
@@ -187,7 +194,7 @@ def do_patch_page(
     content = Content(
         title=request.title if request.title is not None else current.title,
         collection=request.collection if "collection" in given else current.collection,
-        frontmatter=frontmatter,
+        frontmatter=_own_keys(frontmatter),
         body=request.body if request.body is not None else current.body,
     )
     content = conform(conn, access.id, content)

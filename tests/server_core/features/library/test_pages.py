@@ -123,6 +123,11 @@ async def test_front_matter_comes_from_yaml_and_must_be_a_mapping(
     assert page["title"] == "Standup"
     assert page["frontmatter"] == {"date": "2026-04-12", "tags": ["ops", "daily"]}
     assert page["body"] == "# Standup\n\n- hi\n"
+    # In JSON front matter, `title` and `collection` are not kept as keys.
+    page = await put_page(
+        client, team.human, lib, "logs/standup", 200, frontmatter={"title": "X", "k": 1}
+    )
+    assert (page["title"], page["frontmatter"]) == ("Standup", {"k": 1})
     url = f"/library/{lib}/pages/logs/other"
     for bad, code in (
         ("---\n- a\n- b\n---\nbody", "frontmatter_not_mapping"),
