@@ -128,6 +128,13 @@ def _task(event: FeedEvent) -> str:
     return f"task {key or '?'} {title} was {action}"
 
 
+def _library_page(event: FeedEvent) -> str:
+    page = event.data.get("page")
+    path = quote(str(page.get("path", ""))) if isinstance(page, dict) else "?"
+    action = str(event.data.get("action", "updated"))
+    return f"library page {path} was {action} (library {event.data.get('libraryId')})"
+
+
 def _other(event: FeedEvent) -> str:
     return f"{event.type} in {_where(event)}"
 
@@ -147,4 +154,5 @@ _DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
     "vault.item_shared": _item_shared,
     "project": _project,
     "task": _task,
+    "library.page": _library_page,
 }

@@ -54,7 +54,8 @@ Access = Literal["public", "principal", "human"]
 # the store's write combiner (hot write paths, see kernel/store/combined.py).
 Transaction = Literal["read", "write", "combined"]
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# `{name}` is one path segment; `{name:path}` takes the rest of the path, slashes included.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::path)?\}")
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,12 @@ class Request:
             raise TypeError(f"{label} missing path argument(s): {', '.join(missing)}")
         path = operation.path
         for param in operation.params:
-            path = path.replace(f"{{{param.wire}}}", quote(str(given.pop(param.name)), safe=""))
+            value = str(given.pop(param.name))
+            segment = f"{{{param.wire}}}"
+            if segment in path:
+                path = path.replace(segment, quote(value, safe=""))
+            else:  # `{name:path}` keeps its slashes
+                path = path.replace(f"{{{param.wire}:path}}", quote(value, safe="/"))
         body_fields = _take(given, operation.body)
         query_fields = _take(given, operation.query)
         if given:

@@ -26,6 +26,7 @@ from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Auth, Credenti
 from sesame_mcp.client.channels import Channels
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.events import EventListener
+from sesame_mcp.client.library import Library
 from sesame_mcp.client.messages import Messages
 from sesame_mcp.client.projects import Projects
 from sesame_mcp.client.push import Push
@@ -98,6 +99,7 @@ class SesameClient:
         self.webhooks = Webhooks(self)
         self.push = Push(self)
         self.schedule = Schedule(self)
+        self.library = Library(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

@@ -43,8 +43,10 @@ EventType = Literal[
     "vault.item_shared",
     "project",
     "task",
+    "library.page",
 ]
-# Read receipts, typing and presence are chatter: an agent asks for them by name.
+# Read receipts, typing and presence are chatter, and library page changes many: an agent asks
+# for them by name.
 DEFAULT_TYPES: list[EventType] = [
     "message",
     "message.edited",
@@ -71,7 +73,7 @@ class WaitForEventsInput(ToolInput):
     channel_id: str | None = Field(default=None, description="Only events of this channel")
     types: list[EventType] = Field(
         default_factory=lambda: list(DEFAULT_TYPES),
-        description="Event kinds; read_receipt, typing, presence only when named",
+        description="Event kinds; read_receipt, typing, presence, library.page only when named",
         min_length=1,
     )
     mentions_only: bool = Field(default=False, description="Only messages that mention you")

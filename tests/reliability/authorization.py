@@ -41,6 +41,9 @@ RESOURCE_BEFORE = {
     "schedule": "event",
     "exceptions": "exception",
     "channel": "channel",  # /schedule/channel/{channelId}
+    "library": "library",
+    "pages": "page",
+    "collections": "collection",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -50,7 +53,8 @@ EMOJI = "👍"
 class Resources:
     """Workspace A's resources, created by its admin `ada`; `bot` is an agent ada owns, a
     member of the channel, of the vault (use_only) and of the project, which requested the
-    lease and is assigned the task (in the project, waiting on `blocker`)."""
+    lease and is assigned the task (in the project, waiting on `blocker`), and a viewer of the
+    private library (whose page `notes/matrix`, in collection `notes`, links to another)."""
 
     ids: dict[str, str]
     ada: dict[str, str]  # headers
@@ -68,7 +72,7 @@ class Resources:
 
     def private_ids(self, *, vault: bool = True) -> set[str]:
         """Ids nobody outside the channel (and, with `vault`, the vault) may learn."""
-        names = ["channel", "message", "key"]
+        names = ["channel", "message", "key", "library"]
         if vault:
             names += ["vault", "item", "lease", "alert"]
         return {self.ids[name] for name in names}
@@ -137,6 +141,16 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     skipped = {"originalDate": event["nextOccurrenceAt"], "kind": "cancelled"}
     path = f"/schedule/{event['id']}/exceptions"
     exception = data(await http.post(path, json=skipped, headers=ada), 201)
+    library = data(await http.post("/library", json={"name": "Matrix"}, headers=ada), 201)
+    member = {"principalId": agent["id"], "role": "viewer"}
+    data(await http.post(f"/library/{library['id']}/members", json=member, headers=ada), 201)
+    schema = {"schema": {"status": {"type": "string"}}}
+    path = f"/library/{library['id']}/collections/notes"
+    data(await http.put(path, json=schema, headers=ada), 201)
+    page = {"body": "# Matrix\n\n[[notes/other]]", "collection": "notes"}
+    data(
+        await http.put(f"/library/{library['id']}/pages/notes/matrix", json=page, headers=ada), 201
+    )
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -160,6 +174,9 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "invitation": invitation["id"],
         "event": event["id"],
         "exception": exception["id"],
+        "library": library["id"],
+        "page": "notes/matrix",
+        "collection": "notes",
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -214,6 +231,10 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},
         ("POST", "/tasks/{id}/handoff"): {"toId": ids["bot"], "reason": "matrix"},
         ("POST", "/tasks/{id}/activity"): {"type": "comment", "message": "matrix"},
+        ("POST", "/library/{id}/members"): {"principalId": ids["bot"], "role": "viewer"},
+        ("PATCH", "/library/{id}/members/{principalId}"): {"role": "viewer"},
+        ("POST", "/library/{id}/pages/{path}/rename"): {"newPath": "notes/moved"},
+        ("POST", "/library/{id}/pages/{path}/blocks"): {"content": "- matrix"},
         ("POST", "/vault/alerts"): {
             "vaultId": ids["vault"],
             "trigger": "denied",

@@ -40,7 +40,8 @@ RULES = {
     "anonymous": "every operation called: 401",
     "other_workspace": "a resource of workspace A in the path: 404; only in the body: 400 or 404",
     "outsider_agent": "the channel, its message, the vault, its item, lease or alert, an agent "
-    "or API key it does not own (path or body): 403 or 404; human-only routes: 403",
+    "or API key it does not own, the private library and its pages (path or body): 403 or 404; "
+    "human-only routes: 403",
     "outsider_human": "the channel, its message, an agent or API key she does not own: 403 or "
     "404 (the vault's routes are allowed: see ALLOWED)",
     "outsiders, projects": "a project they are not members of: read, not changed (403)",

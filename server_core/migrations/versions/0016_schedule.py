@@ -1,7 +1,7 @@
 """Schedule: events (with assignees), per-occurrence exceptions and the run log.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -36,6 +36,14 @@ async def test_path_parameters_are_encoded_as_one_segment(
     assert recorder.requests[0].url.raw_path == b"/api/v1/agents/a%2Fb%20c/api-keys"
 
 
+async def test_a_page_path_keeps_its_slashes(recorded: tuple[SesameClient, Recorder]) -> None:
+    client, recorder = recorded
+    await client.library.history("lib/x", "logs/été 2026")
+    assert recorder.requests[0].url.raw_path == (
+        b"/api/v1/library/lib%2Fx/pages/logs/%C3%A9t%C3%A9%202026/history"
+    )
+
+
 async def test_query_fields_go_in_wire_names_and_none_is_left_out(
     recorded: tuple[SesameClient, Recorder],
 ) -> None:

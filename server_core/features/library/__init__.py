@@ -1,0 +1,1 @@
+"""The library: shared markdown knowledge bases with members, pages, revisions and collections."""

@@ -1,0 +1,110 @@
+"""Errors of the library, on top of the kernel's tree (`server_core.kernel.errors`):
+
+BadRequest
+├── InvalidPagePath          400 invalid_page_path       (absolute, `..`, `//`, NUL, too long)
+├── ReservedPagePath         400 reserved_page_path      (last segment names a page route)
+├── InvalidFrontmatter       400 invalid_frontmatter     (not YAML, or not JSON-like values)
+├── FrontmatterNotMapping    400 frontmatter_not_mapping (a list or a scalar)
+├── UnknownCollection        400 unknown_collection
+├── PublicReadNotAllowed     400 public_read_not_allowed (the workspace has not opted in)
+├── InvalidCollectionSchema  400 invalid_collection_schema
+├── SchemaViolation          400 schema_violation        (a page does not fit its collection)
+└── InvalidQuery             400 invalid_query
+Conflict
+├── LibrarySlugTaken         409 library_slug_taken
+├── AlreadyMember            409 already_member
+├── LastOwner                409 last_owner              (a library keeps at least one owner)
+├── ShaMismatch              409 sha_mismatch            (`ifMatchSha` is not the current sha)
+├── VersionBehind            409 version_behind          (`ifVersionAtLeast` is ahead)
+├── PagePathTaken            409 page_path_taken
+└── PageNotDeleted           409 page_not_deleted
+"""
+
+from __future__ import annotations
+
+from server_core.kernel.errors import BadRequest, Conflict
+
+
+class InvalidPagePath(BadRequest):
+    code = "invalid_page_path"
+    default_message = (
+        "A page path is relative and unix-style: segments separated by single slashes, "
+        "no '.' or '..' segments, no NUL or control characters"
+    )
+
+
+class ReservedPagePath(BadRequest):
+    code = "reserved_page_path"
+    default_message = "A page path may not end in a segment that names a page route"
+
+
+class InvalidFrontmatter(BadRequest):
+    code = "invalid_frontmatter"
+    default_message = "Front matter is not valid YAML"
+
+
+class FrontmatterNotMapping(BadRequest):
+    code = "frontmatter_not_mapping"
+    default_message = "Front matter must be a mapping of keys to values"
+
+
+class UnknownCollection(BadRequest):
+    code = "unknown_collection"
+    default_message = "No such collection in this library"
+
+
+class PublicReadNotAllowed(BadRequest):
+    code = "public_read_not_allowed"
+    default_message = (
+        "Visibility public_read needs settings.allowPublicRead, which a workspace admin turns on"
+    )
+
+
+class LibrarySlugTaken(Conflict):
+    code = "library_slug_taken"
+    default_message = "Another library of this workspace has that slug"
+
+
+class AlreadyMember(Conflict):
+    code = "already_member"
+    default_message = "That principal is already a member of this library: change its role"
+
+
+class LastOwner(Conflict):
+    code = "last_owner"
+    default_message = "A library keeps at least one owner: make another member owner first"
+
+
+class ShaMismatch(Conflict):
+    code = "sha_mismatch"
+    default_message = "The page has changed since that sha: read it again and retry"
+
+
+class VersionBehind(Conflict):
+    code = "version_behind"
+    default_message = "The page is older than the version asked for"
+
+
+class PagePathTaken(Conflict):
+    code = "page_path_taken"
+    default_message = "Another page of this library has that path"
+
+
+class PageNotDeleted(Conflict):
+    code = "page_not_deleted"
+    default_message = "The page is not deleted"
+
+
+class InvalidCollectionSchema(BadRequest):
+    code = "invalid_collection_schema"
+    default_message = "The collection's schema is not valid"
+
+
+class SchemaViolation(BadRequest):
+    code = "schema_violation"
+    default_message = "The page's front matter does not fit its collection's schema"
+
+
+class InvalidQuery(BadRequest):
+    code = "invalid_query"
+    default_message = "The query is not valid"

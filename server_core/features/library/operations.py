@@ -1,0 +1,295 @@
+"""`/library`: shared markdown knowledge bases. Libraries and their members; pages at
+unix-style paths (`/library/{id}/pages/{path}`, the path keeping its slashes) with revisions,
+backlinks, rename, restore and append-under-heading.
+
+A library is named by its id or, in the caller's workspace, its slug. The routes under a page
+(`…/history`, `…/backlinks`, `…/rename`, `…/restore`, `…/blocks`) are matched first, so a page
+path may not end in one of those words (`reserved_page_path`)."""
+
+from __future__ import annotations
+
+from server_core.features.library.errors import (
+    AlreadyMember,
+    FrontmatterNotMapping,
+    InvalidCollectionSchema,
+    InvalidFrontmatter,
+    InvalidPagePath,
+    InvalidQuery,
+    LastOwner,
+    LibrarySlugTaken,
+    PageNotDeleted,
+    PagePathTaken,
+    PublicReadNotAllowed,
+    ReservedPagePath,
+    SchemaViolation,
+    ShaMismatch,
+    UnknownCollection,
+    VersionBehind,
+)
+from server_core.features.library.schemas import (
+    AddMemberRequest,
+    AppendBlockRequest,
+    Backlink,
+    Collection,
+    CollectionQuery,
+    CreateLibraryRequest,
+    HistoryQuery,
+    Library,
+    LibraryPage,
+    Member,
+    PageListQuery,
+    PageSummary,
+    PatchPageRequest,
+    PutCollectionRequest,
+    PutPageRequest,
+    QueryResult,
+    RenamePageRequest,
+    Revision,
+    UpdateLibraryRequest,
+    UpdateMemberRequest,
+)
+from server_core.kernel.errors import Forbidden, NotFound
+from server_core.kernel.operations import Operation, Operations, PathParam
+from server_core.kernel.wire import Page
+
+LIBRARY = PathParam("id", "library_id", "Library id, or its slug in your workspace", 100)
+PRINCIPAL = PathParam("principalId", "principal_id", "Member's principal id", 64)
+PATH = PathParam("path", "path", "Page path, slashes included (e.g. guides/onboarding/week-1)")
+SLUG = PathParam("slug", "slug", "Collection slug", 100)
+LIBRARY_PAGE = "/library/{id}/pages/{path:path}"
+COLLECTION = "/library/{id}/collections/{slug}"
+
+LibraryList = list[Library]
+MemberList = list[Member]
+History = list[Revision]
+Backlinks = list[Backlink]
+Collections = list[Collection]
+_PATH_ERRORS = [InvalidPagePath, ReservedPagePath]
+_CONTENT_ERRORS = [InvalidFrontmatter, FrontmatterNotMapping, UnknownCollection, SchemaViolation]
+
+
+class Libraries(Operations):
+    """Libraries, their members and their pages."""
+
+    area = "library"
+
+    list = Operation(
+        "GET", "/library", response=LibraryList, summary="List the libraries you can read"
+    )
+    create = Operation(
+        "POST",
+        "/library",
+        body=CreateLibraryRequest,
+        response=Library,
+        status=201,
+        errors=[Forbidden, LibrarySlugTaken, PublicReadNotAllowed],
+        summary="Create a library (you own it); `defaults: true` adds the well-known collections",
+    )
+    get = Operation(
+        "GET",
+        "/library/{id}",
+        params=[LIBRARY],
+        response=Library,
+        errors=[NotFound],
+        summary="Get a library with its stats and your role",
+    )
+    update = Operation(
+        "PATCH",
+        "/library/{id}",
+        params=[LIBRARY],
+        body=UpdateLibraryRequest,
+        response=Library,
+        idempotent=True,
+        errors=[Forbidden, NotFound, LibrarySlugTaken, PublicReadNotAllowed],
+        summary="Change a library's name, slug, looks, visibility or settings (admins)",
+    )
+    delete = Operation(
+        "DELETE",
+        "/library/{id}",
+        params=[LIBRARY],
+        response=Library,
+        errors=[Forbidden, NotFound],
+        summary="Delete a library (owners); its slug becomes free",
+    )
+    members = Operation(
+        "GET",
+        "/library/{id}/members",
+        params=[LIBRARY],
+        response=MemberList,
+        errors=[Forbidden, NotFound],
+        summary="List a library's members and their roles",
+    )
+    add_member = Operation(
+        "POST",
+        "/library/{id}/members",
+        params=[LIBRARY],
+        body=AddMemberRequest,
+        response=Member,
+        status=201,
+        errors=[Forbidden, NotFound, AlreadyMember],
+        summary="Add a member (role viewer unless given; admins, and owners for owners)",
+    )
+    update_member = Operation(
+        "PATCH",
+        "/library/{id}/members/{principalId}",
+        params=[LIBRARY, PRINCIPAL],
+        body=UpdateMemberRequest,
+        response=Member,
+        idempotent=True,
+        errors=[Forbidden, NotFound, LastOwner],
+        summary="Change a member's role",
+    )
+    remove_member = Operation(
+        "DELETE",
+        "/library/{id}/members/{principalId}",
+        params=[LIBRARY, PRINCIPAL],
+        response=Member,
+        errors=[Forbidden, NotFound, LastOwner],
+        summary="Remove a member (or leave, naming yourself)",
+    )
+    pages = Operation(
+        "GET",
+        "/library/{id}/pages",
+        params=[LIBRARY],
+        query=PageListQuery,
+        response=Page[PageSummary],
+        errors=[NotFound],
+        summary="List live pages by path, optionally in one collection or under a prefix",
+    )
+    # The routes under a page come before the page itself: they share its prefix.
+    history = Operation(
+        "GET",
+        f"{LIBRARY_PAGE}/history",
+        params=[LIBRARY, PATH],
+        query=HistoryQuery,
+        response=History,
+        errors=[Forbidden, NotFound, *_PATH_ERRORS],
+        summary="A page's revisions, newest first (deleted pages too)",
+    )
+    backlinks = Operation(
+        "GET",
+        f"{LIBRARY_PAGE}/backlinks",
+        params=[LIBRARY, PATH],
+        response=Backlinks,
+        errors=[NotFound, *_PATH_ERRORS],
+        summary="Live pages whose [[links]] name this page (by path or title)",
+    )
+    rename_page = Operation(
+        "POST",
+        f"{LIBRARY_PAGE}/rename",
+        params=[LIBRARY, PATH],
+        body=RenamePageRequest,
+        response=LibraryPage,
+        errors=[Forbidden, NotFound, PagePathTaken, ShaMismatch, *_PATH_ERRORS],
+        summary="Move a page to a new path: its id stays, links to it are rewritten",
+    )
+    restore_page = Operation(
+        "POST",
+        f"{LIBRARY_PAGE}/restore",
+        params=[LIBRARY, PATH],
+        response=LibraryPage,
+        idempotent=True,
+        errors=[Forbidden, NotFound, PageNotDeleted, *_PATH_ERRORS],
+        summary="Bring a deleted page back",
+    )
+    append_block = Operation(
+        "POST",
+        f"{LIBRARY_PAGE}/blocks",
+        params=[LIBRARY, PATH],
+        body=AppendBlockRequest,
+        response=LibraryPage,
+        errors=[Forbidden, NotFound, VersionBehind, *_PATH_ERRORS],
+        summary="Append markdown at the end of a heading's section (headings and page created "
+        "as needed)",
+    )
+    get_page = Operation(
+        "GET",
+        LIBRARY_PAGE,
+        params=[LIBRARY, PATH],
+        response=LibraryPage,
+        errors=[NotFound, *_PATH_ERRORS],
+        summary="Get a page: front matter, body, sha and version",
+    )
+    put_page = Operation(
+        "PUT",
+        LIBRARY_PAGE,
+        params=[LIBRARY, PATH],
+        body=PutPageRequest,
+        response=LibraryPage,
+        status=201,
+        also={200: "An existing page, overwritten"},
+        errors=[Forbidden, NotFound, ShaMismatch, *_PATH_ERRORS, *_CONTENT_ERRORS],
+        summary="Create or overwrite a page (`ifMatchSha`: only if unchanged since)",
+    )
+    patch_page = Operation(
+        "PATCH",
+        LIBRARY_PAGE,
+        params=[LIBRARY, PATH],
+        body=PatchPageRequest,
+        response=LibraryPage,
+        errors=[Forbidden, NotFound, ShaMismatch, *_PATH_ERRORS, *_CONTENT_ERRORS],
+        summary="Change a page's title, collection, body or front matter keys",
+    )
+    delete_page = Operation(
+        "DELETE",
+        LIBRARY_PAGE,
+        params=[LIBRARY, PATH],
+        response=LibraryPage,
+        errors=[Forbidden, NotFound, *_PATH_ERRORS],
+        summary="Delete a page (restore brings it back)",
+    )
+    collections = Operation(
+        "GET",
+        "/library/{id}/collections",
+        params=[LIBRARY],
+        response=Collections,
+        errors=[NotFound],
+        summary="List a library's collections with their schemas and page counts",
+    )
+    get_collection = Operation(
+        "GET",
+        COLLECTION,
+        params=[LIBRARY, SLUG],
+        response=Collection,
+        errors=[NotFound],
+        summary="Get a collection with its schema and views",
+    )
+    put_collection = Operation(
+        "PUT",
+        COLLECTION,
+        params=[LIBRARY, SLUG],
+        body=PutCollectionRequest,
+        response=Collection,
+        status=201,
+        also={200: "An existing collection, replaced"},
+        errors=[Forbidden, NotFound, InvalidCollectionSchema],
+        summary="Create or replace a collection (admins); its schema is checked on page writes",
+    )
+    delete_collection = Operation(
+        "DELETE",
+        COLLECTION,
+        params=[LIBRARY, SLUG],
+        response=Collection,
+        errors=[Forbidden, NotFound],
+        summary="Delete a collection (its pages stay)",
+    )
+    collection_pages = Operation(
+        "GET",
+        f"{COLLECTION}/pages",
+        params=[LIBRARY, SLUG],
+        query=PageListQuery,
+        response=Page[PageSummary],
+        errors=[NotFound],
+        summary="List the live pages of a collection by path",
+    )
+    query_collection = Operation(
+        "POST",
+        f"{COLLECTION}/query",
+        params=[LIBRARY, SLUG],
+        body=CollectionQuery,
+        response=QueryResult,
+        idempotent=True,
+        transaction="read",
+        errors=[NotFound, InvalidQuery],
+        summary="Query a collection's pages by front matter: where, orderBy, limit, cursor",
+    )

@@ -1,0 +1,1 @@
+"""The library's MCP tools are not built yet: its pages are reached through `client.library`."""
