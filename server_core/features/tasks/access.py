@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import TypeAdapter
 from sqlalchemy.engine import Connection, Row, RowMapping
 
 from server_core.features.tasks.schemas import Assignee, Progress, Task
@@ -23,6 +24,7 @@ from server_core.kernel.ids import parse_id
 from server_core.kernel.store.tables import principals
 
 _NUMBER = re.compile(r"^(?:t-?)?(\d{1,9})$", re.IGNORECASE)
+_TASK_LIST = TypeAdapter(list[Task])
 
 
 def key_of(number: int) -> str:
@@ -119,7 +121,14 @@ def task_views(conn: Connection, rows: Sequence[Row[Any] | RowMapping]) -> list[
     ids = [task["id"] for task in fields]
     assignees = assignees_of(conn, ids)
     progress = progress_of(conn, ids)
-    return [_view(task, assignees.get(task["id"], []), progress.get(task["id"])) for task in fields]
+    for task in fields:
+        people = assignees.get(task["id"], [])
+        task["task_number"] = task["number"]
+        task["key"] = key_of(task["number"])
+        task["assignee_ids"] = [person.id for person in people]
+        task["assignees"] = people
+        task["progress"] = progress.get(task["id"])
+    return _TASK_LIST.validate_python(fields)  # one call for the list: cheaper than one each
 
 
 def _fields(row: Row[Any] | RowMapping) -> dict[str, Any]:
@@ -136,13 +145,3 @@ def reload(conn: Connection, task_id: str) -> Task:
     return task_view(
         conn, conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).mappings().one()
     )
-
-
-def _view(fields: dict[str, Any], assignees: list[Assignee], progress: Progress | None) -> Task:
-    """`fields`, a task's columns, become its view (the dict is reused)."""
-    fields["task_number"] = fields["number"]
-    fields["key"] = key_of(fields["number"])
-    fields["assignee_ids"] = [assignee.id for assignee in assignees]
-    fields["assignees"] = assignees
-    fields["progress"] = progress
-    return Task.model_validate(fields)
