@@ -23,8 +23,7 @@ from server_core.features.agents.continuity_schemas import (
 from server_core.features.agents.focus import focused_task_id
 from server_core.features.agents.memory import pinned_memories
 from server_core.features.agents.state import live_state, state_view
-from server_core.features.messaging.reads import unread
-from server_core.features.messaging.tables import channels
+from server_core.features.messaging.tables import channel_members, channels, messages
 from server_core.features.tasks.queries import get_task, my_tasks
 from server_core.features.tasks.schemas import MineQuery, Task
 from server_core.kernel.auth import Caller
@@ -72,17 +71,30 @@ def upcoming_events(conn: Connection, agent: RowMapping) -> list[dict[str, Any]]
 
 
 def _unread_channels(conn: Connection, agent: Caller) -> list[UnreadChannel]:
-    counts = {channel_id: n for channel_id, n in unread(conn, caller=agent).items() if n > 0}
-    if not counts:
-        return []
+    """The agent's channels with unread messages, counted as messaging counts them (messages
+    after its read position, not its own, not deleted; archived channels left out), in one
+    query: membership, channel and count together."""
+    member = channel_members.c
     rows = conn.execute(
-        sa.select(channels.c.id, channels.c.name, channels.c.kind)
-        .where(channels.c.id.in_(counts))
-        .order_by(channels.c.name, channels.c.id)
-    ).mappings()
-    return [
-        UnreadChannel(
-            channel_id=row["id"], name=row["name"], kind=row["kind"], unread_count=counts[row["id"]]
+        sa.select(channels.c.id, channels.c.name, channels.c.kind, sa.func.count())
+        .select_from(channel_members)
+        .join(channels, channels.c.id == member.channel_id)
+        .join(
+            messages,
+            sa.and_(
+                messages.c.channel_id == member.channel_id, messages.c.seq > member.last_read_seq
+            ),
         )
-        for row in rows
+        .where(
+            member.principal_id == agent.principal_id,
+            channels.c.is_archived.is_(False),
+            messages.c.sender_id != agent.principal_id,
+            messages.c.is_deleted.is_(False),
+        )
+        .group_by(channels.c.id, channels.c.name, channels.c.kind)
+        .order_by(channels.c.name, channels.c.id)
+    ).all()
+    return [
+        UnreadChannel(channel_id=channel_id, name=name, kind=kind, unread_count=count)
+        for channel_id, name, kind, count in rows
     ]

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, RowMapping
+from pydantic import TypeAdapter
+from sqlalchemy.engine import Connection, Row, RowMapping
 
 from server_core.features.tasks.schemas import Assignee, Progress, Task
 from server_core.features.tasks.tables import task_assignees, tasks
@@ -23,6 +24,7 @@ from server_core.kernel.ids import parse_id
 from server_core.kernel.store.tables import principals
 
 _NUMBER = re.compile(r"^(?:t-?)?(\d{1,9})$", re.IGNORECASE)
+_TASK_LIST = TypeAdapter(list[Task])
 
 
 def key_of(number: int) -> str:
@@ -71,10 +73,17 @@ def assignees_of(conn: Connection, task_ids: Sequence[str]) -> dict[str, list[As
         .join(principals, principals.c.id == task_assignees.c.principal_id)
         .where(task_assignees.c.task_id.in_(task_ids))
         .order_by(task_assignees.c.assigned_at, principals.c.handle)
-    ).mappings()
+    ).all()
+    # A list's tasks mostly share a few assignees: each principal's view is made once.
+    people: dict[str, Assignee] = {}
     found: dict[str, list[Assignee]] = {}
-    for row in rows:
-        found.setdefault(row["task_id"], []).append(Assignee.model_validate(row))
+    for task_id, principal_id, handle, display_name, kind in rows:
+        person = people.get(principal_id)
+        if person is None:
+            person = people[principal_id] = Assignee(
+                id=principal_id, handle=handle, display_name=display_name, kind=kind
+            )
+        found.setdefault(task_id, []).append(person)
     return found
 
 
@@ -105,33 +114,34 @@ def _progress(by_status: dict[str, int]) -> Progress:
     )
 
 
-def task_views(conn: Connection, rows: Sequence[RowMapping]) -> list[Task]:
-    """The tasks as the API answers them (three queries, however many tasks)."""
-    ids = [row["id"] for row in rows]
+def task_views(conn: Connection, rows: Sequence[Row[Any] | RowMapping]) -> list[Task]:
+    """The tasks as the API answers them (three queries, however many tasks). Tuple rows
+    (`.all()`, not `.mappings()`) are the cheaper to read: a long list spends its time here."""
+    fields = [_fields(row) for row in rows]
+    ids = [task["id"] for task in fields]
     assignees = assignees_of(conn, ids)
     progress = progress_of(conn, ids)
-    return [_view(row, assignees.get(row["id"], []), progress.get(row["id"])) for row in rows]
+    for task in fields:
+        people = assignees.get(task["id"], [])
+        task["task_number"] = task["number"]
+        task["key"] = key_of(task["number"])
+        task["assignee_ids"] = [person.id for person in people]
+        task["assignees"] = people
+        task["progress"] = progress.get(task["id"])
+    return _TASK_LIST.validate_python(fields)  # one call for the list: cheaper than one each
 
 
-def task_view(conn: Connection, row: RowMapping) -> Task:
+def _fields(row: Row[Any] | RowMapping) -> dict[str, Any]:
+    if isinstance(row, Row):
+        return dict(zip(row._fields, row, strict=True))
+    return dict(row)
+
+
+def task_view(conn: Connection, row: Row[Any] | RowMapping) -> Task:
     return task_views(conn, [row])[0]
 
 
 def reload(conn: Connection, task_id: str) -> Task:
     return task_view(
         conn, conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).mappings().one()
-    )
-
-
-def _view(row: RowMapping, assignees: list[Assignee], progress: Progress | None) -> Task:
-    fields: dict[str, Any] = dict(row)
-    return Task.model_validate(
-        {
-            **fields,
-            "task_number": row["number"],
-            "key": key_of(row["number"]),
-            "assignee_ids": [assignee.id for assignee in assignees],
-            "assignees": assignees,
-            "progress": progress,
-        }
     )

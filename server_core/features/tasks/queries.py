@@ -42,15 +42,11 @@ def get_task(conn: Connection, *, caller: Caller, task_id: str) -> Task:
 
 def list_subtasks(conn: Connection, *, caller: Caller, task_id: str) -> list[Task]:
     parent = access_task(conn, caller, task_id)
-    rows = (
-        conn.execute(
-            sa.select(tasks)
-            .where(tasks.c.parent_id == parent["id"])
-            .order_by(tasks.c.position.is_(None), tasks.c.position, tasks.c.number)
-        )
-        .mappings()
-        .all()
-    )
+    rows = conn.execute(
+        sa.select(tasks)
+        .where(tasks.c.parent_id == parent["id"])
+        .order_by(tasks.c.position.is_(None), tasks.c.position, tasks.c.number)
+    ).all()
     return task_views(conn, rows)
 
 
@@ -103,11 +99,7 @@ def list_tasks(conn: Connection, *, caller: Caller, query: ListTasksQuery) -> Pa
             | tasks.c.description.ilike(pattern, escape="\\")
         )
     start = query.cursor if query.cursor is not None else query.offset
-    rows = (
-        conn.execute(statement.order_by(*order).offset(start).limit(query.limit + 1))
-        .mappings()
-        .all()
-    )
+    rows = conn.execute(statement.order_by(*order).offset(start).limit(query.limit + 1)).all()
     more = len(rows) > query.limit
     return Page(task_views(conn, rows[: query.limit]), start + query.limit if more else None, more)
 
@@ -115,15 +107,11 @@ def list_tasks(conn: Connection, *, caller: Caller, query: ListTasksQuery) -> Pa
 def my_tasks(conn: Connection, *, caller: Caller, query: MineQuery) -> list[Task]:
     """Tasks assigned to the caller, most urgent first (unfinished ones unless `status`)."""
     statuses = parse_statuses(query.status) or [s for s in STATUSES if s not in FINISHED]
-    rows = (
-        conn.execute(
-            _assigned_to(conn, caller)
-            .where(tasks.c.status.in_(statuses))
-            .order_by(_PRIORITY, tasks.c.due_date.is_(None), tasks.c.due_date, tasks.c.created_at)
-        )
-        .mappings()
-        .all()
-    )
+    rows = conn.execute(
+        _assigned_to(conn, caller)
+        .where(tasks.c.status.in_(statuses))
+        .order_by(_PRIORITY, tasks.c.due_date.is_(None), tasks.c.due_date, tasks.c.created_at)
+    ).all()
     return task_views(conn, rows)
 
 

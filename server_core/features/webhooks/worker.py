@@ -8,6 +8,13 @@ attempts off the request path.
   when woken, when an attempt ends, and every poll interval (retries come due by time).
 - Deliveries older than seven days are deleted once an hour.
 
+The worker's own writes (logging deliveries, claiming attempts, recording outcomes) go through
+`_write`: on SQLite the store's write combiner, shared with requests (one writer: a transaction
+of its own would queue for it all the same, and committed alone); on PostgreSQL a combiner of
+the worker's own, so that a pile of deliveries to a slow receiver, each claimed and recorded,
+does not lengthen the batches that requests (message sends) commit in: they run beside them
+on another connection.
+
 Time comes from `now`, which tests replace to bring retries due without waiting.
 """
 
@@ -18,7 +25,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 from sqlalchemy.engine import Connection
@@ -31,8 +38,11 @@ from server_core.features.webhooks.targets import check_target
 from server_core.kernel.clock import utcnow
 from server_core.kernel.events import Event
 from server_core.kernel.platform import Platform
+from server_core.kernel.store.combined import WriteCombiner
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 GC_INTERVAL_SECONDS = 3600.0
 
@@ -54,12 +64,22 @@ class WebhookWorker:
         self._own_http = http is None
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        store = platform.store
+        self._own_writes = None if store.is_sqlite else WriteCombiner(store.run_sync, None)
+
+    async def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a write transaction (see the module's docstring for which)."""
+        if self._own_writes is None:
+            return await self.platform.store.combined(lambda conn, _: work(conn))
+        return await self._own_writes.submit(lambda conn, _: work(conn))
 
     async def aclose(self) -> None:
         for task in list(self._in_flight):
             task.cancel()
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        if self._own_writes is not None:
+            await self._own_writes.close()
         if self._own_http:
             await self._http.aclose()
 
@@ -88,8 +108,8 @@ class WebhookWorker:
             rows, claimed = await tx.run(plan)
         if not rows:
             return 0
-        # Group-committed with the writes around it (message sends are): one commit for many.
-        count = await self.platform.store.combined(lambda conn, _: deliveries.insert(conn, rows))
+        # Group-committed with the writes around it (see `_write`): one commit for many.
+        count = await self._write(lambda conn: deliveries.insert(conn, rows))
         for attempt in claimed:
             self._spawn(attempt)
         if len(claimed) < count:
@@ -117,8 +137,8 @@ class WebhookWorker:
         keyring = self.platform.keyring
         now = self.now()
         hold = self._hold()
-        return await self.platform.store.combined(
-            lambda conn, _: deliveries.claim_due(conn, keyring, now=now, limit=limit, hold=hold)
+        return await self._write(
+            lambda conn: deliveries.claim_due(conn, keyring, now=now, limit=limit, hold=hold)
         )
 
     async def attempt(self, attempt: Attempt) -> Outcome:
@@ -150,8 +170,8 @@ class WebhookWorker:
         outcome = await self.attempt(attempt)
         now = self.now()
         delays = self.settings.webhook_retry_delays_seconds
-        await self.platform.store.combined(
-            lambda conn, _: deliveries.record(conn, attempt, outcome, now=now, retry_delays=delays)
+        await self._write(
+            lambda conn: deliveries.record(conn, attempt, outcome, now=now, retry_delays=delays)
         )
 
     async def run_once(self) -> int:
@@ -181,8 +201,10 @@ class WebhookWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval)
             self._wake.clear()
+            free = self.settings.webhook_concurrency - len(self._in_flight)
+            if free <= 0:  # woken by intake with every slot taken: a slot's end wakes it again
+                continue
             try:
-                free = self.settings.webhook_concurrency - len(self._in_flight)
                 for attempt in await self._claim(free):
                     self._spawn(attempt)
             except Exception:

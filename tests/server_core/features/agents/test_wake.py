@@ -157,3 +157,39 @@ async def test_someone_allowed_acts_on_the_agents_own_data(
     assert [(m["key"], m["agentId"]) for m in listed] == [("ada", team.bot.id)]
     other: Member = team.other_bot
     assert data(await client.get(f"/agents/{other.id}/memory", headers=other.headers)) == []
+
+
+@pytest.mark.both_engines
+async def test_wake_counts_unread_messages_as_channels_do(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    """Read position, own messages, deleted messages and archived channels: wake's counts are
+    those of `GET /channels/unread`, and channels with none unread are left out."""
+    bot, human = team.bot, team.human
+    alpha = await team.channel(client, name="alpha")
+    beta = await team.channel(client, name="beta")
+    archived = await team.channel(client, name="archived")
+    data(await send(client, alpha["id"], bot, "mine"), 201)  # own messages are read
+    sent = [data(await send(client, alpha["id"], human, f"a{n}"), 201) for n in range(4)]
+    data(await send(client, beta["id"], human, "b"), 201)
+    data(await send(client, archived["id"], human, "gone"), 201)
+    deleted = f"/channels/{alpha['id']}/messages/{sent[3]['id']}"
+    data(await client.delete(deleted, headers=human.headers))
+    read = {"seq": sent[0]["seq"]}
+    marked = await client.post(
+        f"/channels/{alpha['id']}/messages/read", json=read, headers=bot.headers
+    )
+    data(marked)
+    archive = {"isArchived": True}
+    data(
+        await client.patch(f"/channels/{archived['id']}", json=archive, headers=team.admin.headers)
+    )
+
+    wake = data(await client.get(f"/agents/{bot.id}/wake", headers=bot.headers))
+    counts = data(await client.get("/channels/unread", headers=bot.headers))
+    assert wake["channels"]["unread"] == [
+        {"channelId": alpha["id"], "name": "alpha", "kind": "group", "unreadCount": 2},
+        {"channelId": beta["id"], "name": "beta", "kind": "group", "unreadCount": 1},
+    ]
+    listed = {u["channelId"]: u["unreadCount"] for u in wake["channels"]["unread"]}
+    assert listed == {channel: n for channel, n in counts.items() if n > 0}
