@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from server_core.kernel.feature import Feature
 
-NAMES = ("auth", "agents", "messaging", "vault", "projects", "tasks", "webhooks", "push")
+NAMES = ("auth", "agents", "messaging", "vault", "projects", "tasks", "webhooks", "push", "drive")
 
 
 @cache

@@ -24,6 +24,7 @@ from server_core.kernel.operations import Operation
 from sesame_mcp.client.agents import Agents
 from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Auth, Credentials
 from sesame_mcp.client.channels import Channels
+from sesame_mcp.client.drive import Drive
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.events import EventListener
 from sesame_mcp.client.messages import Messages
@@ -96,6 +97,7 @@ class SesameClient:
         self.tasks = Tasks(self)
         self.webhooks = Webhooks(self)
         self.push = Push(self)
+        self.drive = Drive(self)
 
     async def __aenter__(self) -> SesameClient:
         return self
