@@ -31,7 +31,8 @@ async def test_a_blob_is_stored_read_whole_or_by_range_copied_and_deleted(tmp_pa
     blobs = LocalBlobs(tmp_path)
     await blobs.put("drive/w/f/a.txt", chunks(b"hello ", b"world"), size=11)
     stat = await blobs.stat("drive/w/f/a.txt")
-    assert stat is not None and stat.size == 11
+    assert stat is not None
+    assert stat.size == 11
     assert await read(blobs, "drive/w/f/a.txt") == b"hello world"
     assert await read(blobs, "drive/w/f/a.txt", 6, 9) == b"wor"
     assert await read(blobs, "drive/w/f/a.txt", 6) == b"world"

@@ -33,7 +33,8 @@ async def test_the_upload_flow_registers_a_file_with_the_spec_fields(
     assert file["uploadedBy"] == team.bot.id
     assert file["tags"] == ["pdf", "application"]
     assert file["isDeleted"] is False
-    assert file["folderId"] is None and file["description"] is None
+    assert file["folderId"] is None
+    assert file["description"] is None
     assert set(file) >= {"workspaceId", "s3Key", "contentType", "size", "createdAt", "updatedAt"}
     again = data(await client.post("/drive/files", json=body, headers=team.bot.headers), 200)
     assert again["id"] == file["id"]
@@ -187,7 +188,7 @@ async def test_save_from_channel_copies_an_attachment_into_the_callers_drive(
     )
     assert saved["id"] != file["id"]
     assert saved["uploadedBy"] == team.human.id
-    assert saved["name"] == "notes.txt" and saved["size"] == 12
+    assert (saved["name"], saved["size"]) == ("notes.txt", 12)
     assert saved["s3Key"] != file["s3Key"]
     assert await download(client, team.human, saved["id"]) == b"shared bytes"
     detail = data(await client.get(f"/drive/files/{saved['id']}", headers=team.human.headers))

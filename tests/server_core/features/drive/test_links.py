@@ -77,7 +77,7 @@ async def test_ranges_are_served_with_206_and_an_unsatisfiable_one_with_416(
     error(refused, 416, "range_not_satisfiable")
     assert refused.headers["content-range"] == "bytes */10"
     head = await client.head(url)
-    assert head.status_code == 200 and head.headers["content-length"] == "10"
+    assert (head.status_code, head.headers["content-length"]) == (200, "10")
 
 
 async def test_a_body_larger_or_smaller_than_declared_is_refused_and_leaves_nothing(
