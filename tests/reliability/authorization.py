@@ -38,6 +38,8 @@ RESOURCE_BEFORE = {
     "webhooks": "webhook",
     "invitations": "invitation",
     "people": "invitation",
+    "files": "file",
+    "folders": "folder",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -65,7 +67,7 @@ class Resources:
 
     def private_ids(self, *, vault: bool = True) -> set[str]:
         """Ids nobody outside the channel (and, with `vault`, the vault) may learn."""
-        names = ["channel", "message", "key"]
+        names = ["channel", "message", "key", "file", "folder"]
         if vault:
             names += ["vault", "item", "lease", "alert"]
         return {self.ids[name] for name in names}
@@ -129,6 +131,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     webhook = data(await http.post(path, json=hook, headers=bot), 201)
     invited = {"email": "matrix@example.com"}
     invitation = data(await http.post("/invitations", json=invited, headers=ada), 201)
+    folder = data(await http.post("/drive/folders", json={"name": "Matrix"}, headers=ada), 201)
+    file = await _upload(http, ada, channel["id"], folder["id"])
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -150,8 +154,26 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "memory": memory["id"],
         "webhook": webhook["id"],
         "invitation": invitation["id"],
+        "file": file["id"],
+        "folder": folder["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
+
+
+async def _upload(
+    http: httpx2.AsyncClient, headers: dict[str, str], channel_id: str, folder_id: str
+) -> dict[str, Any]:
+    """A drive file of ada's, in her folder, tagged to the private channel."""
+    described = {"fileName": "matrix.txt", "contentType": "text/plain", "size": 6}
+    issued = data(await http.post("/drive/files/upload-url", json=described, headers=headers))
+    sent = await http.put(
+        issued["uploadUrl"], content=b"matrix", headers={"Content-Type": "text/plain"}
+    )
+    assert sent.status_code == 200, sent.text
+    body = {**described, "fileId": issued["fileId"], "s3Key": issued["s3Key"]}
+    body |= {"channelId": channel_id, "folderId": folder_id}
+    file: dict[str, Any] = data(await http.post("/drive/files", json=body, headers=headers), 201)
+    return file
 
 
 def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] | None:
@@ -204,6 +226,26 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},
         ("POST", "/tasks/{id}/handoff"): {"toId": ids["bot"], "reason": "matrix"},
         ("POST", "/tasks/{id}/activity"): {"type": "comment", "message": "matrix"},
+        ("POST", "/drive/files/upload-url"): {
+            "fileName": "a.txt",
+            "contentType": "text/plain",
+            "size": 1,
+        },
+        ("POST", "/drive/files"): {
+            "fileId": ids["file"],
+            "s3Key": "drive/x/y/a.txt",
+            "fileName": "a.txt",
+            "contentType": "text/plain",
+            "size": 1,
+        },
+        ("POST", "/drive/files/save-from-channel"): {
+            "attachmentId": ids["file"],
+            "channelId": ids["channel"],
+        },
+        ("POST", "/drive/files/{id}/channels"): {"channelId": ids["channel"]},
+        ("PATCH", "/drive/files/{id}"): {"description": "matrix"},
+        ("POST", "/drive/folders"): {"name": "Elsewhere"},
+        ("PATCH", "/drive/folders/{id}"): {"name": "Renamed"},
         ("POST", "/vault/alerts"): {
             "vaultId": ids["vault"],
             "trigger": "denied",
