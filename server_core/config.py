@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     drive_link_ttl_seconds: int = Field(
         default=900, ge=10, description="How long a signed upload or download link works"
     )
+    drive_orphan_after_seconds: int = Field(
+        default=24 * 3600, ge=60, description="Uploads never registered are removed after this"
+    )
+    drive_orphan_sweep_seconds: float = Field(default=3600.0, gt=0)
     drive_public_url: str | None = Field(
         default=None,
         description="The origin signed links point at (e.g. https://files.example.com); "

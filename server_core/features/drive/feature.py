@@ -1,5 +1,5 @@
 """The drive feature: which service answers each operation, its errors, the signed links it
-serves, and the attachments it provides to messaging."""
+serves, the attachments it provides to messaging, and the loop removing orphaned uploads."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from server_core.features.drive.errors import (
     UploadNotFound,
 )
 from server_core.features.drive.operations import Drive
+from server_core.features.drive.orphans import remove_orphans_periodically
 from server_core.features.drive.transfers import ROUTES
 from server_core.features.messaging.attachments import provide_attachments
-from server_core.kernel.feature import Feature
+from server_core.kernel.feature import Feature, Loop
 
 provide_attachments(PROVIDER)
 
@@ -60,5 +61,6 @@ FEATURE = Feature(
         FolderNotEmpty,
         FileTooLarge,
     ],
+    loops=[Loop("orphaned uploads", remove_orphans_periodically)],
     routes=ROUTES,
 )
