@@ -4,7 +4,8 @@ BadRequest
 ├── UploadMismatch          400 upload_mismatch         (register differs from the upload URL)
 ├── FolderCycle             400 folder_cycle
 ├── SizeMismatch            400 size_mismatch           (a signed upload's body)
-└── ContentTypeMismatch     400 content_type_mismatch   (a signed upload's Content-Type)
+├── ContentTypeMismatch     400 content_type_mismatch   (a signed upload's Content-Type)
+└── RangeNotSatisfiable     416 range_not_satisfiable   (a download's Range)
 Forbidden
 ├── NotYourUpload           403 not_your_upload
 ├── NotYourFile             403 not_your_file           (attaching someone else's file)
@@ -88,3 +89,9 @@ class FolderNotEmpty(Conflict):
 class FileTooLarge(PayloadTooLarge):
     code = "file_too_large"
     default_message = "The file is larger than this server accepts"
+
+
+class RangeNotSatisfiable(BadRequest):
+    status = 416
+    code = "range_not_satisfiable"
+    default_message = "The requested range is outside the file"

@@ -17,20 +17,15 @@ from server_core.features.drive.errors import (
     AlreadyUploaded,
     ContentTypeMismatch,
     LinkInvalid,
+    RangeNotSatisfiable,
     SizeMismatch,
 )
 from server_core.features.drive.links import PREFIX, Links
 from server_core.kernel.blobs import BlobKeyInvalid, BlobSizeMismatch, blobs_for
-from server_core.kernel.errors import ApiError, BadRequest, NotFound
+from server_core.kernel.errors import ApiError, NotFound
 from server_core.kernel.platform import Platform
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-class RangeNotSatisfiable(BadRequest):
-    status = 416
-    code = "range_not_satisfiable"
-    default_message = "The requested range is outside the file"
 
 
 def _failure(error: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
