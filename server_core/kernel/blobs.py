@@ -28,7 +28,7 @@ import anyio
 from server_core.config import Settings
 from server_core.kernel.ids import new_id
 
-CHUNK_BYTES = 256 * 1024
+CHUNK_BYTES = 1024 * 1024
 
 
 class BlobKeyInvalid(ValueError):
@@ -88,13 +88,21 @@ class LocalBlobs:
         await anyio.Path(self.incoming).mkdir(parents=True, exist_ok=True)
         temp = self.incoming / f"{new_id()}.part"
         received = 0
+        # Network reads come in small pieces: gathered to a chunk per write, so the file is
+        # written in one thread hop per CHUNK_BYTES rather than one per piece.
+        pending = bytearray()
         try:
             async with await anyio.open_file(temp, "wb") as out:
-                async for chunk in chunks:
-                    received += len(chunk)
+                async for piece in chunks:
+                    received += len(piece)
                     if received > size:
                         raise BlobSizeMismatch(size, received, more=True)
-                    await out.write(chunk)
+                    pending += piece
+                    if len(pending) >= CHUNK_BYTES:
+                        await out.write(bytes(pending))
+                        pending.clear()
+                if pending:
+                    await out.write(bytes(pending))
             if received != size:
                 raise BlobSizeMismatch(size, received, more=False)
             await anyio.Path(target.parent).mkdir(parents=True, exist_ok=True)
