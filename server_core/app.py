@@ -88,19 +88,30 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             allow_headers=["*"],
             expose_headers=["X-Request-Id", "WWW-Authenticate"],
         )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=_own_body_prefixes())
     app.add_middleware(AccessLog)
     app.add_middleware(GatewayRoute)  # outermost: WebSocket connections skip the HTTP stack
     return app
 
 
 def _install_features(app: FastAPI) -> None:
-    """Every feature's operations, bound to their services."""
+    """Every feature's operations, bound to their services, and its plain routes."""
     for feature in features():
         router = APIRouter()
         for operation, service in feature.serves.items():
             bind(router, operation, service)
         app.include_router(router, prefix=API_PREFIX)
+        app.router.routes.extend(feature.routes)
+
+
+def _own_body_prefixes() -> tuple[str, ...]:
+    """The paths of the features' plain routes (up to their first parameter), which read and
+    limit their bodies themselves."""
+    return tuple(
+        getattr(route, "path", "").split("{", 1)[0]
+        for feature in features()
+        for route in feature.routes
+    )
 
 
 def error_response(error: errors.ApiError) -> JSONResponse:

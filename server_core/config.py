@@ -69,6 +69,23 @@ class Settings(BaseSettings):
         description="Accept http and loopback/private push endpoints (tests, local setups)",
     )
 
+    # The drive: signed upload and download links served by this server under /blobs.
+    drive_max_file_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1, description="Largest file the drive accepts"
+    )
+    drive_link_ttl_seconds: int = Field(
+        default=900, ge=10, description="How long a signed upload or download link works"
+    )
+    drive_orphan_after_seconds: int = Field(
+        default=24 * 3600, ge=60, description="Uploads never registered are removed after this"
+    )
+    drive_orphan_sweep_seconds: float = Field(default=3600.0, gt=0)
+    drive_public_url: str | None = Field(
+        default=None,
+        description="The origin signed links point at (e.g. https://files.example.com); "
+        "default: http://host:port of this server",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:

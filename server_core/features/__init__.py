@@ -27,6 +27,7 @@ NAMES = (
     "push",
     "schedule",
     "library",
+    "drive",
 )
 
 

@@ -152,7 +152,9 @@ async def _replay_channel(conn: Connection, channel_id: str, cursor: int) -> Non
     while True:
 
         def page_after(db: DbConnection, after: int = after) -> list[dict[str, Any]]:
-            return replay_after(db, platform.keyring, conn.caller, channel_id, after, REPLAY_PAGE)
+            return replay_after(
+                db, platform.keyring, conn.caller, channel_id, after, REPLAY_PAGE, platform.settings
+            )
 
         try:
             async with platform.store.transaction(write=False) as tx:
@@ -181,6 +183,7 @@ async def _send(conn: Connection, frame: dict[str, Any]) -> None:
             caller=conn.caller,
             channel_id=channel_id,
             request=request,
+            settings=platform.settings,
         ),
         order_key=parse_id(channel_id) or channel_id,
     )

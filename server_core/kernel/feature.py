@@ -2,8 +2,8 @@
 and the tests loop over (`server_core.features.features()` lists them).
 
 A feature's `feature.py` builds its `FEATURE`: the service that answers each of its declared
-operations, the event types it publishes, its error types, its background workers and its
-long-running loops (consumers of the bus).
+operations, the event types it publishes, its error types, its background workers, its
+long-running loops (consumers of the bus) and any plain routes it serves outside `/api/v1`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from starlette.routing import BaseRoute
 
 from server_core.config import Settings
 from server_core.kernel.errors import ApiError
@@ -48,3 +50,6 @@ class Feature:
     errors: Sequence[type[ApiError]] = ()
     workers: Sequence[Worker] = ()
     loops: Sequence[Loop] = ()
+    # Served at the root, outside `/api/v1` and its envelope (the drive's signed links): they
+    # authenticate and read their bodies themselves, so the API's body limit does not apply.
+    routes: Sequence[BaseRoute] = ()

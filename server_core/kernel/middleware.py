@@ -27,14 +27,17 @@ class BodyTooLarge(HTTPException):
 
 class BodyLimit:
     """Refuse bodies over `max_bytes` with 413: at once from Content-Length, or as soon as a
-    chunked body passes the limit."""
+    chunked body passes the limit. Paths under `exempt` prefixes limit their own bodies."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt = tuple(prefix for prefix in exempt if prefix)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+            self.exempt and str(scope.get("path", "")).startswith(self.exempt)
+        ):
             await self.app(scope, receive, send)
             return
         length = Headers(scope=scope).get("content-length")

@@ -24,6 +24,7 @@ from server_core.kernel.operations import Operation
 from sesame_mcp.client.agents import Agents
 from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Auth, Credentials
 from sesame_mcp.client.channels import Channels
+from sesame_mcp.client.drive import Drive
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
 from sesame_mcp.client.events import EventListener
 from sesame_mcp.client.library import Library
@@ -100,6 +101,7 @@ class SesameClient:
         self.push = Push(self)
         self.schedule = Schedule(self)
         self.library = Library(self)
+        self.drive = Drive(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

@@ -44,6 +44,8 @@ RESOURCE_BEFORE = {
     "library": "library",
     "pages": "page",
     "collections": "collection",
+    "files": "file",
+    "folders": "folder",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -72,7 +74,7 @@ class Resources:
 
     def private_ids(self, *, vault: bool = True) -> set[str]:
         """Ids nobody outside the channel (and, with `vault`, the vault) may learn."""
-        names = ["channel", "message", "key", "library"]
+        names = ["channel", "message", "key", "library", "file", "folder"]
         if vault:
             names += ["vault", "item", "lease", "alert"]
         return {self.ids[name] for name in names}
@@ -151,6 +153,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     data(
         await http.put(f"/library/{library['id']}/pages/notes/matrix", json=page, headers=ada), 201
     )
+    folder = data(await http.post("/drive/folders", json={"name": "Matrix"}, headers=ada), 201)
+    file = await _upload(http, ada, channel["id"], folder["id"])
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -177,8 +181,26 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "library": library["id"],
         "page": "notes/matrix",
         "collection": "notes",
+        "file": file["id"],
+        "folder": folder["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
+
+
+async def _upload(
+    http: httpx2.AsyncClient, headers: dict[str, str], channel_id: str, folder_id: str
+) -> dict[str, Any]:
+    """A drive file of ada's, in her folder, tagged to the private channel."""
+    described = {"fileName": "matrix.txt", "contentType": "text/plain", "size": 6}
+    issued = data(await http.post("/drive/files/upload-url", json=described, headers=headers))
+    sent = await http.put(
+        issued["uploadUrl"], content=b"matrix", headers={"Content-Type": "text/plain"}
+    )
+    assert sent.status_code == 200, sent.text
+    body = {**described, "fileId": issued["fileId"], "s3Key": issued["s3Key"]}
+    body |= {"channelId": channel_id, "folderId": folder_id}
+    file: dict[str, Any] = data(await http.post("/drive/files", json=body, headers=headers), 201)
+    return file
 
 
 def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] | None:
@@ -235,6 +257,26 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("PATCH", "/library/{id}/members/{principalId}"): {"role": "viewer"},
         ("POST", "/library/{id}/pages/{path}/rename"): {"newPath": "notes/moved"},
         ("POST", "/library/{id}/pages/{path}/blocks"): {"content": "- matrix"},
+        ("POST", "/drive/files/upload-url"): {
+            "fileName": "a.txt",
+            "contentType": "text/plain",
+            "size": 1,
+        },
+        ("POST", "/drive/files"): {
+            "fileId": ids["file"],
+            "s3Key": "drive/x/y/a.txt",
+            "fileName": "a.txt",
+            "contentType": "text/plain",
+            "size": 1,
+        },
+        ("POST", "/drive/files/save-from-channel"): {
+            "attachmentId": ids["file"],
+            "channelId": ids["channel"],
+        },
+        ("POST", "/drive/files/{id}/channels"): {"channelId": ids["channel"]},
+        ("PATCH", "/drive/files/{id}"): {"description": "matrix"},
+        ("POST", "/drive/folders"): {"name": "Elsewhere"},
+        ("PATCH", "/drive/folders/{id}"): {"name": "Renamed"},
         ("POST", "/vault/alerts"): {
             "vaultId": ids["vault"],
             "trigger": "denied",

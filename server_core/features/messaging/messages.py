@@ -16,8 +16,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from server_core.config import Settings
 from server_core.features.messaging import rules
 from server_core.features.messaging.access import access_channel, access_member_channel
+from server_core.features.messaging.attachments import (
+    attachments_of,
+    check_attachments,
+    describe_attachments,
+    record_attachments,
+)
 from server_core.features.messaging.errors import ClientIdReused
 from server_core.features.messaging.errors import MessageDeleted as MessageWasDeleted
 from server_core.features.messaging.events import MessageDeleted, MessageEdited, ReactionChanged
@@ -46,7 +53,7 @@ from server_core.features.messaging.sequencing import append
 from server_core.features.messaging.tables import message_reactions, message_revisions, messages
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
-from server_core.kernel.errors import AttachmentsUnavailable, Forbidden
+from server_core.kernel.errors import Forbidden
 from server_core.kernel.events import Event, EventRoute
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
@@ -82,12 +89,12 @@ def do_send(
     caller: Caller,
     channel_id: str,
     request: SendMessageRequest,
+    settings: Settings | None = None,
 ) -> Created[Message]:
-    """Send as the caller: membership, idempotency, thread, visibility, coordination and loop
-    prevention, then `append`."""
-    if request.attachment_ids:
-        raise AttachmentsUnavailable()
+    """Send as the caller: membership, attachments, idempotency, thread, visibility,
+    coordination and loop prevention, then `append`."""
     access = access_member_channel(conn, caller, channel_id, lock=True)
+    attached = check_attachments(conn, caller, access.channel["id"], request.attachment_ids)
     channel = access.channel
     if request.client_generated_id is not None:
         key = {
@@ -98,7 +105,7 @@ def do_send(
         existing = conn.execute(_BY_CLIENT_ID, key).mappings().first()
         if existing is not None:
             check_same_send(conn, keyring, existing, request)
-            rendered = render(conn, keyring, [existing], caller.principal_id)[0]
+            rendered = render(conn, keyring, [existing], caller.principal_id, settings)[0]
             return Created(Message.model_validate(rendered), created=False)
     access.require_active()
     if request.thread_root_id is not None:
@@ -125,7 +132,12 @@ def do_send(
         channel_changes=changes.channel,
         sender_changes=changes.sender,
         now=now,
+        attachment_ids=attached,
+        attachments=attachments_of(
+            describe_attachments(conn, keyring, settings, attached), attached
+        ),
     )
+    record_attachments(conn, channel["id"], message.id, attached)
     events.append(event)
     return Created(message, created=True)
 
@@ -201,7 +213,13 @@ def _history_query(forward: bool, threads: str, from_cursor: bool) -> sa.Select[
 
 
 def history(
-    conn: Connection, *, keyring: Keyring, caller: Caller, channel_id: str, query: HistoryQuery
+    conn: Connection,
+    *,
+    keyring: Keyring,
+    caller: Caller,
+    channel_id: str,
+    query: HistoryQuery,
+    settings: Settings | None = None,
 ) -> Page[dict[str, Any]]:
     """A page of messages in ascending seq. `before` (default) pages back from the newest,
     `after` forward from the cursor; the returned cursor continues in the same direction.
@@ -227,11 +245,17 @@ def history(
         next_cursor: int | None = rows[-1]["seq"] if direction == "after" else rows[0]["seq"]
     else:
         next_cursor = cursor
-    return Page(render(conn, keyring, rows, caller.principal_id), next_cursor, has_more)
+    return Page(render(conn, keyring, rows, caller.principal_id, settings), next_cursor, has_more)
 
 
 def mentioning(
-    conn: Connection, *, keyring: Keyring, caller: Caller, channel_id: str, limit: int
+    conn: Connection,
+    *,
+    keyring: Keyring,
+    caller: Caller,
+    channel_id: str,
+    limit: int,
+    settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
     """The latest `limit` messages of a channel that @mention the caller, oldest first (the
     mentions are stored in clear, so the id is matched in their JSON text)."""
@@ -248,11 +272,17 @@ def mentioning(
         .limit(limit)
     )
     rows = conn.execute(query).mappings().all()[::-1]
-    return render(conn, keyring, rows, caller.principal_id)
+    return render(conn, keyring, rows, caller.principal_id, settings)
 
 
 def replay_after(
-    conn: Connection, keyring: Keyring, caller: Caller, channel_id: str, after: int, limit: int
+    conn: Connection,
+    keyring: Keyring,
+    caller: Caller,
+    channel_id: str,
+    after: int,
+    limit: int,
+    settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
     """Messages after `after` (threads included) in seq order, for the gateway's replay; only
     members' channels."""
@@ -264,7 +294,8 @@ def replay_after(
         .limit(limit)
     )
     access_member_channel(conn, caller, channel_id)
-    return render(conn, keyring, conn.execute(query).mappings().all(), caller.principal_id)
+    rows = conn.execute(query).mappings().all()
+    return render(conn, keyring, rows, caller.principal_id, settings)
 
 
 # --- edits, deletes, reactions ------------------------------------------------------------
@@ -279,6 +310,7 @@ def do_edit(
     channel_id: str,
     message_id: str,
     request: EditMessageRequest,
+    settings: Settings | None = None,
 ) -> Message:
     """The sender edits its text; the previous text is kept (sealed) as a revision."""
     access = access_member_channel(conn, caller, channel_id)
@@ -323,7 +355,7 @@ def do_edit(
             route=EventRoute(workspace_id=caller.workspace_id, channel_id=row["channel_id"]),
         )
     )
-    return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id)
+    return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id, settings)
 
 
 def do_delete(
@@ -334,6 +366,7 @@ def do_delete(
     caller: Caller,
     channel_id: str,
     message_id: str,
+    settings: Settings | None = None,
 ) -> Message:
     """Soft delete by the sender or a channel owner/admin: the text (and every earlier
     revision of it) is erased; the shell keeps its seq and thread."""
@@ -359,7 +392,7 @@ def do_delete(
                 route=EventRoute(workspace_id=caller.workspace_id, channel_id=row["channel_id"]),
             )
         )
-    return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id)
+    return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id, settings)
 
 
 def do_react(

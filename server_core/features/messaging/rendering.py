@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from server_core.config import Settings
+from server_core.features.messaging.attachments import attachments_of, describe_attachments
 from server_core.features.messaging.schemas import Message
 from server_core.features.messaging.tables import message_reactions, messages
 from server_core.kernel.auth import Caller
@@ -38,6 +40,7 @@ MESSAGE_COLUMNS = (
             "reply_count",
             "mentions",
             "meta",
+            "attachment_ids",
             "client_generated_id",
             "is_edited",
             "is_deleted",
@@ -73,7 +76,10 @@ class Author:
 
 
 def _metadata(
-    stored: dict[str, Any] | None, author: Author, reactions: list[dict[str, Any]]
+    stored: dict[str, Any] | None,
+    author: Author,
+    reactions: list[dict[str, Any]],
+    attachments: list[dict[str, Any]],
 ) -> dict[str, Any]:
     # Read-time fields win over anything a sender stored under the same names.
     return {
@@ -82,13 +88,17 @@ def _metadata(
         "senderDisplayName": author.display_name,
         "senderKind": author.kind,
         "reactions": reactions,
-        "attachments": [],
+        "attachments": attachments,
         "linkPreviews": [],
     }
 
 
 def wire_message(
-    row: RowMapping, plaintext: str | None, author: Author, reactions: list[dict[str, Any]]
+    row: RowMapping,
+    plaintext: str | None,
+    author: Author,
+    reactions: list[dict[str, Any]],
+    attachments: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A message row as the wire shows it (camelCase; see `schemas.Message`)."""
     created_at = to_wire(row["created_at"])
@@ -103,7 +113,7 @@ def wire_message(
         "threadRootId": row["thread_root_id"],
         "replyCount": row["reply_count"],
         "mentions": row["mentions"] or [],
-        "metadata": _metadata(row["meta"], author, reactions),
+        "metadata": _metadata(row["meta"], author, reactions, attachments or []),
         "clientGeneratedId": row["client_generated_id"],
         "isEdited": bool(row["is_edited"]),
         "isDeleted": bool(row["is_deleted"]),
@@ -148,10 +158,19 @@ def reactions_of(
 
 
 def render(
-    conn: Connection, keyring: Keyring, rows: Sequence[RowMapping], viewer_id: str
+    conn: Connection,
+    keyring: Keyring,
+    rows: Sequence[RowMapping],
+    viewer_id: str,
+    settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows selected with `MESSAGE_COLUMNS` → wire dicts, with reactions and text."""
+    """Rows selected with `MESSAGE_COLUMNS` → wire dicts, with reactions, text and attachments
+    (their download links signed now, when `settings` are given; see `attachments`)."""
     reactions = reactions_of(conn, [row["id"] for row in rows if row["has_reactions"]], viewer_id)
+    attached = [
+        file_id for row in rows if not row["is_deleted"] for file_id in row["attachment_ids"] or ()
+    ]
+    described = describe_attachments(conn, keyring, settings, attached) if attached else {}
     return [
         wire_message(
             row,
@@ -163,6 +182,7 @@ def render(
                 row["sender_kind"],
             ),
             reactions.get(row["id"], []),
+            attachments_of(described, row["attachment_ids"]) if not row["is_deleted"] else [],
         )
         for row in rows
     ]
@@ -187,7 +207,12 @@ def load_message(conn: Connection, channel_id: str, message_id: str) -> RowMappi
 
 
 def get_message(
-    conn: Connection, keyring: Keyring, channel_id: str, message_id: str, viewer_id: str
+    conn: Connection,
+    keyring: Keyring,
+    channel_id: str,
+    message_id: str,
+    viewer_id: str,
+    settings: Settings | None = None,
 ) -> Message:
     row = load_message(conn, channel_id, message_id)
-    return Message.model_validate(render(conn, keyring, [row], viewer_id)[0])
+    return Message.model_validate(render(conn, keyring, [row], viewer_id, settings)[0])

@@ -71,6 +71,8 @@ def append(
     channel_changes: dict[str, Any] | None = None,
     sender_changes: dict[str, Any] | None = None,
     now: datetime | None = None,
+    attachment_ids: list[str] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> tuple[Message, MessageCreated]:
     """Write a message as the channel's next seq. The channel row must be locked (read with
     `lock=True` in this transaction); `channel_changes` are written with the new seq, and
@@ -103,7 +105,7 @@ def append(
             "workspace_id": channel["workspace_id"],
             "ciphertext": keyring.seal(conn, key_id, content, bound_to(message_id)),
             "key_id": key_id,
-            "attachment_ids": [],
+            "attachment_ids": attachment_ids or [],
         },
     )
     same_sender = channel["last_sender_id"] == author.id
@@ -130,7 +132,7 @@ def append(
             **(sender_changes or {}),
         },
     )
-    message = Message.model_validate(wire_message(row, content, author, []))  # type: ignore[arg-type]
+    message = Message.model_validate(wire_message(row, content, author, [], attachments or []))  # type: ignore[arg-type]
     event = MessageCreated(
         message=message,
         route=EventRoute(workspace_id=channel["workspace_id"], channel_id=channel["id"]),

@@ -188,14 +188,14 @@ async def test_content_of_exactly_ten_thousand_characters_is_accepted(
     assert len(message["plaintext"]) == 10_000
 
 
-async def test_attachments_are_refused_until_the_drive_exists(
+async def test_attaching_a_file_that_is_not_in_the_drive_is_refused(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
     channel = await team.channel(client)
     response = await send(
         client, channel["id"], team.admin, attachmentIds=["01912345-abcd-7000-8000-000000000003"]
     )
-    error(response, 400, "attachments_unavailable")
+    error(response, 403, "not_your_file")
 
 
 async def test_mentions_must_name_workspace_principals_within_the_content(
@@ -612,7 +612,7 @@ async def test_events_are_published_once_after_commit_and_never_for_refused_send
         data(await send(client, cid, team.admin, "hello", clientGeneratedId="e1"), 201)
         data(await send(client, cid, team.admin, "hello", clientGeneratedId="e1"))
         error(await send(client, cid, team.admin, ""), 400)
-        error(await send(client, cid, team.human, attachmentIds=[team.bot.id]), 400)
+        error(await send(client, cid, team.human, attachmentIds=[team.bot.id]), 403)
         data(await send(client, cid, team.human, "second"), 201)
         with anyio.fail_after(5):
             first = await subscription.get()

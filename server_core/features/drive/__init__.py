@@ -1,0 +1,1 @@
+"""The drive: files behind signed links, folders, channel tags, and message attachments."""
