@@ -139,7 +139,7 @@ async def test_stdout_carries_only_protocol_messages_from_start_to_shutdown(
     async with stdio_host(workspace, agent, "--log-level", "debug") as host:
         tools = await host.request("tools/list")
         assert "send_message" in {tool["name"] for tool in tools["result"]["tools"]}
-        me = await host.request("tools/call", {"name": "find_principals", "arguments": {}})
+        me = await host.request("tools/call", {"name": "whoami", "arguments": {}})
         assert me["result"]["isError"] is False
         sent = await host.request(
             "tools/call",
@@ -179,7 +179,7 @@ async def test_malformed_messages_get_their_json_rpc_errors_and_the_server_carri
             await host.write(line)
             assert error_code(await host.answer(request_id)) == code, line
             assert (await host.request("ping"))["result"] == {}, line
-        me = await host.request("tools/call", {"name": "find_principals", "arguments": {}})
+        me = await host.request("tools/call", {"name": "whoami", "arguments": {}})
         assert me["result"]["isError"] is False
         assert host.answers == []  # one answer per line, no more
     assert_only_protocol_messages(host)
