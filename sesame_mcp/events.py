@@ -55,6 +55,7 @@ class FeedEvent:
     mentions_me: bool
     own: bool  # done by the principal this server acts as
     data: Mapping[str, Any]  # the platform's payload, wire names
+    wakes_me: bool = False  # a wake message for this principal (posted as itself, yet not own)
 
 
 class EventLog:
@@ -285,6 +286,12 @@ class EventFeed:
             mentions_me = any(mention.principal_id == self.me_id for mention in message.mentions)
         else:
             message_id, text, mentions_me = data.get("messageId"), data.get("plaintext"), False
+        wakes_me = (
+            message is not None
+            and event.type == "message"
+            and message.intent == "wake"
+            and message.metadata.get("wakeFor") == self.me_id
+        )
         return FeedEvent(
             cursor=cursor,
             type=event.type,
@@ -295,8 +302,9 @@ class EventFeed:
             message_id=message_id if isinstance(message_id, str) else None,
             text=text if isinstance(text, str) else None,
             mentions_me=mentions_me,
-            own=actor_id == self.me_id,
+            own=actor_id == self.me_id and not wakes_me,
             data=data,
+            wakes_me=wakes_me,
         )
 
 

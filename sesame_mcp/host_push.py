@@ -7,7 +7,9 @@ as a channel): each one reaches the model as a `<channel source="sesame" …>` b
 on, replying with `send_message`.
 
 What is pushed: messages in a DM, messages that mention the agent, tasks given to the agent
-(created for it, assigned, handed off) and lease approvals — never the agent's own doing.
+(created for it, assigned, handed off), lease approvals and wake messages for the agent (which
+it posts itself: timers, schedule notifications, wake subscriptions) — never the agent's own
+doing otherwise.
 `content` is the event's one-line summary (others' text quoted as data); `meta` carries ids
 (`channel`, `channel_id`, `sender`, `message_id`, `kind`, `task`) as strings.
 
@@ -48,6 +50,8 @@ GIVEN_TO_ME = frozenset({"created", "assigned", "handoff"})
 
 def worth_pushing(event: FeedEvent, me_id: str, direct: bool) -> bool:
     """Whether the agent should hear of `event` now. `direct`: it happened in a DM."""
+    if event.wakes_me:
+        return True
     if event.own:
         return False
     if event.type == "message":

@@ -176,11 +176,22 @@ def post_system_message(
     channel_id: str,
     actor: Caller,
     text: str,
+    *,
+    intent: str = "notification",
+    metadata: dict[str, Any] | None = None,
 ) -> Message:
-    """A `system` message (joins, …): skips the rules that limit what principals send."""
+    """A `system` message (joins, wake messages, …): skips the rules that limit what
+    principals send."""
     channel = access_channel(conn, actor, channel_id, lock=True).channel
     message, event = append(
-        conn, keyring, channel, Author.of(actor), text, kind="system", intent="notification"
+        conn,
+        keyring,
+        channel,
+        Author.of(actor),
+        text,
+        kind="system",
+        intent=intent,
+        metadata=metadata,
     )
     events.append(event)
     return message

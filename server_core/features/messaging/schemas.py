@@ -18,6 +18,8 @@ MemberRole = Literal["owner", "admin", "member", "readonly"]
 ParticipationMode = Literal["full", "active", "passive"]
 MessageKind = Literal["text", "system", "attachment", "voice", "action_card"]
 Intent = Literal["chat", "approval", "notification", "task_update", "error"]
+# What a stored message may carry: senders choose an `Intent`; only the platform posts `wake`.
+MessageIntent = Literal["chat", "approval", "notification", "task_update", "error", "wake"]
 Direction = Literal["before", "after"]
 
 MAX_CONTEXT_BYTES = 50 * 1024
@@ -257,7 +259,7 @@ class Message(WireModel):
     sender_id: str
     seq: int
     kind: MessageKind
-    intent: Intent
+    intent: MessageIntent
     plaintext: str | None = Field(description="The text; null once deleted")
     thread_root_id: str | None
     reply_count: int
