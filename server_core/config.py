@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     )
     webhook_concurrency: int = Field(default=32, ge=1)
     webhook_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    # The schedule's notifier looks for due events this often (and sleeps less when one is
+    # due sooner).
+    schedule_poll_interval_seconds: float = Field(default=1.0, gt=0)
     push_vapid_subject: str = Field(
         default="mailto:admin@localhost",
         description="VAPID `sub` claim: a mailto: or https: contact for push services",

@@ -4,7 +4,14 @@ before `/schedule/{eventId}`."""
 
 from __future__ import annotations
 
-from server_core.features.schedule import calendar, exceptions, expansion, occurrences, sync
+from server_core.features.schedule import (
+    calendar,
+    exceptions,
+    expansion,
+    notifier,
+    occurrences,
+    sync,
+)
 from server_core.features.schedule.errors import (
     ExceptionExists,
     InvalidCronExpression,
@@ -13,7 +20,7 @@ from server_core.features.schedule.errors import (
 )
 from server_core.features.schedule.operations import Schedule
 from server_core.kernel.errors import InvalidTimezone
-from server_core.kernel.feature import Feature
+from server_core.kernel.feature import Feature, Loop
 
 FEATURE = Feature(
     "schedule",
@@ -40,4 +47,5 @@ FEATURE = Feature(
         NotAnOccurrence,
         ExceptionExists,
     ],
+    loops=[Loop("schedule notifier", notifier.run)],
 )

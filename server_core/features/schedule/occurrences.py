@@ -85,9 +85,10 @@ def record(
     result: str | None = None,
     metadata: dict[str, Any] | None = None,
     next_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> ScheduleOccurrence:
     """Log a run of the (locked) event and move it on."""
-    now = utcnow()
+    now = now or utcnow()
     values = {
         "id": new_id(),
         "event_id": event["id"],

@@ -1,0 +1,200 @@
+"""The schedule's notifier: wakes an event's owner and assignees when it comes round.
+
+Every poll (`schedule_poll_interval_seconds`, and sooner when an event is due before the next
+poll) it takes the active events whose `notify_at` (next occurrence minus
+`notifyMinutesBefore`) has passed, a batch per transaction, and for each one:
+
+1. reads the occurrence's exception: a cancelled one skips the wake messages, a modified one
+   lends its title and description;
+2. posts the wake message (see `agents/wake_messages.py`) for the owner — in
+   `notifyChannelId` when it is a member, else its control channel — and for each assignee in
+   theirs;
+3. records the occurrence (`completed`, or `skipped` when cancelled) and advances the event
+   past now, so an event that was due many times while no server ran fires once, not once per
+   missed interval.
+
+Exactly once across processes: the batch is read `FOR UPDATE SKIP LOCKED` on PostgreSQL (a
+second node skips the rows the first holds, and re-reads a row changed meanwhile against the
+`notify_at` condition, so it no longer matches), and on SQLite's one writer the read and the
+advance are one transaction.
+
+Which events notify: those created directly (`POST /schedule`) always; cron jobs mirrored by
+sync (`externalId` set) only when they name a `notifyChannelId` — the agent's own cron runs
+them already, and a wake for every run of every mirrored job would drown its control channel.
+
+Time comes from `now`, which tests replace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from server_core.features.agents.wake_messages import deliver_wake
+from server_core.features.schedule.calendar import announce
+from server_core.features.schedule.occurrences import record
+from server_core.features.schedule.tables import (
+    schedule_event_assignees,
+    schedule_events,
+    schedule_exceptions,
+)
+from server_core.kernel.clock import as_utc, utcnow
+from server_core.kernel.events import Event
+from server_core.kernel.keyring import Keyring
+from server_core.kernel.platform import Platform
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # events fired per transaction
+ev = schedule_events.c
+
+
+NOTIFYING = (ev.status == "active", ev.external_id.is_(None) | ev.notify_channel_id.is_not(None))
+
+
+def _due(now: datetime, skip_locked: bool) -> sa.Select[Any]:
+    query = (
+        sa.select(schedule_events)
+        .where(*NOTIFYING, ev.notify_at <= now)
+        .order_by(ev.notify_at, ev.id)
+        .limit(BATCH)
+    )
+    return query.with_for_update(skip_locked=True) if skip_locked else query
+
+
+def fire_due(
+    conn: Connection, events: list[Event], keyring: Keyring, now: datetime, skip_locked: bool
+) -> int:
+    """Fire up to `BATCH` due events in this transaction; how many were fired."""
+    rows = conn.execute(_due(now, skip_locked)).mappings().all()
+    for row in rows:
+        _fire(conn, events, keyring, row, now)
+    return len(rows)
+
+
+def _fire(
+    conn: Connection, events: list[Event], keyring: Keyring, event: RowMapping, now: datetime
+) -> None:
+    occurrence = as_utc(event["next_occurrence_at"])
+    exception = (
+        conn.execute(
+            sa.select(schedule_exceptions).where(
+                schedule_exceptions.c.event_id == event["id"],
+                schedule_exceptions.c.original_date == occurrence,
+            )
+        )
+        .mappings()
+        .first()
+    )
+    cancelled = exception is not None and exception["kind"] == "cancelled"
+    if not cancelled:
+        title = (exception and exception["title"]) or event["title"]
+        description = (exception and exception["description"]) or event["description"]
+        text = wake_text(event, title, description)
+        metadata = {
+            "reason": "schedule",
+            "scheduleEventId": event["id"],
+            "scheduleEventTitle": title,
+            "occurrenceTime": occurrence.isoformat().replace("+00:00", "Z"),
+        }
+        deliver_wake(
+            conn,
+            events,
+            keyring,
+            principal_id=event["principal_id"],
+            text=text,
+            metadata=metadata,
+            channel_id=event["notify_channel_id"],
+        )
+        for assignee in _assignees(conn, event["id"]):
+            if assignee != event["principal_id"]:
+                deliver_wake(
+                    conn, events, keyring, principal_id=assignee, text=text, metadata=metadata
+                )
+    record(
+        conn,
+        event,
+        scheduled_at=occurrence,
+        status="skipped" if cancelled else "completed",
+        metadata={"notified": not cancelled},
+        now=now,
+    )
+    status = conn.execute(sa.select(ev.status).where(ev.id == event["id"])).scalar()
+    announce(conn, events, event["id"], "completed" if status == "completed" else "occurrence")
+
+
+def wake_text(event: RowMapping, title: str, description: str | None) -> str:
+    """The spec's wake message: title, description, context from metadata, recurrence."""
+    parts = [f"📅 Schedule: {title}"]
+    if description:
+        parts.append(description)
+    context = {k: v for k, v in (event["metadata"] or {}).items() if k != "source"}
+    if context:
+        parts.append("Context: " + ", ".join(f"{k}: {v}" for k, v in context.items()))
+    if event["cron_expression"]:
+        parts.append(f"Recurring: `{event['cron_expression']}` ({event['timezone']})")
+    return "\n\n".join(parts)
+
+
+def _assignees(conn: Connection, event_id: str) -> list[str]:
+    rows = conn.execute(
+        sa.select(schedule_event_assignees.c.principal_id)
+        .where(schedule_event_assignees.c.event_id == event_id)
+        .order_by(schedule_event_assignees.c.principal_id)
+    )
+    return [row[0] for row in rows]
+
+
+class ScheduleNotifier:
+    """Fires due events until cancelled; `run_once` fires what is due now."""
+
+    def __init__(self, platform: Platform, *, now: Callable[[], datetime] = utcnow) -> None:
+        self.platform = platform
+        self.now = now
+
+    async def run_once(self) -> int:
+        """Fire every event due now, batch by batch; how many were fired."""
+        store, keyring = self.platform.store, self.platform.keyring
+        skip_locked = not store.is_sqlite
+        fired = 0
+        while True:
+            now = self.now()
+            async with store.transaction() as tx:
+                fire = functools.partial(
+                    fire_due, events=tx.events, keyring=keyring, now=now, skip_locked=skip_locked
+                )
+                batch = await tx.run(fire)
+            fired += batch
+            if batch < BATCH:
+                return fired
+
+    async def next_due_in(self) -> float:
+        """Seconds until the next notification, capped by the poll interval."""
+        interval = self.platform.settings.schedule_poll_interval_seconds
+        async with self.platform.store.transaction(write=False) as tx:
+            soonest = await tx.scalar(sa.select(sa.func.min(ev.notify_at)).where(*NOTIFYING))
+        if soonest is None:
+            return interval
+        wait = (as_utc(soonest) - self.now()) / timedelta(seconds=1)
+        return min(interval, max(wait, 0.0))
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+                pause = await self.next_due_in()
+            except Exception:
+                log.exception("the schedule notifier failed; retrying")
+                pause = self.platform.settings.schedule_poll_interval_seconds
+            await asyncio.sleep(pause)
+
+
+async def run(platform: Platform) -> None:
+    await ScheduleNotifier(platform).run()
