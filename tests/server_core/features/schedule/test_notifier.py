@@ -20,7 +20,7 @@ from tests.server_core.features.schedule.test_events import create
 pytestmark = pytest.mark.anyio
 
 AT = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday
-DAILY = {
+DAILY: dict[str, Any] = {
     "title": "Morning standup",
     "description": "Daily team sync — review active tasks and blockers.",
     "cronExpression": "0 9 * * *",
@@ -46,8 +46,9 @@ async def wakes(client: httpx2.AsyncClient, who: Member) -> list[dict[str, Any]]
 
 async def event_of(client: httpx2.AsyncClient, who: Member, event_id: str) -> dict[str, Any]:
     listed = data(await client.get("/schedule/workspace", headers=who.headers))
-    [found] = [e for e in listed if e["id"] == event_id]
-    return found
+    found: list[dict[str, Any]] = [e for e in listed if e["id"] == event_id]
+    assert len(found) == 1
+    return found[0]
 
 
 @pytest.mark.both_engines
