@@ -4,10 +4,8 @@ channels with unread messages, its default state and its pinned memories."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 
 from server_core.features.agents.continuity_access import access_own_agent, as_caller
 from server_core.features.agents.continuity_schemas import (
@@ -24,6 +22,7 @@ from server_core.features.agents.focus import focused_task_id
 from server_core.features.agents.memory import pinned_memories
 from server_core.features.agents.state import live_state, state_view
 from server_core.features.messaging.tables import channel_members, channels, messages
+from server_core.features.schedule.upcoming import upcoming_for
 from server_core.features.tasks.queries import get_task, my_tasks
 from server_core.features.tasks.schemas import MineQuery, Task
 from server_core.kernel.auth import Caller
@@ -56,18 +55,12 @@ def wake(conn: Connection, *, caller: Caller, agent_id: str) -> Wake:
         ),
         focused_task=focused,
         tasks=WakeTasks(**by_status),
-        schedule=WakeSchedule(upcoming=upcoming_events(conn, agent)),
+        schedule=WakeSchedule(upcoming=upcoming_for(conn, agent["id"], now)),
         channels=WakeChannels(unread=_unread_channels(conn, as_agent)),
         state=state_view(state) if state is not None else None,
         memories=WakeMemories(pinned=pinned_memories(conn, agent["id"])),
         server_time=now,
     )
-
-
-def upcoming_events(conn: Connection, agent: RowMapping) -> list[dict[str, Any]]:
-    """Schedule events due in the next 24 hours. The platform has no schedule yet: this is
-    where its upcoming events for the agent will be read."""
-    return []
 
 
 def _unread_channels(conn: Connection, agent: Caller) -> list[UnreadChannel]:

@@ -163,3 +163,25 @@ async def test_two_notifiers_racing_fire_each_event_once(
     assert sorted(m["metadata"]["scheduleEventTitle"] for m in found) == sorted(
         f"Job {number}" for number in range(30)
     )
+
+
+@pytest.mark.both_engines
+async def test_wake_lists_the_events_due_in_the_next_day_owned_or_assigned(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    later = datetime.now(UTC) + timedelta(days=3)
+    own = await create(client, team.bot, title="Soon", nextOccurrenceAt=soon.isoformat())
+    await create(client, team.bot, title="Later", nextOccurrenceAt=later.isoformat())
+    given = await create(
+        client,
+        team.admin,
+        title="Handed",
+        nextOccurrenceAt=(soon + timedelta(minutes=5)).isoformat(),
+        assigneeIds=[team.bot.id],
+    )
+    await create(client, team.admin, title="Not mine", nextOccurrenceAt=soon.isoformat())
+    wake = data(await client.get(f"/agents/{team.bot.id}/wake", headers=team.bot.headers))
+    upcoming = wake["schedule"]["upcoming"]
+    assert [e["id"] for e in upcoming] == [own["id"], given["id"]]
+    assert upcoming[1]["assigneeIds"] == [team.bot.id]
