@@ -1,7 +1,8 @@
 """The short briefing an agent reads when it connects (the server's `instructions`): who it
-is and, from `wake`, where it was — the task in focus, its tasks, unread channels, saved state
-and pinned memories — then how to work with the tools. At most `MAX_CHARS` characters
-(about 600 tokens), the most important first: what does not fit is left to `wake`.
+is and, from `wake`, where it was — the task in focus, its tasks, unread channels, what is
+coming up on its schedule, saved state and pinned memories — then how to work with the tools.
+At most `MAX_CHARS` characters (about 600 tokens), the most important first: what does not fit
+is left to `wake`.
 
 A human has no wake: their briefing lists their tasks and channels instead."""
 
@@ -19,6 +20,7 @@ MAX_CHARS = 2_400  # about 600 tokens at four characters a token
 MAX_CHANNELS = 12
 MAX_TASKS = 5
 MAX_MEMORIES = 5
+MAX_EVENTS = 5
 MAX_QUOTED = 160  # characters of a description, context entry, memory or saved state
 
 GUIDE = (
@@ -92,6 +94,9 @@ def wake_sections(wake: WakeView) -> list[list[str]]:
         sections.append([f"Unread: {counts}" + (f", and {rest} more channels" if rest > 0 else "")])
     else:
         sections.append(["No unread messages."])
+    if wake.upcoming:
+        shown_events = wake.upcoming[:MAX_EVENTS]
+        sections.append(["Coming up (24 h):", *(event.line() for event in shown_events)])
     if wake.state is not None:
         saved = short(json.dumps(wake.state.state, ensure_ascii=False), quoted=False)
         sections.append([f"Saved state (v{wake.state.version}): {saved}"])

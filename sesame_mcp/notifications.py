@@ -32,6 +32,7 @@ ME = "sesame://me"
 WALLET = "sesame://vault/wallet"
 TASKS_MINE = "sesame://tasks/mine"
 WAKE = "sesame://wake"
+SCHEDULE_UPCOMING = "sesame://schedule/upcoming"
 FORGET_ON_CLOSE = "sesame.subscriptions.forget_on_close"
 SEND_TIMEOUT = 2.0  # a legacy client that stops reading must not hold the feed up
 
@@ -83,7 +84,15 @@ def changed_resources(event: ServerEvent, me_id: str) -> list[str]:
     if event.type == "project" and isinstance(project, Mapping):
         # By id and by slug; a renamed slug's old URI names nothing any more.
         uris += [f"sesame://projects/{project[n]}" for n in ("id", "slug") if project.get(n)]
-    if TASKS_MINE in uris or CHANNELS in uris:  # wake shows my tasks and my unread counts
+    scheduled = event.data.get("event")
+    if event.type == "schedule" and isinstance(scheduled, Mapping):
+        assignees = scheduled.get("assigneeIds")
+        if scheduled.get("principalId") == me_id or (
+            isinstance(assignees, list) and me_id in assignees
+        ):
+            uris.append(SCHEDULE_UPCOMING)
+    # Wake shows my tasks, my unread counts and what is coming up for me.
+    if TASKS_MINE in uris or CHANNELS in uris or SCHEDULE_UPCOMING in uris:
         uris.append(WAKE)
     return uris
 

@@ -37,8 +37,8 @@ derive(
     Agents.wake,
     name="wake",
     title="Wake up",
-    description="Where you were: the task in focus, your tasks by status, unread channels, "
-    "saved state and pinned memories. Call it first in a new session.",
+    description="Where you were: focused task, tasks by status, unread channels, events due "
+    "within 24 h, saved state, pinned memories. Call it first in a new session.",
     output=WakeOutput,
     own=["agent_id"],
 )

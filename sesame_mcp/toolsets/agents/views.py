@@ -70,6 +70,28 @@ class FocusedTaskView(TaskLine):
         return "\n".join([*lines, *ContextView.model_validate(self.context).lines()])
 
 
+class UpcomingView(View):
+    """An event due in the next 24 hours (owned or assigned)."""
+
+    id: str
+    title: str
+    next_occurrence_at: datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_wire(cls, event: Any) -> Any:
+        if isinstance(event, dict) and "nextOccurrenceAt" in event:
+            return {
+                "id": event["id"],
+                "title": event["title"],
+                "next_occurrence_at": event["nextOccurrenceAt"],
+            }
+        return event
+
+    def line(self) -> str:
+        return f"- {self.next_occurrence_at:%Y-%m-%d %H:%M} UTC {quote(self.title)} ({self.id})"
+
+
 class WakeView(View):
     """The platform's wake, flattened: its tasks in one list (active, then blocked, then todo)
     and its unread channels and pinned memories without their wrappers."""
@@ -77,6 +99,7 @@ class WakeView(View):
     focused_task: FocusedTaskView | None
     tasks: list[TaskLine] = Field(description="Active, then blocked, then todo")
     unread: list[UnreadView] = Field(description="Channels with unread messages")
+    upcoming: list[UpcomingView] = Field(description="Events due within 24 h")
     state: StateView | None = Field(description="The default namespace")
     pinned_memories: list[MemoryView]
 
@@ -90,6 +113,7 @@ class WakeView(View):
             "focused_task": wake.focused_task,
             "tasks": [*tasks.active, *tasks.blocked, *tasks.todo],
             "unread": wake.channels.unread,
+            "upcoming": wake.schedule.upcoming,
             "state": wake.state,
             "pinned_memories": wake.memories.pinned,
         }
@@ -106,11 +130,16 @@ class WakeView(View):
         if self.unread:
             unread = ", ".join(f"{u.label()} {u.unread_count}" for u in self.unread)
             lines.append(f"Unread: {unread}")
+        if self.upcoming:
+            lines += ["Coming up (24 h):", *(event.line() for event in self.upcoming)]
         if self.state is not None:
             lines.append(f"Saved state (v{self.state.version}): {json.dumps(self.state.state)}")
         if self.pinned_memories:
             lines += ["Pinned memories:", *(memory.line() for memory in self.pinned_memories)]
-        return "\n".join(lines) or "Nothing in progress: no focus, tasks, unread or saved state."
+        return (
+            "\n".join(lines)
+            or "Nothing in progress: no focus, tasks, unread, schedule or saved state."
+        )
 
 
 class WakeOutput(ToolOutput):

@@ -1,5 +1,5 @@
 """Toolset `schedule`: the workspace's shared calendar. An agent puts its cron jobs there
-(`sync_cron_jobs`, matched by external id, or one by one), records each run (`record_run`,
+(`sync_schedule`, matched by external id, or one by one), records each run (`record_run`,
 which moves the next occurrence on), and reads the calendar for a window (`calendar`, every
 event's occurrences with the exceptions applied). Declared from the platform's `/schedule`
 operations (`sesame_mcp.derived`). Event titles and descriptions are quoted: others wrote
@@ -7,12 +7,15 @@ them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime, timedelta
 
+from mcp.server import MCPServer
 from pydantic import Field
 
 from server_core.features.schedule.operations import Schedule
 from sesame_mcp.derived import Ref, derive
+from sesame_mcp.notifications import SCHEDULE_UPCOMING
 from sesame_mcp.registry import ToolOutput, Toolset, View
 from sesame_mcp.state import Sesame
 from sesame_mcp.toolsets.messaging import refs
@@ -204,7 +207,7 @@ derive(
 derive(
     TOOLSET,
     Schedule.sync,
-    name="sync_cron_jobs",
+    name="sync_schedule",
     title="Sync my cron jobs",
     description="Put your whole list of cron jobs on the calendar, matched by external_id: "
     "new ones are created, listed ones updated, unlisted ones cancelled (never those with "
@@ -281,3 +284,22 @@ derive(
         "metadata": "Free JSON",
     },
 )
+
+
+@TOOLSET.extra
+def upcoming_resource(server: MCPServer, state: Sesame) -> None:
+    @server.resource(
+        SCHEDULE_UPCOMING,
+        name="schedule_upcoming",
+        title="Coming up",
+        description="My events' occurrences in the next 24 hours, owned or assigned (JSON); "
+        "updated when one of my events changes",
+        mime_type="application/json",
+    )
+    async def upcoming() -> str:
+        now = datetime.now(UTC)
+        found = await state.client.schedule.expanded(
+            start=now, end=now + timedelta(hours=24), principal_ids=state.me.id
+        )
+        instances = [InstanceView.model_validate(i).model_dump(mode="json") for i in found]
+        return json.dumps({"instances": instances})

@@ -116,7 +116,7 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "set_channel_context",
         "set_coordination",
         "share_vault_item",
-        "sync_cron_jobs",
+        "sync_schedule",
         "transfer_thread",
         "unshare_vault_item",
         "update_channel",

@@ -4,8 +4,12 @@ to do next about a bad cron expression."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from mcp import Client
+from mcp.types import TextResourceContents
 
 from tests.sesame_mcp.conftest import Workspace
 from tests.sesame_mcp.toolsets.conftest import ok, text
@@ -27,7 +31,7 @@ JOBS = [
 async def test_an_agent_syncs_its_cron_jobs_and_reads_the_calendar(
     mcp_all: Client, workspace: Workspace
 ) -> None:
-    synced = await mcp_all.call_tool("sync_cron_jobs", {"events": JOBS})
+    synced = await mcp_all.call_tool("sync_schedule", {"events": JOBS})
     assert ok(synced)["sync"]["created"] == 2
     assert "2 created, 0 updated, 0 cancelled" in text(synced)
     mine = ok(await mcp_all.call_tool("my_schedule", {}))["events"]
@@ -67,3 +71,23 @@ async def test_a_bad_cron_expression_says_what_to_do(mcp_all: Client) -> None:
     unknown = await mcp_all.call_tool("delete_schedule_event", {"event": "no-such-event"})
     assert unknown.is_error
     assert "my_schedule lists your events" in text(unknown)
+
+
+async def test_what_is_coming_up_shows_in_wake_and_its_resource(mcp_all: Client) -> None:
+    soon = datetime.now(UTC) + timedelta(hours=2)
+    created = await mcp_all.call_tool(
+        "create_schedule_event",
+        {"title": "Deploy window", "next_occurrence_at": soon.isoformat()},
+    )
+    event_id = ok(created)["event"]["id"]
+    later = datetime.now(UTC) + timedelta(days=2)
+    await mcp_all.call_tool(
+        "create_schedule_event", {"title": "Far off", "next_occurrence_at": later.isoformat()}
+    )
+    [content] = (await mcp_all.read_resource("sesame://schedule/upcoming")).contents
+    assert isinstance(content, TextResourceContents)
+    instances = json.loads(content.text)["instances"]
+    assert [(i["event_id"], i["title"]) for i in instances] == [(event_id, "Deploy window")]
+    woke = await mcp_all.call_tool("wake", {})
+    assert [e["title"] for e in ok(woke)["wake"]["upcoming"]] == ["Deploy window"]
+    assert "Coming up (24 h):" in text(woke)
