@@ -14,7 +14,8 @@ its own error code.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
@@ -59,8 +60,8 @@ def occurrences(rule: str, zone: str, after: datetime) -> Iterator[datetime]:
     local = as_utc(after).astimezone(zone_named(zone))
     found = CronSim(rule, local)
     try:
-        for time in found:
-            at = time.astimezone(UTC)
+        for step in found:
+            at = step.astimezone(UTC)
             # Counting from inside the repeated hour, cronsim may name its first pass again.
             if at > after:
                 yield at
@@ -73,3 +74,33 @@ def next_occurrence(rule: str, zone: str, after: datetime) -> datetime:
     for at in occurrences(rule, zone, after):
         return at
     raise CronError(f"'{rule}' never fires (checked 50 years ahead)")
+
+
+def between(rule: str, zone: str, start: datetime, end: datetime) -> Iterator[datetime]:
+    """The times in [start, end] that `rule` names in `zone`, in UTC, in order. Walked a UTC
+    day at a time through a cache: calendars read the same days again and again, and many
+    events share a rule, so a month's view costs a few lookups per event once warm."""
+    start, end = as_utc(start), as_utc(end)
+    day = start.date()
+    while day <= end.date():
+        for at in _day(rule, zone, day):
+            if at > end:
+                return
+            if at >= start:
+                yield at
+        day += ONE_DAY
+
+
+ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=65_536)
+def _day(rule: str, zone: str, day: date) -> tuple[datetime, ...]:
+    """The occurrences within one UTC day."""
+    start = datetime.combine(day, time.min, UTC)
+    found = []
+    for at in occurrences(rule, zone, start - timedelta(microseconds=1)):
+        if at >= start + ONE_DAY:
+            break
+        found.append(at)
+    return tuple(found)

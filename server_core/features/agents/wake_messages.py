@@ -21,12 +21,14 @@ returned: there is no one to show it to.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server_core.features.messaging.channels import do_open_dm
+from server_core.features.messaging.channels import dm_between, do_open_dm
 from server_core.features.messaging.messages import post_system_message
 from server_core.features.messaging.schemas import DmRequest, Message
 from server_core.features.messaging.tables import channel_members, channels
@@ -41,6 +43,15 @@ log = logging.getLogger(__name__)
 WAKE_INTENT = "wake"
 
 
+@dataclass
+class Routes:
+    """Who can be woken and their control channels, looked up once per transaction: a batch
+    of wake messages (the notifier's, say) mostly goes to the same few principals."""
+
+    principals: dict[str, RowMapping | None] = field(default_factory=dict)
+    control: dict[str, str | None] = field(default_factory=dict)
+
+
 def deliver_wake(
     conn: Connection,
     events: list[Event],
@@ -50,16 +61,23 @@ def deliver_wake(
     text: str,
     metadata: dict[str, Any],
     channel_id: str | None = None,
+    routes: Routes | None = None,
 ) -> Message | None:
     """Post a wake message for `principal_id` (see the module's notes) in the caller's
-    transaction. A principal that is gone or deactivated is not woken (`None`)."""
-    row = _active_principal(conn, principal_id)
+    transaction. A principal that is gone or deactivated is not woken (`None`). `routes`
+    remembers lookups for the rest of the transaction."""
+    routes = routes or Routes()
+    if principal_id not in routes.principals:
+        routes.principals[principal_id] = _active_principal(conn, principal_id)
+    row = routes.principals[principal_id]
     if row is None:
         return None
     woken = caller_from_row(row, "api_key")
     target = channel_id if channel_id and _can_post(conn, principal_id, channel_id) else None
     if target is None:
-        target = control_channel(conn, events, woken, row)
+        if principal_id not in routes.control:
+            routes.control[principal_id] = control_channel(conn, events, woken, row)
+        target = routes.control[principal_id]
     if target is None:
         log.info("no channel to wake %s in: the wake message is dropped", principal_id)
         return None
@@ -73,9 +91,10 @@ def control_channel(
     conn: Connection, events: list[Event], woken: Caller, row: RowMapping
 ) -> str | None:
     """The principal's DM with its owner, or with the workspace's first other admin."""
-    for other in (row["owner_id"], _first_other_admin(conn, row)):
-        if other is None or other == row["id"] or _active_principal(conn, other) is None:
-            continue
+    for other in _control_partners(conn, row):
+        existing = dm_between(conn, row["workspace_id"], row["id"], other)
+        if existing is not None:
+            return existing
         try:
             with conn.begin_nested():
                 dm = do_open_dm(conn, events, caller=woken, request=DmRequest(principal_id=other))
@@ -84,6 +103,16 @@ def control_channel(
             continue
         return dm.data.id
     return None
+
+
+def _control_partners(conn: Connection, row: RowMapping) -> Iterator[str]:
+    """The owner if active, then the first other admin (looked up only when needed)."""
+    owner = row["owner_id"]
+    if owner is not None and owner != row["id"] and _active_principal(conn, owner) is not None:
+        yield owner
+    admin = _first_other_admin(conn, row)
+    if admin is not None and admin != owner:
+        yield admin
 
 
 def is_wake_for(message: Message, principal_id: str) -> bool:

@@ -251,6 +251,11 @@ def _open_dm(
     return Created(channel_view(conn, caller, channel_id), created=True)
 
 
+def dm_between(conn: Connection, workspace_id: str, one: str, other: str) -> str | None:
+    """The id of the DM between two principals, if they have one."""
+    return _dm_by_pair(conn, workspace_id, ":".join(sorted([one, other])))
+
+
 def _dm_by_pair(conn: Connection, workspace_id: str, pair_key: str) -> str | None:
     found: str | None = conn.execute(
         sa.select(channels.c.id).where(

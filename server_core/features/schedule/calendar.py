@@ -9,6 +9,7 @@ listing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -204,6 +205,19 @@ def announce(
     [view] = owned_views(conn, [reload(conn, event_id)])
     events.append(schedule_event(view, action))
     return ScheduleEvent(**view.model_dump(exclude={"owner"}))
+
+
+def announce_many(
+    conn: Connection,
+    events: list[Event],
+    event_ids: list[str],
+    action_of: Callable[[ScheduleEventWithOwner], ScheduleAction],
+) -> None:
+    """Several events as they are now, announced, read in one go."""
+    found = conn.execute(sa.select(schedule_events).where(schedule_events.c.id.in_(event_ids)))
+    views = {view.id: view for view in owned_views(conn, list(found.mappings()))}
+    for event_id in event_ids:
+        events.append(schedule_event(views[event_id], action_of(views[event_id])))
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -25,7 +25,6 @@ from server_core.features.schedule.errors import InvalidWindow
 from server_core.features.schedule.schemas import (
     ExpandedQuery,
     ScheduleEventWithOwner,
-    ScheduleInstance,
 )
 from server_core.features.schedule.tables import (
     schedule_event_assignees,
@@ -34,7 +33,7 @@ from server_core.features.schedule.tables import (
 )
 from server_core.kernel import cron
 from server_core.kernel.auth import Caller
-from server_core.kernel.clock import as_utc
+from server_core.kernel.clock import as_utc, to_wire
 from server_core.kernel.ids import parse_id
 
 MAX_INSTANCES = 366  # per event and request
@@ -44,7 +43,10 @@ ev = schedule_events.c
 
 def list_instances(
     conn: Connection, *, caller: Caller, query: ExpandedQuery
-) -> list[ScheduleInstance]:
+) -> list[dict[str, Any]]:
+    """The instances as `ScheduleInstance` puts them on the wire, encoded here: every instance
+    carries its whole event, and a month of a busy calendar is tens of thousands of instances,
+    so each event is encoded once and shared rather than once per instance."""
     start, end = as_utc(query.start), as_utc(query.end)
     if start > end or end - start > MAX_WINDOW:
         raise InvalidWindow(
@@ -71,8 +73,8 @@ def list_instances(
         for event in events
         for instance in _instances(event, start, end, exceptions.get(event.id, {}))
     ]
-    instances.sort(key=lambda instance: (instance.starts_at, instance.event_id))
-    return instances
+    instances.sort(key=lambda instance: (instance[0], instance[1]["eventId"]))
+    return [wire for _, wire in instances]
 
 
 def occurs_at(event: ScheduleEventWithOwner, at: datetime) -> bool:
@@ -90,23 +92,29 @@ def _instances(
     start: datetime,
     end: datetime,
     exceptions: dict[datetime, dict[str, Any]],
-) -> Iterator[ScheduleInstance]:
+) -> Iterator[tuple[datetime, dict[str, Any]]]:
+    """(when it happens, the instance on the wire) for each instance in the window."""
+    encoded = event.model_dump(mode="json", by_alias=True)
     for at in _times(event, start, end):
         exception = exceptions.get(at)
         if exception is not None and exception["kind"] == "cancelled":
             continue
         modified = exception or {}
-        yield ScheduleInstance(
-            event_id=event.id,
-            instance_date=at,
-            title=modified.get("title") or event.title,
-            description=modified.get("description") or event.description,
-            starts_at=modified.get("starts_at") or at,
-            status=event.status,
-            is_exception=exception is not None,
-            exception_id=modified.get("id"),
-            exception_kind=modified.get("kind"),
-            event=event,
+        starts_at = as_utc(modified.get("starts_at") or at)
+        yield (
+            starts_at,
+            {
+                "eventId": event.id,
+                "instanceDate": to_wire(at),
+                "title": modified.get("title") or event.title,
+                "description": modified.get("description") or event.description,
+                "startsAt": to_wire(starts_at),
+                "status": event.status,
+                "isException": exception is not None,
+                "exceptionId": modified.get("id"),
+                "exceptionKind": modified.get("kind"),
+                "event": encoded,
+            },
         )
 
 
@@ -121,12 +129,11 @@ def _times(event: ScheduleEventWithOwner, start: datetime, end: datetime) -> Ite
         if at is not None and start <= as_utc(at) <= end:
             yield as_utc(at)
         return
-    found = cron.occurrences(event.cron_expression, event.timezone, start - timedelta(seconds=1))
+    found = cron.between(event.cron_expression, event.timezone, start, end)
     for count, at in enumerate(found):
-        if at > end or count >= MAX_INSTANCES:
+        if count >= MAX_INSTANCES:
             return
-        if at >= start:
-            yield at
+        yield at
 
 
 def _exceptions(

@@ -30,15 +30,16 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server_core.features.agents.wake_messages import deliver_wake
-from server_core.features.schedule.calendar import announce
+from server_core.features.agents.wake_messages import Routes, deliver_wake
+from server_core.features.schedule.calendar import announce_many
+from server_core.features.schedule.events import ScheduleAction
 from server_core.features.schedule.occurrences import record
 from server_core.features.schedule.tables import (
     schedule_event_assignees,
@@ -72,62 +73,83 @@ def _due(now: datetime, skip_locked: bool) -> sa.Select[Any]:
 def fire_due(
     conn: Connection, events: list[Event], keyring: Keyring, now: datetime, skip_locked: bool
 ) -> int:
-    """Fire up to `BATCH` due events in this transaction; how many were fired."""
+    """Fire up to `BATCH` due events in this transaction; how many were fired. Exceptions,
+    assignees and the announcements are read for the whole batch at once."""
     rows = conn.execute(_due(now, skip_locked)).mappings().all()
+    if not rows:
+        return 0
+    ids = [row["id"] for row in rows]
+    exceptions = _exceptions(conn, rows)
+    assignees = _assignees(conn, ids)
+    routes = Routes()
     for row in rows:
-        _fire(conn, events, keyring, row, now)
+        occurrence = as_utc(row["next_occurrence_at"])
+        exception = exceptions.get((row["id"], occurrence))
+        wakes = assignees.get(row["id"], [])
+        _fire(conn, events, keyring, routes, row, occurrence, exception, wakes)
+        record(
+            conn,
+            row,
+            scheduled_at=occurrence,
+            status="skipped" if _cancelled(exception) else "completed",
+            metadata={"notified": not _cancelled(exception)},
+            now=now,
+        )
+    announce_many(conn, events, ids, lambda view: _action(view.status))
     return len(rows)
 
 
 def _fire(
-    conn: Connection, events: list[Event], keyring: Keyring, event: RowMapping, now: datetime
+    conn: Connection,
+    events: list[Event],
+    keyring: Keyring,
+    routes: Routes,
+    event: RowMapping,
+    occurrence: datetime,
+    exception: RowMapping | None,
+    assignees: list[str],
 ) -> None:
-    occurrence = as_utc(event["next_occurrence_at"])
-    exception = (
-        conn.execute(
-            sa.select(schedule_exceptions).where(
-                schedule_exceptions.c.event_id == event["id"],
-                schedule_exceptions.c.original_date == occurrence,
-            )
-        )
-        .mappings()
-        .first()
-    )
-    cancelled = exception is not None and exception["kind"] == "cancelled"
-    if not cancelled:
-        title = (exception and exception["title"]) or event["title"]
-        description = (exception and exception["description"]) or event["description"]
-        text = wake_text(event, title, description)
-        metadata = {
-            "reason": "schedule",
-            "scheduleEventId": event["id"],
-            "scheduleEventTitle": title,
-            "occurrenceTime": occurrence.isoformat().replace("+00:00", "Z"),
-        }
-        deliver_wake(
-            conn,
-            events,
-            keyring,
-            principal_id=event["principal_id"],
-            text=text,
-            metadata=metadata,
-            channel_id=event["notify_channel_id"],
-        )
-        for assignee in _assignees(conn, event["id"]):
-            if assignee != event["principal_id"]:
-                deliver_wake(
-                    conn, events, keyring, principal_id=assignee, text=text, metadata=metadata
-                )
-    record(
+    """The wake messages of one occurrence (none when it is cancelled)."""
+    if _cancelled(exception):
+        return
+    title = (exception and exception["title"]) or event["title"]
+    description = (exception and exception["description"]) or event["description"]
+    text = wake_text(event, title, description)
+    metadata = {
+        "reason": "schedule",
+        "scheduleEventId": event["id"],
+        "scheduleEventTitle": title,
+        "occurrenceTime": occurrence.isoformat().replace("+00:00", "Z"),
+    }
+    deliver_wake(
         conn,
-        event,
-        scheduled_at=occurrence,
-        status="skipped" if cancelled else "completed",
-        metadata={"notified": not cancelled},
-        now=now,
+        events,
+        keyring,
+        principal_id=event["principal_id"],
+        text=text,
+        metadata=metadata,
+        channel_id=event["notify_channel_id"],
+        routes=routes,
     )
-    status = conn.execute(sa.select(ev.status).where(ev.id == event["id"])).scalar()
-    announce(conn, events, event["id"], "completed" if status == "completed" else "occurrence")
+    for assignee in assignees:
+        if assignee != event["principal_id"]:
+            deliver_wake(
+                conn,
+                events,
+                keyring,
+                principal_id=assignee,
+                text=text,
+                metadata=metadata,
+                routes=routes,
+            )
+
+
+def _cancelled(exception: RowMapping | None) -> bool:
+    return exception is not None and exception["kind"] == "cancelled"
+
+
+def _action(status: str) -> ScheduleAction:
+    return "completed" if status == "completed" else "occurrence"
 
 
 def wake_text(event: RowMapping, title: str, description: str | None) -> str:
@@ -143,13 +165,33 @@ def wake_text(event: RowMapping, title: str, description: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def _assignees(conn: Connection, event_id: str) -> list[str]:
+def _exceptions(
+    conn: Connection, rows: Sequence[RowMapping]
+) -> dict[tuple[str, datetime], RowMapping]:
+    """The exceptions of the batch's occurrences, by (event id, original date)."""
+    wanted = {(row["id"], as_utc(row["next_occurrence_at"])) for row in rows}
+    found = conn.execute(
+        sa.select(schedule_exceptions).where(
+            schedule_exceptions.c.event_id.in_([event_id for event_id, _ in wanted])
+        )
+    ).mappings()
+    return {
+        key: row
+        for row in found
+        if (key := (row["event_id"], as_utc(row["original_date"]))) in wanted
+    }
+
+
+def _assignees(conn: Connection, event_ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
     rows = conn.execute(
-        sa.select(schedule_event_assignees.c.principal_id)
-        .where(schedule_event_assignees.c.event_id == event_id)
+        sa.select(schedule_event_assignees.c.event_id, schedule_event_assignees.c.principal_id)
+        .where(schedule_event_assignees.c.event_id.in_(event_ids))
         .order_by(schedule_event_assignees.c.principal_id)
     )
-    return [row[0] for row in rows]
+    for event_id, principal_id in rows:
+        found.setdefault(event_id, []).append(principal_id)
+    return found
 
 
 class ScheduleNotifier:

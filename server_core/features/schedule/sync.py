@@ -5,20 +5,23 @@ made active again if sync had cancelled it), the rest are created. The caller's 
 carry an `externalId` but are not in the list are cancelled and counted as `removed` — never
 one whose `metadata.source` is `manual`, and never one made without an external id (sync
 manages what sync made). Every listed event counts as `updated` when it existed, so the same
-list twice answers `created: 0, updated: n, removed: 0`. The answer lists all the caller's
-events."""
+list twice answers `created: 0, updated: n, removed: 0`; only those that differ are written
+and announced. The answer lists all the caller's events."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.schedule.access import checked_assignees, event_views, set_assignees
 from server_core.features.schedule.calendar import announce, event_columns
 from server_core.features.schedule.schemas import SyncRequest, SyncResult
 from server_core.features.schedule.tables import schedule_events
 from server_core.kernel.auth import Caller
-from server_core.kernel.clock import utcnow
+from server_core.kernel.clock import as_utc, utcnow
 from server_core.kernel.errors import ValidationFailed
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
@@ -43,6 +46,7 @@ def do_sync(
         ).mappings()
     }
     created = updated = removed = 0
+    changes: dict[str, Any] = {}
     for item in request.events:
         existing = mine.get(item.external_id)
         if existing is None:
@@ -66,13 +70,20 @@ def do_sync(
             values = event_columns(conn, caller, item, now, existing)
             if existing["status"] == "cancelled":
                 values["status"] = "active"  # listed again: back on
-            conn.execute(
-                sa.update(schedule_events).where(ev.id == event_id).values(**values, updated_at=now)
-            )
+            changes = _changed(existing, values)
+            if changes:
+                conn.execute(
+                    sa.update(schedule_events)
+                    .where(ev.id == event_id)
+                    .values(**changes, updated_at=now)
+                )
             updated += 1
         if item.assignee_ids is not None or existing is None:
             set_assignees(conn, event_id, checked_assignees(conn, caller, item.assignee_ids or []))
-        announce(conn, events, event_id, "created" if existing is None else "updated")
+        # A job listed as it already is changes nothing, and is not announced: agents sync
+        # their whole list after every edit.
+        if existing is None or changes or item.assignee_ids is not None:
+            announce(conn, events, event_id, "created" if existing is None else "updated")
     for external_id, row in mine.items():
         manual = (row["metadata"] or {}).get("source") == "manual"
         if external_id in listed or manual or row["status"] == "cancelled":
@@ -92,3 +103,16 @@ def do_sync(
     return SyncResult(
         created=created, updated=updated, removed=removed, events=event_views(conn, list(rows))
     )
+
+
+def _changed(existing: RowMapping, values: dict[str, Any]) -> dict[str, Any]:
+    """The columns whose new value differs from the stored one."""
+    return {
+        name: value
+        for name, value in values.items()
+        if _comparable(existing[name]) != _comparable(value)
+    }
+
+
+def _comparable(value: Any) -> Any:
+    return as_utc(value) if isinstance(value, datetime) else value

@@ -48,6 +48,44 @@ async def test_a_daily_event_keeps_its_local_time_across_the_dst_change(
     assert found[0]["event"]["owner"]["handle"] == team.bot.handle
 
 
+@pytest.mark.parametrize(
+    ("zone", "window", "expected"),
+    [
+        # Berlin springs forward at 02:00 on 2027-03-28: 02:30 does not exist, it runs at 03:00.
+        (
+            "Europe/Berlin",
+            ("2027-03-27", "2027-03-30"),
+            ["2027-03-27T01:30", "2027-03-28T01:00", "2027-03-29T00:30"],
+        ),
+        # Berlin falls back at 03:00 on 2027-10-31: 02:30 happens twice, it runs the first time.
+        (
+            "Europe/Berlin",
+            ("2027-10-30", "2027-11-02"),
+            ["2027-10-30T00:30", "2027-10-31T00:30", "2027-11-01T01:30"],
+        ),
+        # New York springs forward at 02:00 on 2027-03-14.
+        (
+            "America/New_York",
+            ("2027-03-13", "2027-03-16"),
+            ["2027-03-13T07:30", "2027-03-14T07:00", "2027-03-15T06:30"],
+        ),
+        # New York falls back at 02:00 on 2027-11-07 (to 01:00): 02:30 happens once, in EST.
+        (
+            "America/New_York",
+            ("2027-11-06", "2027-11-09"),
+            ["2027-11-06T06:30", "2027-11-07T07:30", "2027-11-08T07:30"],
+        ),
+    ],
+)
+async def test_a_daily_0230_job_runs_once_a_day_across_spring_forward_and_fall_back(
+    client: httpx2.AsyncClient, team: Team, zone: str, window: tuple[str, str], expected: list[str]
+) -> None:
+    await create(client, team.bot, title="Backup", cronExpression="30 2 * * *", timezone=zone)
+    start, end = (f"{day}T00:00:00Z" for day in window)
+    found = await expanded(client, team.human, start, end)
+    assert [i["startsAt"] for i in found] == [f"{at}:00.000Z" for at in expected]
+
+
 @pytest.mark.both_engines
 async def test_exceptions_move_one_occurrence_and_cancel_another(
     client: httpx2.AsyncClient, team: Team
