@@ -1,52 +1,25 @@
 """Toolset `drive` through a real MCP client session, in both protocol eras and on both
 engines: an agent uploads files from a local path and from content, lists and downloads them,
 shares one with a channel and attaches it to a message, keeps folders, and is told what to do
-next when a path is missing or a file is someone else's.
-
-The server runs on a port chosen before it starts, so the signed links it hands out (which
-name its public origin) lead back to it."""
+next when a path is missing or a file is someone else's."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import anyio
 import pytest
 from mcp import Client
 from mcp.types import TextResourceContents
 
-from server_core.kernel.platform import Platform
 from sesame_mcp.toolsets.drive import transfers
-from tests.server_core.gateway.conftest import Live, running
 from tests.sesame_mcp.conftest import WAIT, Agent, Workspace
 from tests.sesame_mcp.toolsets.conftest import ok, text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.both_engines]
-
-
-@pytest.fixture
-def port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        found: int = probe.getsockname()[1]
-        return found
-
-
-@pytest.fixture
-def settings_overrides(port: int) -> dict[str, Any]:
-    return {"port": port}
-
-
-@pytest.fixture
-async def live(platform: Platform, port: int) -> AsyncIterator[Live]:
-    async with running(platform, port=port) as server:
-        yield server
 
 
 async def test_an_agent_uploads_lists_and_downloads_files(
