@@ -61,7 +61,7 @@ def test_an_unknown_toolset_is_named_with_the_known_ones() -> None:
     assert code == 1
     assert (
         "unknown toolset nope; known: attention, channel_admin, channels, continuity, "
-        "discovery, events, identity, memory, message_admin, messaging, people, profile, "
+        "discovery, drive, events, identity, memory, message_admin, messaging, people, profile, "
         "projects, schedule, tasks, tasks_admin, toolsets, vault, vault_admin, webhooks, work, "
         "all, default" in output
     )

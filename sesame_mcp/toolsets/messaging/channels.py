@@ -27,6 +27,7 @@ NEXT_STEPS: dict[str, str] = {
     "message_deleted": "the message was deleted and cannot change any more",
     "conflict": "it clashes with the current state; look again (list_channels, or channel_info "
     "in toolset channel_admin) before retrying",
+    "not_your_file": "you may attach only files you uploaded (upload_file in toolset drive)",
 }
 
 TOOLSET = Toolset(
@@ -56,8 +57,7 @@ class ListChannelsOutput(ToolOutput):
 
 @TOOLSET.tool(title="List my channels", read_only=True)
 async def list_channels(args: ListChannelsInput, ctx: Context) -> ListChannelsOutput:
-    """Your channels and DMs with unread counts, most recently active first. Other tools
-    take a channel as #name, id, or @handle (a DM)."""
+    """Your channels and DMs with unread counts, most recently active first."""
     views = [
         ChannelView.of(channel)
         for channel in await sesame(ctx).directory.list_channels()

@@ -30,7 +30,7 @@ TOOLSET = Toolset(
 )
 
 HANDLE = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]{1,38})", re.IGNORECASE)
-CONTENT = "The text, 1 to 10,000 characters; @handles in it mention those principals"
+CONTENT = "The text (max 10,000 characters); @handles in it mention them"
 
 
 class SendMessageInput(ToolInput):
@@ -48,7 +48,12 @@ class SendMessageInput(ToolInput):
         default=None,
         min_length=1,
         max_length=64,
-        description="Your key for it: resending with the same key cannot post twice",
+        description="Idempotency key: resending with it cannot post twice",
+    )
+    attachment_ids: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Your files' ids to attach",
     )
 
 
@@ -65,8 +70,7 @@ class SentOutput(ToolOutput):
 
 @TOOLSET.tool(title="Send a message", read_only=False)
 async def send_message(args: SendMessageInput, ctx: Context) -> SentOutput:
-    """Post a message in a channel or DM, or reply in a thread with `thread`. Mention
-    someone by writing their @handle."""
+    """Post a message in a channel or DM, or reply in a thread with `thread`."""
     state = sesame(ctx)
     channel_id, where = await refs.channel_target(state, args.channel)
     root = None
@@ -79,6 +83,7 @@ async def send_message(args: SendMessageInput, ctx: Context) -> SentOutput:
         thread_root_id=root,
         client_generated_id=args.client_generated_id,
         mentions=await _mentions(state, args.content),
+        attachment_ids=args.attachment_ids,
     )
     return SentOutput(
         channel=where,
@@ -111,11 +116,9 @@ class ReadMessagesInput(ToolInput):
     thread: str | None = Field(
         default=None,
         max_length=64,
-        description="Read this thread's replies instead: its root's seq (#12) or id",
+        description="This thread's replies instead: its root's seq (#12) or id",
     )
-    include_replies: bool = Field(
-        default=False, description="Also thread replies in the channel's history"
-    )
+    include_replies: bool = Field(default=False, description="Also thread replies")
     limit: int = Field(default=30, ge=1, le=100, description="At most this many")
 
 
@@ -140,8 +143,8 @@ class MessagesOutput(ToolOutput):
 
 @TOOLSET.tool(title="Read messages", read_only=True)
 async def read_messages(args: ReadMessagesInput, ctx: Context) -> MessagesOutput:
-    """Read a channel's messages, newest page by default, oldest first within it; or only
-    what is unread, one thread's replies, or older/newer pages by seq."""
+    """A channel's messages: the newest page (oldest first), only unread ones, one thread's
+    replies, or older/newer pages by seq."""
     if args.before_seq is not None and (args.after_seq is not None or args.unread_only):
         raise ToolFailure("give before_seq alone; after_seq and unread_only read forward.")
     state = sesame(ctx)
@@ -231,7 +234,7 @@ class ReadPositionOutput(ToolOutput):
 
 @TOOLSET.tool(title="Mark read", read_only=False, idempotent=True)
 async def mark_read(args: MarkReadInput, ctx: Context) -> ReadPositionOutput:
-    """Move your read position in a channel forward, to its newest message or to `seq`."""
+    """Move your read position forward: to the channel's newest message or to `seq`."""
     state = sesame(ctx)
     channel = await refs.resolve_channel(state, args.channel)
     seq = channel.last_seq if args.seq is None else args.seq
