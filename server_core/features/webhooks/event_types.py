@@ -27,6 +27,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "task",
         "project",
         "schedule",
+        "work_stream",
         "library.page",
     }
 )
