@@ -15,7 +15,9 @@
   subtasks, order, time, summary, deleting);
 - `schedule/`: toolset `schedule` (your cron jobs and events on the calendar, runs, a
   window's view);
-- `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log).
+- `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log);
+- `work_streams/`: toolset `work_streams` (start a stream for your task, append its output,
+  finish it: the task advanced and people woken).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`
@@ -36,6 +38,7 @@ from sesame_mcp.toolsets import (
     tasks,
     vault,
     webhooks,
+    work_streams,
 )
 
 # In the order `tools/list` shows them: the default toolsets first.
@@ -61,4 +64,5 @@ ALL_TOOLSETS: list[Toolset] = [
     tasks.TASKS_ADMIN,
     schedule.SCHEDULE,
     webhooks.WEBHOOKS,
+    work_streams.WORK_STREAMS,
 ]
