@@ -7,6 +7,9 @@ seq gets the oldest kept one first (its seq says how many it missed)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -88,10 +91,10 @@ def list_events(
     return [_view(row) for row in rows]
 
 
-def _view(row: dict[str, object] | sa.RowMapping) -> WorkStreamEvent:
+def _view(row: Mapping[str, Any] | sa.RowMapping) -> WorkStreamEvent:
     return WorkStreamEvent(
         seq=row["seq"],
         event_type=row["event_type"],
         content=row["content"],
-        created_at=as_utc(row["created_at"]),  # type: ignore[arg-type]
+        created_at=as_utc(row["created_at"]),
     )

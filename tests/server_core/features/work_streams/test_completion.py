@@ -1,6 +1,7 @@
 """Finishing a work stream: the onComplete chain runs once — the linked task moves to done
-(unblocking what waited on it) or to blocked, the people to notify are woken with the task's
-full context, and the channel's status message is edited to say how it ended."""
+(unblocking what waited on it, moving its agent's focus on) or to blocked, the people to
+notify are woken with the task's full context, and the channel's status message is edited to
+say how it ended."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from server_core.features.messaging.events import MessageEdited
 from server_core.features.tasks.events import TaskChanged
 from server_core.features.work_streams.events import WorkStreamChanged
 from tests.helpers import data
+from tests.server_core.features.agents.test_focus import focused
 from tests.server_core.features.messaging.team import Team
 from tests.server_core.features.schedule.test_notifier import wakes
 from tests.server_core.features.work_streams.streams import (
@@ -36,6 +38,12 @@ async def test_completing_moves_the_task_to_done_and_unblocks_what_waited_on_it(
         f"/tasks/{waiting['id']}/dependencies", json=dependency, headers=team.admin.headers
     )
     assert added.status_code == 201, added.text
+    following = await task(client, team.admin, title="Next up", assigneeIds=[team.bot.id])
+    focus = {"taskId": linked["id"]}
+    set_focus = await client.put(
+        f"/agents/{team.bot.id}/focus", json=focus, headers=team.bot.headers
+    )
+    assert set_focus.status_code == 200, set_focus.text
     stream = await start(client, team.bot, taskId=linked["id"], onComplete={"autoAdvance": True})
     async with captured_events() as captured:
         done = await patch(
@@ -45,6 +53,7 @@ async def test_completing_moves_the_task_to_done_and_unblocks_what_waited_on_it(
     assert done["finishedAt"] is not None
     assert (await get_task(client, team.admin, linked["id"]))["status"] == "done"
     assert (await get_task(client, team.admin, waiting["id"]))["status"] == "todo"
+    assert await focused(client, team.bot) == following["key"]  # focus moved on
     assert [e.action for e in captured.of(WorkStreamChanged)] == ["completed"]
     changed = {(e.task.id, e.action) for e in captured.of(TaskChanged)}
     assert {(linked["id"], "completed"), (waiting["id"], "status_changed")} <= changed
