@@ -1,9 +1,10 @@
 """Finding the work streams the caller may see or change, and reading them as wire models.
 
 Anyone in the workspace sees a stream without a channel; a stream linked to a channel is seen
-by that channel's members and by its owner (it shows the channel's work, and its events go to
-those members only). Output is appended by the owner; the owner or a workspace admin changes
-and finishes it."""
+by that channel's members, its owner and the workspace's admins (it shows the channel's work,
+and its events go to those members only; admins oversee every stream, so they can finish one
+left running). Output is appended by the owner; the owner or a workspace admin changes and
+finishes it."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def visible(caller: Caller) -> Any:
     member_of = sa.select(channel_members.c.channel_id).where(
         channel_members.c.principal_id == caller.principal_id
     )
+    if caller.is_admin:
+        return ws.workspace_id == caller.workspace_id
     return sa.and_(
         ws.workspace_id == caller.workspace_id,
         ws.channel_id.is_(None)

@@ -176,3 +176,18 @@ async def test_the_stream_finishes_even_when_its_message_cannot_be_edited(
     assert (message["isEdited"], message["metadata"]["status"]) == (False, "running")
     listed = data(await client.get("/work-streams", headers=team.bot.headers))
     assert [s["status"] for s in listed] == ["failed"]  # the owner still sees its own
+
+
+async def test_an_admin_outside_the_channel_finishes_a_stream_left_running(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    channel = await team.channel(client, owner=team.human, members=(team.human, team.bot))
+    stream = await start(client, team.bot, channelId=channel["id"])
+    hidden = await client.get(f"/work-streams/{stream['id']}", headers=team.other_bot.headers)
+    assert hidden.status_code == 404
+    seen = data(await client.get("/work-streams", headers=team.admin.headers))
+    assert [s["id"] for s in seen] == [stream["id"]]
+    done = await patch(client, team.admin, stream["id"], status="cancelled")
+    assert done["status"] == "cancelled"
+    message = await status_message(client, team.human, channel["id"])
+    assert message["plaintext"].startswith("⏹️ Work stream cancelled: Implement auth middleware")
