@@ -113,6 +113,11 @@ async def test_starting_needs_a_visible_task_and_membership_of_the_channel(
     assert stranger["code"] == "not_found"
     no_task = await start(client, team.bot, 400, onComplete={"autoAdvance": True})
     assert no_task["code"] == "validation_error"
+    archived = await team.channel(client, name="old")
+    url = f"/channels/{archived['id']}"
+    data(await client.patch(url, json={"isArchived": True}, headers=team.admin.headers))
+    closed = await start(client, team.bot, 409, channelId=archived["id"])
+    assert closed["code"] == "channel_archived"
     assert data(await client.get("/work-streams", headers=team.admin.headers)) == []
     shown = await messages(client, team.admin, private["id"])
     assert [m for m in shown if "workStreamId" in m["metadata"]] == []  # nothing half-made
