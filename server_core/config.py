@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # The schedule's notifier looks for due events this often (and sleeps less when one is
     # due sooner).
     schedule_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    # Work streams keep this many of their newest output events; older ones are dropped.
+    work_stream_event_retention: int = Field(default=5_000, ge=1)
     push_vapid_subject: str = Field(
         default="mailto:admin@localhost",
         description="VAPID `sub` claim: a mailto: or https: contact for push services",

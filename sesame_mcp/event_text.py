@@ -135,6 +135,17 @@ def _library_page(event: FeedEvent) -> str:
     return f"library page {path} was {action} (library {event.data.get('libraryId')})"
 
 
+def _work_stream(event: FeedEvent) -> str:
+    stream = event.data.get("workStream")
+    title = quote(str(stream.get("title", ""))) if isinstance(stream, dict) else ""
+    ref = stream.get("id") if isinstance(stream, dict) else None
+    action = str(event.data.get("action", "updated"))
+    if action == "output":
+        count = len(event.data.get("events") or [])
+        return f"work stream {title} has {count} new events (read_work_stream {ref})"
+    return f"work stream {title} was {action} ({ref})"
+
+
 def _other(event: FeedEvent) -> str:
     return f"{event.type} in {_where(event)}"
 
@@ -155,4 +166,5 @@ _DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
     "project": _project,
     "task": _task,
     "library.page": _library_page,
+    "work_stream": _work_stream,
 }

@@ -26,6 +26,7 @@ NAMES = (
     "webhooks",
     "push",
     "schedule",
+    "work_streams",
     "library",
     "drive",
 )

@@ -44,6 +44,7 @@ from sesame_mcp.client.wire import (
     parse_answer,
     websocket_url,
 )
+from sesame_mcp.client.work_streams import WorkStreams
 
 T = TypeVar("T")
 EXPIRED = "credentials_expired"
@@ -102,6 +103,7 @@ class SesameClient:
         self.schedule = Schedule(self)
         self.library = Library(self)
         self.drive = Drive(self)
+        self.work_streams = WorkStreams(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

@@ -17,7 +17,9 @@
   window's view);
 - `drive/`: toolset `drive` (files: upload, list, download, tag to channels, save a
   channel's attachment, folders);
-- `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log).
+- `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log);
+- `work_streams/`: toolset `work_streams` (start a stream for your task, append its output,
+  finish it: the task advanced and people woken).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`
@@ -39,6 +41,7 @@ from sesame_mcp.toolsets import (
     tasks,
     vault,
     webhooks,
+    work_streams,
 )
 
 # In the order `tools/list` shows them: the default toolsets first.
@@ -65,4 +68,5 @@ ALL_TOOLSETS: list[Toolset] = [
     schedule.SCHEDULE,
     drive.DRIVE,
     webhooks.WEBHOOKS,
+    work_streams.WORK_STREAMS,
 ]

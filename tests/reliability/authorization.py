@@ -46,6 +46,7 @@ RESOURCE_BEFORE = {
     "collections": "collection",
     "files": "file",
     "folders": "folder",
+    "work-streams": "work_stream",
 }
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
@@ -56,7 +57,8 @@ class Resources:
     """Workspace A's resources, created by its admin `ada`; `bot` is an agent ada owns, a
     member of the channel, of the vault (use_only) and of the project, which requested the
     lease and is assigned the task (in the project, waiting on `blocker`), and a viewer of the
-    private library (whose page `notes/matrix`, in collection `notes`, links to another)."""
+    private library (whose page `notes/matrix`, in collection `notes`, links to another); ada's
+    work stream shows its status in the channel."""
 
     ids: dict[str, str]
     ada: dict[str, str]  # headers
@@ -154,6 +156,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         await http.put(f"/library/{library['id']}/pages/notes/matrix", json=page, headers=ada), 201
     )
     folder = data(await http.post("/drive/folders", json={"name": "Matrix"}, headers=ada), 201)
+    streamed = {"runnerType": "matrix", "title": "Matrix", "channelId": channel["id"]}
+    work_stream = data(await http.post("/work-streams", json=streamed, headers=ada), 201)
     file = await _upload(http, ada, channel["id"], folder["id"])
     ids = {
         "agent": agent["id"],
@@ -183,6 +187,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "collection": "notes",
         "file": file["id"],
         "folder": folder["id"],
+        "work_stream": work_stream["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -288,6 +293,7 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
             "kind": "cancelled",
         },
         ("POST", "/schedule/{eventId}/occurrences"): {"scheduledAt": "2030-01-01T09:00:00Z"},
+        ("POST", "/work-streams/{id}/events"): {"events": [{"content": "matrix"}]},
     }
     return examples.get((method, path))
 

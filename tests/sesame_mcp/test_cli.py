@@ -63,7 +63,7 @@ def test_an_unknown_toolset_is_named_with_the_known_ones() -> None:
         "unknown toolset nope; known: attention, channel_admin, channels, continuity, "
         "discovery, drive, events, identity, memory, message_admin, messaging, people, profile, "
         "projects, schedule, tasks, tasks_admin, toolsets, vault, vault_admin, webhooks, work, "
-        "all, default" in output
+        "work_streams, all, default" in output
     )
 
 

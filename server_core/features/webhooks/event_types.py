@@ -1,7 +1,7 @@
 """The event types a webhook may subscribe to: every WebSocket event type the spec documents
-(§6.5, and the real-time sections of tasks, projects, schedule and voice) and the library's
-`library.page`: every type the platform publishes today except the gateway's own
-`credentials.revoked`."""
+(§6.5, and the real-time sections of tasks, projects, schedule and voice), the library's
+`library.page` and work streams' `work_stream`: every type the platform publishes today
+except the gateway's own `credentials.revoked`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "task",
         "project",
         "schedule",
+        "work_stream",
         "library.page",
     }
 )

@@ -98,8 +98,8 @@ class CreateChannelInput(ToolInput):
 
 @TOOLSET.tool(title="Create a channel", read_only=False)
 async def create_channel(args: CreateChannelInput, ctx: Context) -> ChannelOutput:
-    """Create a group or topic channel with these members; you own it (channel_admin changes
-    it later). To talk with one principal, send_message to their @handle."""
+    """Create a group or topic channel with these members; you own it. For one principal,
+    send_message to their @handle."""
     state = sesame(ctx)
     member_ids = [(await refs.resolve_principal(state, ref)).id for ref in args.members]
     channel = await state.client.channels.create(

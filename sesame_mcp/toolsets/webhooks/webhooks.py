@@ -29,7 +29,7 @@ TOOLSET = Toolset(
     next_steps={
         "not_found": "list_webhooks shows your webhooks with their ids",
         "unknown_event_type": "use WebSocket event types such as message, reaction, "
-        "membership, channel.updated, task, project, schedule",
+        "membership, channel.updated, task, project, schedule, work_stream",
         "webhook_url_refused": "give an http(s) URL on a public address; private, loopback "
         "and link-local addresses are refused unless the platform allows them",
     },
