@@ -26,6 +26,7 @@ NAMES = (
     "webhooks",
     "push",
     "schedule",
+    "autonomy",
     "library",
     "drive",
 )
