@@ -15,6 +15,8 @@
   subtasks, order, time, summary, deleting);
 - `schedule/`: toolset `schedule` (your cron jobs and events on the calendar, runs, a
   window's view);
+- `autonomy/`: toolset `autonomy` (timers on your tasks, subscriptions to external events
+  that wake you);
 - `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
@@ -28,6 +30,7 @@ from sesame_mcp.registry import Toolset
 from sesame_mcp.toolsets import (
     agents,
     auth,
+    autonomy,
     events,
     messaging,
     projects,
@@ -60,5 +63,6 @@ ALL_TOOLSETS: list[Toolset] = [
     tasks.TASKS,
     tasks.TASKS_ADMIN,
     schedule.SCHEDULE,
+    autonomy.AUTONOMY,
     webhooks.WEBHOOKS,
 ]
