@@ -13,7 +13,7 @@ from server_core.features.autonomy.schemas import (
     WakeSubscription,
     WakeSubscriptionWithSecret,
 )
-from server_core.kernel.errors import Conflict, Forbidden, HumanOnly, NotFound
+from server_core.kernel.errors import Conflict, Forbidden, NotFound
 from server_core.kernel.operations import Operation, Operations, PathParam
 
 TASK = PathParam("id", "task_id", "Task id or number (T-42)", max_length=64)
@@ -62,7 +62,7 @@ class Autonomy(Operations):
         body=CreateSubscriptionRequest,
         response=WakeSubscriptionWithSecret,
         status=201,
-        errors=[Forbidden, HumanOnly, NotFound, Conflict],
+        errors=[Forbidden, NotFound, Conflict],
         summary="Subscribe an agent to external events (GitHub, signed webhooks) that wake it",
     )
     list_subscriptions = Operation(
@@ -70,7 +70,7 @@ class Autonomy(Operations):
         "/agents/{id}/subscriptions",
         params=[AGENT],
         response=Subscriptions,
-        errors=[Forbidden, HumanOnly, NotFound],
+        errors=[Forbidden, NotFound],
         summary="An agent's wake subscriptions, oldest first",
     )
     unsubscribe = Operation(
@@ -78,6 +78,6 @@ class Autonomy(Operations):
         "/agents/{id}/subscriptions/{subscriptionId}",
         params=[AGENT, SUBSCRIPTION],
         response=WakeSubscription,
-        errors=[Forbidden, HumanOnly, NotFound],
+        errors=[Forbidden, NotFound],
         summary="Delete a wake subscription: its inbound URL stops answering",
     )
