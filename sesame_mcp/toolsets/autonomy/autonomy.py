@@ -169,8 +169,8 @@ derive(
 
 @TOOLSET.tool(title="Subscribe to wake events", read_only=False)
 async def subscribe_wake(args: SubscribeInput, ctx: Context) -> SubscribedOutput:
-    """Be woken when an external event happens (e.g. GitHub workflow_run.completed for a repo):
-    gives the URL to configure as the sender's webhook and its secret, shown only here."""
+    """Be woken when an external event happens, such as GitHub's workflow_run.completed for a
+    repository: gives the URL to set as the sender's webhook and its secret, shown only here."""
     state = sesame(ctx)
     made = await state.client.autonomy.subscribe(
         state.me.id, source=args.source, event=args.event, filter=args.filter
