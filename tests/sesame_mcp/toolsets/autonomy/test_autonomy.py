@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ import pytest
 from mcp import Client
 
 from sesame_mcp.server import build_server
-from sesame_mcp.state import open_sesame
+from sesame_mcp.state import Sesame, open_sesame
 from tests.sesame_mcp.client.test_events import QUICK
 from tests.sesame_mcp.conftest import WAIT, Agent, Workspace
 from tests.sesame_mcp.toolsets.conftest import ok, text
@@ -86,22 +87,39 @@ async def test_an_agent_subscribes_lists_and_unsubscribes(mcp_all: Client) -> No
     assert ok(await mcp_all.call_tool("list_wake_subscriptions", {}))["subscriptions"] == []
 
 
+async def wake_messages_while_waiting(
+    state: Sesame, mcp: Client, act: Callable[[], Awaitable[None]]
+) -> list[dict[str, Any]]:
+    """Call wait_for_events (messages only); once it blocks on the server, `await act()`; the
+    events it returns."""
+    answer: dict[str, Any] = {}
+
+    async def wait() -> None:
+        arguments = {"timeout_seconds": 30, "types": ["message"]}
+        with anyio.fail_after(WAIT + 30):
+            answer.update(ok(await mcp.call_tool("wait_for_events", arguments)))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(wait)
+        with anyio.fail_after(WAIT):
+            await state.feed.log.settle(1)
+        await act()
+    events: list[dict[str, Any]] = answer["events"]
+    return events
+
+
 async def test_a_github_delivery_wakes_the_agent_through_wait_for_events(
     workspace: Workspace, agent: Agent, era: str
 ) -> None:
     async with open_sesame(agent.client, listener_options=QUICK) as state:
         server = await build_server(state, toolsets=["all"])
         async with Client(server, mode=era) as mcp:
-            made = ok(
-                await mcp.call_tool(
-                    "subscribe_wake",
-                    {
-                        "source": "github",
-                        "event": "workflow_run.completed",
-                        "filter": {"repo": "org/sesame", "conclusion": "failure"},
-                    },
-                )
-            )
+            watch = {
+                "source": "github",
+                "event": "workflow_run.completed",
+                "filter": {"repo": "org/sesame", "conclusion": "failure"},
+            }
+            made = ok(await mcp.call_tool("subscribe_wake", watch))
             # The URL names the configured origin; the test server listens on its own port.
             url = workspace.url + urlsplit(made["subscription"]["inbound_url"]).path
             body = orjson.dumps(RUN)
@@ -111,26 +129,34 @@ async def test_a_github_delivery_wakes_the_agent_through_wait_for_events(
                 "X-GitHub-Event": "workflow_run",
                 "X-Hub-Signature-256": f"sha256={digest}",
             }
-            answer: dict[str, Any] = {}
 
-            async def wait() -> None:
-                with anyio.fail_after(WAIT + 30):
-                    arguments = {"timeout_seconds": 30, "types": ["message"]}
-                    result = await mcp.call_tool("wait_for_events", arguments)
-                answer.update(ok(result))
-
-            async with anyio.create_task_group() as group:
-                group.start_soon(wait)
-                with anyio.fail_after(WAIT):
-                    await state.feed.log.settle(1)
+            async def deliver() -> None:
                 async with httpx2.AsyncClient() as http:
                     sent = await http.post(url, content=body, headers=headers)
                 assert sent.status_code == 200, sent.text
                 assert sent.json()["data"]["matched"] is True
-    [event] = answer["events"]
-    assert event["type"] == "message"
+
+            [event] = await wake_messages_while_waiting(state, mcp, deliver)
     assert event["author_text"] == (
         "🔔 GitHub workflow_run.completed in org/sesame\n"
         "CI, branch main, failure\n"
         "https://github.com/org/sesame/actions/runs/7"
     )
+
+
+async def test_a_timer_set_over_mcp_fires_on_the_running_server(
+    workspace: Workspace, agent: Agent
+) -> None:
+    """The server's own timer worker fires it (polling every second): no clock is held."""
+    task = await workspace.admin.tasks.create("Watch the deploy", assignee_ids=[agent.account.id])
+    async with open_sesame(agent.client, listener_options=QUICK) as state:
+        server = await build_server(state, toolsets=["all"])
+        async with Client(server) as mcp:
+
+            async def set_timer() -> None:
+                fire_at = datetime.now(UTC) + timedelta(seconds=1)
+                arguments = {"task": task.key, "fire_at": fire_at.isoformat(), "message": "Look"}
+                ok(await mcp.call_tool("set_timer", arguments))
+
+            [event] = await wake_messages_while_waiting(state, mcp, set_timer)
+    assert event["author_text"] == f"⏰ Timer on {task.key} “Watch the deploy” (todo): Look"
