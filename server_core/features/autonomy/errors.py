@@ -22,6 +22,8 @@ class InvalidFireAt(BadRequest):
 class InvalidSignature(Unauthorized):
     code = "invalid_signature"
     default_message = "The delivery's signature is missing or does not match the secret"
+    # The credential is the subscription's secret, not a caller's.
+    challenge = 'HMAC-SHA256 realm="sesame inbound"'
 
 
 class TimerNotPending(Conflict):

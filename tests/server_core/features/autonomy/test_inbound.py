@@ -147,6 +147,8 @@ async def test_a_bad_or_missing_signature_is_refused_and_nothing_recorded(
     made = await subscribe(client, team.bot, source="github", event="workflow_run.completed")
     body = orjson.dumps(RUN)
     wrong = github_headers("whsec_not-the-secret", body)
+    refused = await client.post(made["inboundUrl"], content=body, headers=wrong)
+    assert refused.headers["www-authenticate"].startswith("HMAC-SHA256")
     error(
         await client.post(made["inboundUrl"], content=body, headers=wrong), 401, "invalid_signature"
     )

@@ -1,7 +1,8 @@
 """Toolset `autonomy` through a real MCP client session, in both protocol eras: an agent sets,
 lists and cancels timers on its task and is told what to do about a time in the past; it
 subscribes to GitHub CI, and a delivery signed as GitHub signs it, POSTed over real HTTP to
-the inbound URL, reaches it through `wait_for_events`."""
+the inbound URL, reaches it through `wait_for_events`, as does a timer the running server's
+worker fires."""
 
 from __future__ import annotations
 
