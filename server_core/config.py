@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     schedule_poll_interval_seconds: float = Field(default=1.0, gt=0)
     # Work streams keep this many of their newest output events; older ones are dropped.
     work_stream_event_retention: int = Field(default=5_000, ge=1)
+    # Task timers: the worker looks for due timers this often (sooner when one is due).
+    timer_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    # The inbound receiver (wake subscriptions): the largest delivery it reads, and the origin
+    # its URLs are given with (default: http://host:port of this server).
+    inbound_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    inbound_public_url: str | None = Field(
+        default=None,
+        description="The origin inbound URLs point at (e.g. https://sesame.example.com)",
+    )
     push_vapid_subject: str = Field(
         default="mailto:admin@localhost",
         description="VAPID `sub` claim: a mailto: or https: contact for push services",

@@ -27,6 +27,7 @@ NAMES = (
     "push",
     "schedule",
     "work_streams",
+    "autonomy",
     "library",
     "drive",
 )

@@ -6,7 +6,8 @@ server's request models before they are sent, answers are unwrapped from `{"ok":
 dropped connection, a body of the wrong shape — is raised as `SesameError`.
 
 Operations are grouped by platform area: `client.agents`, `client.channels`,
-`client.messages`, `client.vault`, `client.projects`, `client.tasks`, `client.webhooks`; the
+`client.messages`, `client.vault`, `client.projects`, `client.tasks`, `client.webhooks`,
+`client.schedule`, `client.autonomy`; the
 caller's own identity is on the client (`me`, `update_profile`).
 """
 
@@ -23,6 +24,7 @@ from server_core.features.auth.schemas import (
 from server_core.kernel.operations import Operation
 from sesame_mcp.client.agents import Agents
 from sesame_mcp.client.auth import AccessToken, AgentKey, ApiKey, Auth, Credentials
+from sesame_mcp.client.autonomy import Autonomy
 from sesame_mcp.client.channels import Channels
 from sesame_mcp.client.drive import Drive
 from sesame_mcp.client.errors import CONNECTION_FAILED, TIMEOUT, SesameError
@@ -101,6 +103,7 @@ class SesameClient:
         self.webhooks = Webhooks(self)
         self.push = Push(self)
         self.schedule = Schedule(self)
+        self.autonomy = Autonomy(self)
         self.library = Library(self)
         self.drive = Drive(self)
         self.work_streams = WorkStreams(self)

@@ -15,6 +15,8 @@
   subtasks, order, time, summary, deleting);
 - `schedule/`: toolset `schedule` (your cron jobs and events on the calendar, runs, a
   window's view);
+- `autonomy/`: toolset `autonomy` (timers on your tasks, subscriptions to external events
+  that wake you);
 - `drive/`: toolset `drive` (files: upload, list, download, tag to channels, save a
   channel's attachment, folders);
 - `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log);
@@ -32,6 +34,7 @@ from sesame_mcp.registry import Toolset
 from sesame_mcp.toolsets import (
     agents,
     auth,
+    autonomy,
     drive,
     events,
     messaging,
@@ -66,6 +69,7 @@ ALL_TOOLSETS: list[Toolset] = [
     tasks.TASKS,
     tasks.TASKS_ADMIN,
     schedule.SCHEDULE,
+    autonomy.AUTONOMY,
     drive.DRIVE,
     webhooks.WEBHOOKS,
     work_streams.WORK_STREAMS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2
@@ -31,6 +32,8 @@ RESOURCE_BEFORE = {
     "attachments": "attachment",
     "projects": "project",
     "tasks": "task",
+    "timers": "timer",
+    "subscriptions": "subscription",
     "dependencies": "dependency",
     "templates": "template",
     "capabilities": "capability",
@@ -155,6 +158,11 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     data(
         await http.put(f"/library/{library['id']}/pages/notes/matrix", json=page, headers=ada), 201
     )
+    timer_body = {"fireAt": _in_a_month(), "message": "matrix"}
+    timer = data(await http.post(f"/tasks/{task['id']}/timer", json=timer_body, headers=bot), 201)
+    watch = {"source": "github", "event": "workflow_run.completed"}
+    path = f"/agents/{agent['id']}/subscriptions"
+    subscription = data(await http.post(path, json=watch, headers=bot), 201)
     folder = data(await http.post("/drive/folders", json={"name": "Matrix"}, headers=ada), 201)
     streamed = {"runnerType": "matrix", "title": "Matrix", "channelId": channel["id"]}
     work_stream = data(await http.post("/work-streams", json=streamed, headers=ada), 201)
@@ -188,6 +196,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "file": file["id"],
         "folder": folder["id"],
         "work_stream": work_stream["id"],
+        "timer": timer["id"],
+        "subscription": subscription["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -206,6 +216,10 @@ async def _upload(
     body |= {"channelId": channel_id, "folderId": folder_id}
     file: dict[str, Any] = data(await http.post("/drive/files", json=body, headers=headers), 201)
     return file
+
+
+def _in_a_month() -> str:
+    return (datetime.now(UTC) + timedelta(days=30)).isoformat()
 
 
 def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] | None:
@@ -256,6 +270,8 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/agents/{id}/capabilities"): {"namespace": "code", "name": "review"},
         ("PUT", "/agents/{id}/capabilities"): {"capabilities": []},
         ("POST", "/tasks/{id}/dependencies"): {"dependsOnId": ids["blocker"]},
+        ("POST", "/tasks/{id}/timer"): {"fireAt": _in_a_month(), "message": "matrix"},
+        ("POST", "/agents/{id}/subscriptions"): {"source": "github", "event": "push"},
         ("POST", "/tasks/{id}/handoff"): {"toId": ids["bot"], "reason": "matrix"},
         ("POST", "/tasks/{id}/activity"): {"type": "comment", "message": "matrix"},
         ("POST", "/library/{id}/members"): {"principalId": ids["bot"], "role": "viewer"},

@@ -83,6 +83,10 @@ DENIED = {
         ("DELETE", "/tasks/{id}"),
         ("PATCH", "/tasks/templates/{id}"),
         ("DELETE", "/tasks/templates/{id}"),
+        # Timers are for the task's assignees, its creator and admins.
+        ("POST", "/tasks/{id}/timer"),
+        ("GET", "/tasks/{id}/timers"),
+        ("DELETE", "/tasks/{id}/timers/{timerId}"),
     )
 }
 # The drive is not offered: these answer 400 attachments_unavailable to any caller.

@@ -60,10 +60,10 @@ def test_an_unknown_toolset_is_named_with_the_known_ones() -> None:
     code, output = invoke("--toolsets", "identity,nope", SESAME_API_URL="http://127.0.0.1:1")
     assert code == 1
     assert (
-        "unknown toolset nope; known: attention, channel_admin, channels, continuity, "
-        "discovery, drive, events, identity, memory, message_admin, messaging, people, profile, "
-        "projects, schedule, tasks, tasks_admin, toolsets, vault, vault_admin, webhooks, work, "
-        "work_streams, all, default" in output
+        "unknown toolset nope; known: attention, autonomy, channel_admin, channels, "
+        "continuity, discovery, drive, events, identity, memory, message_admin, messaging, "
+        "people, profile, projects, schedule, tasks, tasks_admin, toolsets, vault, vault_admin, "
+        "webhooks, work, work_streams, all, default" in output
     )
 
 

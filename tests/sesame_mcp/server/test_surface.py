@@ -85,6 +85,7 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "add_project_member",
         "add_vault_member",
         "archive_project",
+        "cancel_timer",
         "clear_channel_config",
         "delete_file",
         "delete_folder",
@@ -122,6 +123,7 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "sync_schedule",
         "transfer_thread",
         "unshare_vault_item",
+        "unsubscribe_wake",
         "untag_file_channel",
         "update_channel",
         "update_channel_task",
@@ -186,7 +188,9 @@ async def test_read_only_mode_exposes_only_read_tools(agent: Agent) -> None:
         "list_subtasks",
         "list_task_templates",
         "list_tasks",
+        "list_timers",
         "list_vault_items",
+        "list_wake_subscriptions",
         "list_webhooks",
         "list_work_streams",
         "load_state",
@@ -235,7 +239,7 @@ async def test_default_names_the_default_toolsets_among_others(agent: Agent) -> 
 
 async def test_an_unknown_toolset_is_refused_with_the_known_ones(agent: Agent) -> None:
     with pytest.raises(
-        UnknownToolset, match="unknown toolset chats; known: attention, channel_admin"
+        UnknownToolset, match="unknown toolset chats; known: attention, autonomy, channel_admin"
     ):
         await tools_of(agent, toolsets=["channels", "chats"])
 

@@ -1,0 +1,1 @@
+"""Autonomous flow: task timers, wake subscriptions and the inbound receiver."""
