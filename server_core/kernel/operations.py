@@ -77,6 +77,16 @@ class Created(Generic[T]):
     created: bool
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """An answer the service already put in its wire form (JSON-ready dicts and lists, keys
+    camelCase): written out as it is. For large answers that repeat one object many times
+    (every instance of a calendar carries its event), which encoding model by model would
+    walk again for each."""
+
+    data: Any
+
+
 class Invoker(Protocol):
     """What an operation needs of the object it is read from to call itself: the SDK client's
     area classes implement it."""

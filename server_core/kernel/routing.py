@@ -39,7 +39,7 @@ from server_core.kernel.auth import authenticate_on
 from server_core.kernel.bodies import StrictJsonRoute
 from server_core.kernel.errors import ApiError, InvalidCredentials
 from server_core.kernel.events import Event
-from server_core.kernel.operations import Created, Operation
+from server_core.kernel.operations import Created, Encoded, Operation
 from server_core.kernel.platform import Platform
 from server_core.kernel.wire import (
     ERROR_DESCRIPTIONS,
@@ -123,6 +123,8 @@ def render(operation: Operation[Any], result: Any) -> Response:
             "data": to_jsonable_python(result.items, by_alias=True),
             "pagination": {"cursor": result.cursor, "hasMore": result.has_more},
         }
+    elif isinstance(result, Encoded):
+        body = {"ok": True, "data": result.data}
     else:
         body = {"ok": True, "data": to_jsonable_python(result, by_alias=True)}
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")

@@ -35,15 +35,14 @@ from server_core.kernel import cron
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, to_wire
 from server_core.kernel.ids import parse_id
+from server_core.kernel.operations import Encoded
 
 MAX_INSTANCES = 366  # per event and request
 MAX_WINDOW = timedelta(days=366)
 ev = schedule_events.c
 
 
-def list_instances(
-    conn: Connection, *, caller: Caller, query: ExpandedQuery
-) -> list[dict[str, Any]]:
+def list_instances(conn: Connection, *, caller: Caller, query: ExpandedQuery) -> Encoded:
     """The instances as `ScheduleInstance` puts them on the wire, encoded here: every instance
     carries its whole event, and a month of a busy calendar is tens of thousands of instances,
     so each event is encoded once and shared rather than once per instance."""
@@ -74,7 +73,7 @@ def list_instances(
         for instance in _instances(event, start, end, exceptions.get(event.id, {}))
     ]
     instances.sort(key=lambda instance: (instance[0], instance[1]["eventId"]))
-    return [wire for _, wire in instances]
+    return Encoded([wire for _, wire in instances])
 
 
 def occurs_at(event: ScheduleEventWithOwner, at: datetime) -> bool:
