@@ -19,6 +19,14 @@ a real MCP client and `sesame-mcp --embedded` over stdio (what `./scripts/serve`
    minus the occurrence time it names. Target p99 <= 2 s.
 
 Each phase prints p50 / p99 and the server's CPU per call (per wake message for the notifier).
+
+Measured on 2 shared cores (SQLite, defaults, machine load 1.3-4.7): the expanded view of 500
+events (33,600 instances: the mix has half-hourly and office-hours jobs) p50 1,087 ms with
+262 ms of server CPU — most of the rest is the client reading 30 MB of JSON, every instance
+carrying its whole event as the spec's shape has it; sync of 100 jobs p50 16.6-18.0 ms (15-18
+ms CPU), `sync_schedule` embedded over stdio p50 31.1 ms; 10,000 events due in the same
+second: wake messages arrive p50 11.9 s / p99 21.7 s after their time, 1.81 ms of server CPU
+each (the notifier writes each wake message as its own append: about ten statements).
 """
 
 from __future__ import annotations
