@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.messaging.channels import dm_between, do_open_dm
-from server_core.features.messaging.messages import post_system_message
+from server_core.features.messaging.messages import post_system_message, post_system_messages
 from server_core.features.messaging.schemas import DmRequest, Message
 from server_core.features.messaging.tables import channel_members, channels
 from server_core.kernel.auth import Caller, caller_from_row
@@ -66,25 +66,78 @@ def deliver_wake(
     """Post a wake message for `principal_id` (see the module's notes) in the caller's
     transaction. A principal that is gone or deactivated is not woken (`None`). `routes`
     remembers lookups for the rest of the transaction."""
-    routes = routes or Routes()
+    target = wake_target(conn, events, principal_id, channel_id, routes or Routes())
+    if target is None:
+        return None
+    woken, channel = target
+    stored = {**metadata, "wake": True, "wakeFor": principal_id}
+    return post_system_message(
+        conn, events, keyring, channel, woken, text, intent=WAKE_INTENT, metadata=stored
+    )
+
+
+class WakeBatch:
+    """Wake messages gathered during a transaction and posted at its end, those for one
+    principal in one channel in a single append: the notifier may wake thousands at once."""
+
+    def __init__(self) -> None:
+        self.routes = Routes()
+        self.pending: dict[tuple[str, str], tuple[Caller, list[tuple[str, dict[str, Any]]]]] = {}
+
+    def add(
+        self,
+        conn: Connection,
+        events: list[Event],
+        *,
+        principal_id: str,
+        text: str,
+        metadata: dict[str, Any],
+        channel_id: str | None = None,
+    ) -> None:
+        target = wake_target(conn, events, principal_id, channel_id, self.routes)
+        if target is None:
+            return
+        woken, channel = target
+        stored = {**metadata, "wake": True, "wakeFor": principal_id}
+        self.pending.setdefault((channel, principal_id), (woken, []))[1].append((text, stored))
+
+    def post(self, conn: Connection, events: list[Event], keyring: Keyring) -> int:
+        """Post what was gathered; how many messages."""
+        posted = 0
+        for (channel, _), (woken, items) in self.pending.items():
+            posted += len(
+                post_system_messages(
+                    conn, events, keyring, channel, woken, items, intent=WAKE_INTENT
+                )
+            )
+        self.pending.clear()
+        return posted
+
+
+def wake_target(
+    conn: Connection,
+    events: list[Event],
+    principal_id: str,
+    channel_id: str | None,
+    routes: Routes,
+) -> tuple[Caller, str] | None:
+    """Who posts the wake message and where (see the module's notes); None when no one is
+    woken."""
     if principal_id not in routes.principals:
         routes.principals[principal_id] = _active_principal(conn, principal_id)
     row = routes.principals[principal_id]
     if row is None:
         return None
     woken = caller_from_row(row, "api_key")
-    target = channel_id if channel_id and _can_post(conn, principal_id, channel_id) else None
-    if target is None:
-        if principal_id not in routes.control:
-            routes.control[principal_id] = control_channel(conn, events, woken, row)
-        target = routes.control[principal_id]
+    if channel_id and _can_post(conn, principal_id, channel_id):
+        return woken, channel_id
+    if principal_id not in routes.control:
+        routes.control[principal_id] = control_channel(conn, events, woken, row)
+    target = routes.control[principal_id]
     if target is None:
         log.info("no channel to wake %s in: the wake message is dropped", principal_id)
         return None
-    stored = {**metadata, "wake": True, "wakeFor": principal_id}
-    return post_system_message(
-        conn, events, keyring, target, woken, text, intent=WAKE_INTENT, metadata=stored
-    )
+    return woken, target
 
 
 def control_channel(

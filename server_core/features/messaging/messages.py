@@ -11,6 +11,7 @@ features and the gateway post and read through this module (`post_system_message
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,7 +50,7 @@ from server_core.features.messaging.schemas import (
     MessageReactions,
     SendMessageRequest,
 )
-from server_core.features.messaging.sequencing import append
+from server_core.features.messaging.sequencing import append, append_many
 from server_core.features.messaging.tables import message_reactions, message_revisions, messages
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
@@ -195,6 +196,25 @@ def post_system_message(
     )
     events.append(event)
     return message
+
+
+def post_system_messages(
+    conn: Connection,
+    events: list[Event],
+    keyring: Keyring,
+    channel_id: str,
+    actor: Caller,
+    items: Sequence[tuple[str, dict[str, Any]]],
+    *,
+    intent: str,
+) -> list[Message]:
+    """Several `system` messages of one actor, (text, metadata) each, in one append."""
+    channel = access_channel(conn, actor, channel_id, lock=True).channel
+    appended = append_many(
+        conn, keyring, channel, Author.of(actor), items, kind="system", intent=intent
+    )
+    events.extend(event for _, event in appended)
+    return [message for message, _ in appended]
 
 
 # --- history ------------------------------------------------------------------------------

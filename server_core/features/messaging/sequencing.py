@@ -8,7 +8,7 @@ sealed by the workspace's data key (see `keyring`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +55,36 @@ _COUNT_REPLY = (
 )
 
 
+def _row(
+    message_id: str,
+    channel: Mapping[str, Any],
+    author: Author,
+    seq: int,
+    kind: str,
+    intent: str,
+    metadata: dict[str, Any] | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """A message's columns (besides the sealed text) as `wire_message` reads them."""
+    return {
+        "id": message_id,
+        "channel_id": channel["id"],
+        "sender_id": author.id,
+        "seq": seq,
+        "kind": kind,
+        "intent": intent,
+        "thread_root_id": None,
+        "reply_count": 0,
+        "mentions": [],
+        "meta": metadata or {},
+        "client_generated_id": None,
+        "is_edited": False,
+        "is_deleted": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def append(
     conn: Connection,
     keyring: Keyring,
@@ -81,22 +111,11 @@ def append(
     seq = channel["last_seq"] + 1
     message_id = new_id()
     key_id = keyring.current_key_id(conn, channel["workspace_id"])
-    row = {
-        "id": message_id,
-        "channel_id": channel["id"],
-        "sender_id": author.id,
-        "seq": seq,
-        "kind": kind,
-        "intent": intent,
+    row = _row(message_id, channel, author, seq, kind, intent, metadata, now)
+    row |= {
         "thread_root_id": thread_root_id,
-        "reply_count": 0,
         "mentions": mentions or [],
-        "meta": metadata or {},
         "client_generated_id": client_generated_id,
-        "is_edited": False,
-        "is_deleted": False,
-        "created_at": now,
-        "updated_at": now,
     }
     conn.execute(
         _INSERT_MESSAGE,
@@ -138,3 +157,64 @@ def append(
         route=EventRoute(workspace_id=channel["workspace_id"], channel_id=channel["id"]),
     )
     return message, event
+
+
+def append_many(
+    conn: Connection,
+    keyring: Keyring,
+    channel: Mapping[str, Any],
+    author: Author,
+    items: Sequence[tuple[str, dict[str, Any]]],
+    *,
+    kind: str,
+    intent: str,
+) -> list[tuple[Message, MessageCreated]]:
+    """Write several top-level messages of one author, (text, metadata) each, as the channel's
+    next seqs: one insert for all, one channel and one membership update. The channel row
+    must be locked, as for `append`."""
+    now = utcnow()
+    key_id = keyring.current_key_id(conn, channel["workspace_id"])
+    rows = [
+        _row(new_id(), channel, author, channel["last_seq"] + offset, kind, intent, meta, now)
+        for offset, (_, meta) in enumerate(items, start=1)
+    ]
+    conn.execute(
+        _INSERT_MESSAGE,
+        [
+            {
+                **row,
+                "workspace_id": channel["workspace_id"],
+                "ciphertext": keyring.seal(conn, key_id, content, bound_to(row["id"])),
+                "key_id": key_id,
+                "attachment_ids": [],
+            }
+            for row, (content, _) in zip(rows, items, strict=True)
+        ],
+    )
+    last = rows[-1]["seq"]
+    run = channel["consecutive_count"] if channel["last_sender_id"] == author.id else 0
+    conn.execute(
+        _ADVANCE_CHANNEL,
+        {
+            "where_id": channel["id"],
+            "last_seq": last,
+            "last_message_at": now,
+            "last_sender_id": author.id,
+            "consecutive_count": run + len(rows),
+        },
+    )
+    conn.execute(
+        _RECORD_SENDER,
+        {
+            "where_channel_id": channel["id"],
+            "where_principal_id": author.id,
+            "seq": last,
+            "now": now,
+        },
+    )
+    route = EventRoute(workspace_id=channel["workspace_id"], channel_id=channel["id"])
+    appended = []
+    for row, (content, _) in zip(rows, items, strict=True):
+        message = Message.model_validate(wire_message(row, content, author, [], []))  # type: ignore[arg-type]
+        appended.append((message, MessageCreated(message=message, route=route)))
+    return appended

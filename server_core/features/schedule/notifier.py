@@ -6,9 +6,9 @@ poll) it takes the active events whose `notify_at` (next occurrence minus
 
 1. reads the occurrence's exception: a cancelled one skips the wake messages, a modified one
    lends its title and description;
-2. posts the wake message (see `agents/wake_messages.py`) for the owner — in
-   `notifyChannelId` when it is a member, else its control channel — and for each assignee in
-   theirs;
+2. wakes the owner (see `agents/wake_messages.py`) — in `notifyChannelId` when it is a
+   member, else in its control channel — and each assignee in theirs; the batch's wake
+   messages are posted together at its end, one append per principal and channel;
 3. records the occurrence (`completed`, or `skipped` when cancelled) and advances the event
    past now, so an event that was due many times while no server ran fires once, not once per
    missed interval.
@@ -37,7 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server_core.features.agents.wake_messages import Routes, deliver_wake
+from server_core.features.agents.wake_messages import WakeBatch
 from server_core.features.schedule.calendar import announce_many
 from server_core.features.schedule.events import ScheduleAction
 from server_core.features.schedule.occurrences import record
@@ -81,12 +81,11 @@ def fire_due(
     ids = [row["id"] for row in rows]
     exceptions = _exceptions(conn, rows)
     assignees = _assignees(conn, ids)
-    routes = Routes()
+    wakes = WakeBatch()
     for row in rows:
         occurrence = as_utc(row["next_occurrence_at"])
         exception = exceptions.get((row["id"], occurrence))
-        wakes = assignees.get(row["id"], [])
-        _fire(conn, events, keyring, routes, row, occurrence, exception, wakes)
+        _fire(conn, events, wakes, row, occurrence, exception, assignees.get(row["id"], []))
         record(
             conn,
             row,
@@ -95,6 +94,7 @@ def fire_due(
             metadata={"notified": not _cancelled(exception)},
             now=now,
         )
+    wakes.post(conn, events, keyring)
     announce_many(conn, events, ids, lambda view: _action(view.status))
     return len(rows)
 
@@ -102,8 +102,7 @@ def fire_due(
 def _fire(
     conn: Connection,
     events: list[Event],
-    keyring: Keyring,
-    routes: Routes,
+    wakes: WakeBatch,
     event: RowMapping,
     occurrence: datetime,
     exception: RowMapping | None,
@@ -121,27 +120,18 @@ def _fire(
         "scheduleEventTitle": title,
         "occurrenceTime": occurrence.isoformat().replace("+00:00", "Z"),
     }
-    deliver_wake(
+    owner = event["principal_id"]
+    wakes.add(
         conn,
         events,
-        keyring,
-        principal_id=event["principal_id"],
+        principal_id=owner,
         text=text,
         metadata=metadata,
         channel_id=event["notify_channel_id"],
-        routes=routes,
     )
     for assignee in assignees:
-        if assignee != event["principal_id"]:
-            deliver_wake(
-                conn,
-                events,
-                keyring,
-                principal_id=assignee,
-                text=text,
-                metadata=metadata,
-                routes=routes,
-            )
+        if assignee != owner:
+            wakes.add(conn, events, principal_id=assignee, text=text, metadata=metadata)
 
 
 def _cancelled(exception: RowMapping | None) -> bool:
