@@ -105,6 +105,7 @@ async def test_an_agent_keeps_pages_in_its_library(mcp_all: Client) -> None:
         "page_backlinks", {"library": LIB, "path": "guides/onboarding"}
     )
     assert [b["path"] for b in ok(backlinks)["backlinks"]] == ["people/ada"]
+    assert text(backlinks).startswith('1 page links to it:\n- "people/ada": "ada" [')
     renamed = await mcp_all.call_tool(
         "rename_page", {"library": LIB, "path": "guides/onboarding", "new_path": "guides/welcome"}
     )
