@@ -11,7 +11,8 @@ From the declaration the tool gets:
   `Ref` layers a reference on top of an id field (`item` takes a name or an id, resolved to
   `item_id` before the call); path parameters named in `own` are not arguments: they are the
   principal the server acts as (`/agents/{id}/wake` of the agent itself);
-- its hints: a GET reads; a DELETE, PUT or PATCH is destructive (it removes or overwrites);
+- its hints: a GET reads, and so does an operation declared to run in a read transaction (a
+  POST query); a DELETE, PUT or PATCH is destructive (it removes or overwrites);
   idempotent as the operation declares; `destructive` says so for a POST that may overwrite;
 - its call: the SDK's bound method for the operation (`client.vault.list_leases`); for PATCH
   only the arguments the agent gave are sent, so an omitted one keeps its value;
@@ -95,7 +96,7 @@ def derive(
         handler=handler,
         input_model=arguments,
         output_model=output,
-        read_only=operation.method == "GET",
+        read_only=operation.method == "GET" or operation.transaction == "read",
         destructive=operation.method in ("DELETE", "PUT", "PATCH")
         if destructive is None
         else destructive,

@@ -21,7 +21,9 @@
   channel's attachment, folders);
 - `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log);
 - `work_streams/`: toolset `work_streams` (start a stream for your task, append its output,
-  finish it: the task advanced and people woken).
+  finish it: the task advanced and people woken);
+- `library/`: toolset `library` (libraries of markdown pages: read, write, edit, append,
+  rename, history, backlinks, collections and their typed query).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`
@@ -37,6 +39,7 @@ from sesame_mcp.toolsets import (
     autonomy,
     drive,
     events,
+    library,
     messaging,
     projects,
     schedule,
@@ -73,4 +76,5 @@ ALL_TOOLSETS: list[Toolset] = [
     drive.DRIVE,
     webhooks.WEBHOOKS,
     work_streams.WORK_STREAMS,
+    library.LIBRARY,
 ]

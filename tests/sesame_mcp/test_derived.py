@@ -14,6 +14,7 @@ from mcp.server import MCPServer
 from pydantic import Field
 
 from server_core.features.agents.operations import Agents
+from server_core.features.library.operations import Libraries
 from server_core.features.messaging.operations import Messages
 from sesame_mcp.derived import Ref, derive
 from sesame_mcp.registry import ToolOutput, Toolset, View, mcp_tool
@@ -122,6 +123,27 @@ def test_hints_follow_the_method() -> None:
         output=AgentOutput,
     )
     assert (archive.read_only, archive.destructive) == (False, True)
+
+
+def test_a_post_declared_to_read_makes_a_read_only_tool() -> None:
+    query = derive(
+        Toolset("t", "t", default=False),
+        Libraries.query_collection,
+        name="query",
+        title="Query",
+        description="Query a collection.",
+        output=AgentOutput,
+        descriptions={
+            "library_id": "The library",
+            "slug": "The collection",
+            "where": "Conditions",
+            "order_by": "Order",
+            "limit": "How many",
+            "cursor": "Where to go on",
+        },
+    )
+    assert Libraries.query_collection.method == "POST"
+    assert (query.read_only, query.destructive, query.idempotent) == (True, False, True)
 
 
 def test_a_declaration_naming_fields_the_operation_lacks_is_refused() -> None:

@@ -1,1 +1,7 @@
-"""The library's MCP tools are not built yet: its pages are reached through `client.library`."""
+"""The `library` feature's tools, over `/library`: toolset `library` (`library.py`: libraries,
+reading, writing, editing, appending to, renaming, deleting and restoring pages, their history
+and backlinks, collections and the typed query; `views.py`: what they answer with)."""
+
+from sesame_mcp.toolsets.library.library import TOOLSET as LIBRARY
+
+__all__ = ["LIBRARY"]
