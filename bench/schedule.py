@@ -25,8 +25,9 @@ events (33,600 instances: the mix has half-hourly and office-hours jobs) p50 1,0
 262 ms of server CPU — most of the rest is the client reading 30 MB of JSON, every instance
 carrying its whole event as the spec's shape has it; sync of 100 jobs p50 16.6-18.0 ms (15-18
 ms CPU), `sync_schedule` embedded over stdio p50 31.1 ms; 10,000 events due in the same
-second: wake messages arrive p50 8.6 s / p99 17.0 s after their time, 1.42 ms of server CPU
-each (load 2.5-4; 11.9 s / 21.7 s and 1.81 ms while each wake message was its own append).
+second: wake messages arrive p50 6.0 s / p99 12.1 s after their time, 1.00 ms of server CPU
+each (load 3-3.9; 11.9 s / 21.7 s and 1.81 ms while each wake message and each run was
+written on its own).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from server_core.features.agents.wake_messages import WakeBatch
 from server_core.features.schedule.calendar import announce_many
 from server_core.features.schedule.events import ScheduleAction
-from server_core.features.schedule.occurrences import record
+from server_core.features.schedule.occurrences import Run, record_many
 from server_core.features.schedule.tables import (
     schedule_event_assignees,
     schedule_events,
@@ -82,18 +82,21 @@ def fire_due(
     exceptions = _exceptions(conn, rows)
     assignees = _assignees(conn, ids)
     wakes = WakeBatch()
+    runs = []
     for row in rows:
         occurrence = as_utc(row["next_occurrence_at"])
         exception = exceptions.get((row["id"], occurrence))
         _fire(conn, events, wakes, row, occurrence, exception, assignees.get(row["id"], []))
-        record(
-            conn,
-            row,
-            scheduled_at=occurrence,
-            status="skipped" if _cancelled(exception) else "completed",
-            metadata={"notified": not _cancelled(exception)},
-            now=now,
+        cancelled = _cancelled(exception)
+        runs.append(
+            Run(
+                row,
+                scheduled_at=occurrence,
+                status="skipped" if cancelled else "completed",
+                metadata={"notified": not cancelled},
+            )
         )
+    record_many(conn, runs, now=now)
     wakes.post(conn, events, keyring)
     announce_many(conn, events, ids, lambda view: _action(view.status))
     return len(rows)

@@ -76,6 +76,43 @@ def do_record_occurrence(
     return OccurrenceRecorded(occurrence=occurrence, event=view)
 
 
+# Built once: the notifier records runs in batches.
+_INSERT_RUN = sa.insert(schedule_occurrences)
+_ADVANCE = (
+    sa.update(schedule_events)
+    .where(schedule_events.c.id == sa.bindparam("event_id"))
+    .values(
+        occurrence_count=sa.bindparam("count"),
+        last_occurrence_at=sa.bindparam("last", type_=schedule_events.c.last_occurrence_at.type),
+        next_occurrence_at=sa.bindparam("next", type_=schedule_events.c.next_occurrence_at.type),
+        notify_at=sa.bindparam("notify", type_=schedule_events.c.notify_at.type),
+        status=sa.bindparam("new_status"),
+        updated_at=sa.bindparam("now", type_=schedule_events.c.updated_at.type),
+    )
+)
+
+
+class Run:
+    """One run to record: the (locked) event, when it was due, and how it went."""
+
+    def __init__(
+        self,
+        event: RowMapping,
+        *,
+        scheduled_at: datetime,
+        status: OccurrenceStatus,
+        result: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        next_at: datetime | None = None,
+    ) -> None:
+        self.event = event
+        self.scheduled_at = scheduled_at
+        self.status = status
+        self.result = result
+        self.metadata = metadata
+        self.next_at = next_at
+
+
 def record(
     conn: Connection,
     event: RowMapping,
@@ -88,22 +125,46 @@ def record(
     now: datetime | None = None,
 ) -> ScheduleOccurrence:
     """Log a run of the (locked) event and move it on."""
-    now = now or utcnow()
-    values = {
+    run = Run(
+        event,
+        scheduled_at=scheduled_at,
+        status=status,
+        result=result,
+        metadata=metadata,
+        next_at=next_at,
+    )
+    [occurrence] = record_many(conn, [run], now=now or utcnow())
+    return occurrence
+
+
+def record_many(conn: Connection, runs: list[Run], *, now: datetime) -> list[ScheduleOccurrence]:
+    """Log several runs (of different events) and move each event on: two statements."""
+    logged = [_logged(run, now) for run in runs]
+    conn.execute(_INSERT_RUN, logged)
+    conn.execute(_ADVANCE, [_advanced(run, now) for run in runs])
+    return [occurrence_view(values) for values in logged]
+
+
+def _logged(run: Run, now: datetime) -> dict[str, Any]:
+    return {
         "id": new_id(),
-        "event_id": event["id"],
-        "scheduled_at": scheduled_at,
+        "event_id": run.event["id"],
+        "scheduled_at": run.scheduled_at,
         "occurred_at": now,
-        "status": status,
-        "result": result,
-        "metadata": metadata or {},
+        "status": run.status,
+        "result": run.result,
+        "metadata": run.metadata or {},
         "created_at": now,
     }
-    conn.execute(sa.insert(schedule_occurrences).values(**values))
+
+
+def _advanced(run: Run, now: datetime) -> dict[str, Any]:
+    """The event's new count, last and next occurrence, and status."""
+    event = run.event
     count = event["occurrence_count"] + 1
-    rule = event["cron_expression"]
+    next_at, rule = run.next_at, event["cron_expression"]
     if next_at is None and rule is not None:
-        next_at = next_after(rule, event["timezone"], max(scheduled_at, now))
+        next_at = next_after(rule, event["timezone"], max(run.scheduled_at, now))
     expires = event["expires_at"]
     done = (
         next_at is None
@@ -112,19 +173,15 @@ def record(
     )
     if done:
         next_at = None
-    conn.execute(
-        sa.update(schedule_events)
-        .where(schedule_events.c.id == event["id"])
-        .values(
-            occurrence_count=count,
-            last_occurrence_at=scheduled_at,
-            next_occurrence_at=next_at,
-            notify_at=notify_at(next_at, event["notify_minutes_before"]),
-            status="completed" if done else event["status"],
-            updated_at=now,
-        )
-    )
-    return occurrence_view(values)
+    return {
+        "event_id": event["id"],
+        "count": count,
+        "last": run.scheduled_at,
+        "next": next_at,
+        "notify": notify_at(next_at, event["notify_minutes_before"]),
+        "new_status": "completed" if done else event["status"],
+        "now": now,
+    }
 
 
 def _action(conn: Connection, event_id: str) -> Any:
