@@ -9,7 +9,8 @@ BadRequest
 ├── PublicReadNotAllowed     400 public_read_not_allowed (the workspace has not opted in)
 ├── InvalidCollectionSchema  400 invalid_collection_schema
 ├── SchemaViolation          400 schema_violation        (a page does not fit its collection)
-└── InvalidQuery             400 invalid_query
+├── InvalidQuery             400 invalid_query
+└── VectorSearchUnavailable  400 vector_search_unavailable (no embedding model here)
 Conflict
 ├── LibrarySlugTaken         409 library_slug_taken
 ├── AlreadyMember            409 already_member
@@ -108,3 +109,11 @@ class SchemaViolation(BadRequest):
 class InvalidQuery(BadRequest):
     code = "invalid_query"
     default_message = "The query is not valid"
+
+
+class VectorSearchUnavailable(BadRequest):
+    code = "vector_search_unavailable"
+    default_message = (
+        "Semantic search needs an embedding model this server does not run: search without "
+        "useVector (full text)"
+    )

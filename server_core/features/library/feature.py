@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from server_core.features.library import blocks, collections, libraries, members, pages
+from server_core.features.library import (
+    blocks,
+    collections,
+    libraries,
+    members,
+    pages,
+    search,
+)
 from server_core.features.library.errors import (
     AlreadyMember,
     FrontmatterNotMapping,
@@ -19,6 +26,7 @@ from server_core.features.library.errors import (
     SchemaViolation,
     ShaMismatch,
     UnknownCollection,
+    VectorSearchUnavailable,
     VersionBehind,
 )
 from server_core.features.library.events import PageChanged
@@ -30,6 +38,7 @@ FEATURE = Feature(
     serves={
         Libraries.list: libraries.list_libraries,
         Libraries.create: libraries.do_create_library,
+        Libraries.search_all: search.search_libraries,
         Libraries.get: libraries.get_library,
         Libraries.update: libraries.do_update_library,
         Libraries.delete: libraries.do_delete_library,
@@ -53,6 +62,8 @@ FEATURE = Feature(
         Libraries.delete_collection: collections.do_delete_collection,
         Libraries.collection_pages: collections.collection_pages,
         Libraries.query_collection: collections.query_collection,
+        Libraries.search: search.search_library,
+        Libraries.search_metrics: search.search_metrics,
     },
     events=[PageChanged],
     errors=[
@@ -72,5 +83,6 @@ FEATURE = Feature(
         InvalidCollectionSchema,
         SchemaViolation,
         InvalidQuery,
+        VectorSearchUnavailable,
     ],
 )

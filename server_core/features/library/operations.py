@@ -1,6 +1,7 @@
 """`/library`: shared markdown knowledge bases. Libraries and their members; pages at
 unix-style paths (`/library/{id}/pages/{path}`, the path keeping its slashes) with revisions,
-backlinks, rename, restore and append-under-heading.
+backlinks, rename, restore and append-under-heading; collections and their typed query;
+full-text search.
 
 A library is named by its id or, in the caller's workspace, its slug. The routes under a page
 (`…/history`, `…/backlinks`, `…/rename`, `…/restore`, `…/blocks`) are matched first, so a page
@@ -24,7 +25,15 @@ from server_core.features.library.errors import (
     SchemaViolation,
     ShaMismatch,
     UnknownCollection,
+    VectorSearchUnavailable,
     VersionBehind,
+)
+from server_core.features.library.knowledge_schemas import (
+    FederatedResults,
+    FederatedSearchRequest,
+    SearchMetrics,
+    SearchRequest,
+    SearchResults,
 )
 from server_core.features.library.schemas import (
     AddMemberRequest,
@@ -84,6 +93,16 @@ class Libraries(Operations):
         status=201,
         errors=[Forbidden, LibrarySlugTaken, PublicReadNotAllowed],
         summary="Create a library (you own it); `defaults: true` adds the well-known collections",
+    )
+    # Before the `/library/{id}` routes: `search` is not a library.
+    search_all = Operation(
+        "POST",
+        "/library/search",
+        body=FederatedSearchRequest,
+        response=FederatedResults,
+        idempotent=True,
+        transaction="read",
+        summary="Full-text search of every library you can read, best pages first",
     )
     get = Operation(
         "GET",
@@ -292,4 +311,24 @@ class Libraries(Operations):
         transaction="read",
         errors=[NotFound, InvalidQuery],
         summary="Query a collection's pages by front matter: where, orderBy, limit, cursor",
+    )
+    search = Operation(
+        "POST",
+        "/library/{id}/search",
+        params=[LIBRARY],
+        body=SearchRequest,
+        response=SearchResults,
+        idempotent=True,
+        transaction="read",
+        errors=[NotFound, VectorSearchUnavailable],
+        summary="Full-text search of a library's live pages (title weighs more than body), "
+        "with snippets",
+    )
+    search_metrics = Operation(
+        "GET",
+        "/library/{id}/search/metrics",
+        params=[LIBRARY],
+        response=SearchMetrics,
+        errors=[NotFound],
+        summary="What the search index holds of a library: pages, bytes, last write indexed",
     )
