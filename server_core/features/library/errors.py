@@ -18,7 +18,8 @@ Conflict
 ├── ShaMismatch              409 sha_mismatch            (`ifMatchSha` is not the current sha)
 ├── VersionBehind            409 version_behind          (`ifVersionAtLeast` is ahead)
 ├── PagePathTaken            409 page_path_taken
-└── PageNotDeleted           409 page_not_deleted
+├── PageNotDeleted           409 page_not_deleted
+└── ConventionsChanged       409 conventions_changed     (`ifVersion` is not the current one)
 """
 
 from __future__ import annotations
@@ -117,3 +118,8 @@ class VectorSearchUnavailable(BadRequest):
         "Semantic search needs an embedding model this server does not run: search without "
         "useVector (full text)"
     )
+
+
+class ConventionsChanged(Conflict):
+    code = "conventions_changed"
+    default_message = "The conventions have changed since that version: read them again"

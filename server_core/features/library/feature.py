@@ -5,6 +5,7 @@ from __future__ import annotations
 from server_core.features.library import (
     blocks,
     collections,
+    conventions,
     libraries,
     members,
     pages,
@@ -12,6 +13,7 @@ from server_core.features.library import (
 )
 from server_core.features.library.errors import (
     AlreadyMember,
+    ConventionsChanged,
     FrontmatterNotMapping,
     InvalidCollectionSchema,
     InvalidFrontmatter,
@@ -64,6 +66,9 @@ FEATURE = Feature(
         Libraries.query_collection: collections.query_collection,
         Libraries.search: search.search_library,
         Libraries.search_metrics: search.search_metrics,
+        Libraries.conventions: conventions.get_conventions,
+        Libraries.put_conventions: conventions.do_put_conventions,
+        Libraries.patch_conventions: conventions.do_patch_conventions,
     },
     events=[PageChanged],
     errors=[
@@ -84,5 +89,6 @@ FEATURE = Feature(
         SchemaViolation,
         InvalidQuery,
         VectorSearchUnavailable,
+        ConventionsChanged,
     ],
 )

@@ -1,13 +1,19 @@
 """Wire models of a library's knowledge tools: full-text search (one library or all those the
-caller reads) and its index metrics."""
+caller reads) and its index metrics; the conventions document."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from server_core.kernel.wire import RequestModel, Timestamp, WireModel, no_nul
+from server_core.kernel.wire import (
+    RequestModel,
+    Timestamp,
+    WireModel,
+    check_json_object,
+    no_nul,
+)
 
 MAX_SEARCH_RESULTS = 100
 MAX_SEARCH_OFFSET = 10_000
@@ -72,3 +78,46 @@ class SearchMetrics(WireModel):
         "every write, in the same transaction)"
     )
     vector: bool = Field(description="Whether semantic search is available")
+
+
+# --- conventions --------------------------------------------------------------------------
+
+MAX_CONVENTIONS_BYTES = 65_536
+
+
+def _check_conventions(value: dict[str, Any]) -> dict[str, Any]:
+    return check_json_object(value, MAX_CONVENTIONS_BYTES)
+
+
+ConventionsDocument = Annotated[
+    dict[Annotated[str, StringConstraints(min_length=1, max_length=200)], Any],
+    Field(max_length=500),
+    AfterValidator(_check_conventions),
+]
+
+
+class Conventions(WireModel):
+    conventions: dict[str, Any] = Field(
+        description="Free JSON document (e.g. dateFormat, tagCase, requiredFrontmatter)"
+    )
+    version: int = Field(description="Counts the document's changes; 0 before the first")
+    updated_at: Timestamp | None
+    updated_by: str | None = Field(description="Principal id of the last writer")
+
+
+class PutConventionsRequest(RequestModel):
+    """Replace the whole document."""
+
+    conventions: ConventionsDocument
+    if_version: int | None = Field(
+        default=None, ge=0, description="409 unless the document is at this version"
+    )
+
+
+class PatchConventionsRequest(RequestModel):
+    """Merge top-level keys: each given key is set, a null value removes the key."""
+
+    conventions: ConventionsDocument
+    if_version: int | None = Field(
+        default=None, ge=0, description="409 unless the document is at this version"
+    )

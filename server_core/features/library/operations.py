@@ -1,7 +1,7 @@
 """`/library`: shared markdown knowledge bases. Libraries and their members; pages at
 unix-style paths (`/library/{id}/pages/{path}`, the path keeping its slashes) with revisions,
 backlinks, rename, restore and append-under-heading; collections and their typed query;
-full-text search.
+full-text search; the conventions document.
 
 A library is named by its id or, in the caller's workspace, its slug. The routes under a page
 (`…/history`, `…/backlinks`, `…/rename`, `…/restore`, `…/blocks`) are matched first, so a page
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from server_core.features.library.errors import (
     AlreadyMember,
+    ConventionsChanged,
     FrontmatterNotMapping,
     InvalidCollectionSchema,
     InvalidFrontmatter,
@@ -29,8 +30,11 @@ from server_core.features.library.errors import (
     VersionBehind,
 )
 from server_core.features.library.knowledge_schemas import (
+    Conventions,
     FederatedResults,
     FederatedSearchRequest,
+    PatchConventionsRequest,
+    PutConventionsRequest,
     SearchMetrics,
     SearchRequest,
     SearchResults,
@@ -331,4 +335,32 @@ class Libraries(Operations):
         response=SearchMetrics,
         errors=[NotFound],
         summary="What the search index holds of a library: pages, bytes, last write indexed",
+    )
+    conventions = Operation(
+        "GET",
+        "/library/{id}/conventions",
+        params=[LIBRARY],
+        response=Conventions,
+        errors=[Forbidden, NotFound],
+        summary="Get a library's conventions document and its version",
+    )
+    put_conventions = Operation(
+        "PUT",
+        "/library/{id}/conventions",
+        params=[LIBRARY],
+        body=PutConventionsRequest,
+        response=Conventions,
+        idempotent=True,
+        errors=[Forbidden, NotFound, ConventionsChanged],
+        summary="Replace a library's conventions (admins); the version goes up on a change",
+    )
+    patch_conventions = Operation(
+        "PATCH",
+        "/library/{id}/conventions",
+        params=[LIBRARY],
+        body=PatchConventionsRequest,
+        response=Conventions,
+        idempotent=True,
+        errors=[Forbidden, NotFound, ConventionsChanged],
+        summary="Merge keys into a library's conventions (admins; null removes a key)",
     )

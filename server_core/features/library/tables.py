@@ -117,3 +117,15 @@ library_page_links = sa.Table(
     id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
     sa.Index(None, "library_id", "target"),
 )
+
+# A library's conventions: one JSON document, `version` counting its changes. No row until the
+# first write (the document is then `{}` at version 0).
+library_conventions = sa.Table(
+    "library_conventions",
+    metadata,
+    id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("document", Json, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    id_column("updated_by", sa.ForeignKey("principals.id"), nullable=False),
+    time_column("updated_at"),
+)

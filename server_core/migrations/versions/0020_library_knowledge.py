@@ -1,4 +1,4 @@
-"""Library search index
+"""Library search index and conventions
 
 Full-text search over the live pages of libraries, kept by the database itself so that no
 write path can forget it (the approach of 0008_task_search). A page's title weighs A, the
@@ -20,7 +20,9 @@ Revises: 0019
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0020"
 down_revision: str | None = "0019"
@@ -106,7 +108,32 @@ def _run(statements: list[str]) -> None:
 
 def upgrade() -> None:
     _run(SQLITE_UP if op.get_bind().dialect.name == "sqlite" else POSTGRES_UP)
+    op.create_table(
+        "library_conventions",
+        sa.Column("library_id", sa.String(length=36), nullable=False),
+        sa.Column(
+            "document",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(length=36), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["library_id"],
+            ["libraries.id"],
+            name=op.f("fk_library_conventions_library_id_libraries"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by"],
+            ["principals.id"],
+            name=op.f("fk_library_conventions_updated_by_principals"),
+        ),
+        sa.PrimaryKeyConstraint("library_id", name=op.f("pk_library_conventions")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("library_conventions")
     _run(SQLITE_DOWN if op.get_bind().dialect.name == "sqlite" else POSTGRES_DOWN)
