@@ -6,6 +6,7 @@ from server_core.features.library import (
     blocks,
     collections,
     conventions,
+    entities,
     libraries,
     members,
     pages,
@@ -14,6 +15,7 @@ from server_core.features.library import (
 from server_core.features.library.errors import (
     AlreadyMember,
     ConventionsChanged,
+    EntityNameTaken,
     FrontmatterNotMapping,
     InvalidCollectionSchema,
     InvalidFrontmatter,
@@ -28,6 +30,7 @@ from server_core.features.library.errors import (
     SchemaViolation,
     ShaMismatch,
     UnknownCollection,
+    UnknownEntityPrincipal,
     VectorSearchUnavailable,
     VersionBehind,
 )
@@ -69,6 +72,11 @@ FEATURE = Feature(
         Libraries.conventions: conventions.get_conventions,
         Libraries.put_conventions: conventions.do_put_conventions,
         Libraries.patch_conventions: conventions.do_patch_conventions,
+        Libraries.entities: entities.list_entities,
+        Libraries.create_entity: entities.do_create_entity,
+        Libraries.resolve_entities: entities.resolve_entities,
+        Libraries.update_entity: entities.do_update_entity,
+        Libraries.delete_entity: entities.do_delete_entity,
     },
     events=[PageChanged],
     errors=[
@@ -90,5 +98,7 @@ FEATURE = Feature(
         InvalidQuery,
         VectorSearchUnavailable,
         ConventionsChanged,
+        UnknownEntityPrincipal,
+        EntityNameTaken,
     ],
 )

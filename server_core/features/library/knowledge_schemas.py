@@ -1,5 +1,6 @@
 """Wire models of a library's knowledge tools: full-text search (one library or all those the
-caller reads) and its index metrics; the conventions document."""
+caller reads) and its index metrics; the conventions document; entities and resolving names to
+them."""
 
 from __future__ import annotations
 
@@ -120,4 +121,88 @@ class PatchConventionsRequest(RequestModel):
     conventions: ConventionsDocument
     if_version: int | None = Field(
         default=None, ge=0, description="409 unless the document is at this version"
+    )
+
+
+# --- entities -----------------------------------------------------------------------------
+
+EntityKind = Literal["person", "tag", "project", "team", "place", "concept"]
+EntityName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(no_nul),
+]
+Handle = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"),
+]
+PrincipalRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Aliases = Annotated[list[EntityName], Field(max_length=100)]
+Metadata = Annotated[dict[str, Any], AfterValidator(_check_conventions)]
+DEFAULT_ENTITY_LIST = 100
+MAX_ENTITY_LIST = 500
+
+
+class Entity(WireModel):
+    id: str
+    kind: EntityKind
+    canonical_name: str
+    aliases: list[str]
+    principal_id: str | None
+    handle: str | None
+    metadata: dict[str, Any]
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class CreateEntityRequest(RequestModel):
+    kind: EntityKind
+    canonical_name: EntityName
+    aliases: Aliases = Field(default_factory=list)
+    principal_id: PrincipalRef | None = Field(
+        default=None, description="A principal of the library's workspace this entity is"
+    )
+    handle: Handle | None = None
+    metadata: Metadata = Field(default_factory=dict)
+
+
+class UpdateEntityRequest(RequestModel):
+    """Only what is given changes; `aliases` and `metadata` are replaced whole, and
+    `principalId` or `handle` given as null are cleared."""
+
+    kind: EntityKind | None = None
+    canonical_name: EntityName | None = None
+    aliases: Aliases | None = None
+    principal_id: PrincipalRef | None = None
+    handle: Handle | None = None
+    metadata: Metadata | None = None
+
+
+class EntityListQuery(RequestModel):
+    kind: EntityKind | None = None
+    limit: int = Field(default=DEFAULT_ENTITY_LIST, ge=1, le=MAX_ENTITY_LIST)
+    cursor: Annotated[str, StringConstraints(max_length=64), AfterValidator(no_nul)] | None = Field(
+        default=None, description="Entity id to start after"
+    )
+
+
+class ResolveRequest(RequestModel):
+    terms: Annotated[
+        list[
+            Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(no_nul)]
+        ],
+        Field(min_length=1, max_length=100),
+    ]
+
+
+class ResolvedEntity(WireModel):
+    entity_id: str
+    canonical_name: str
+    kind: EntityKind
+
+
+class Resolved(WireModel):
+    resolved: dict[str, ResolvedEntity | None] = Field(
+        description="Each term as sent: the entity whose canonical name or alias it is (case "
+        "aside), or null"
     )

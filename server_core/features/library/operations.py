@@ -1,7 +1,7 @@
 """`/library`: shared markdown knowledge bases. Libraries and their members; pages at
 unix-style paths (`/library/{id}/pages/{path}`, the path keeping its slashes) with revisions,
 backlinks, rename, restore and append-under-heading; collections and their typed query;
-full-text search; the conventions document.
+full-text search; the conventions document; entities.
 
 A library is named by its id or, in the caller's workspace, its slug. The routes under a page
 (`…/history`, `…/backlinks`, `…/rename`, `…/restore`, `…/blocks`) are matched first, so a page
@@ -12,6 +12,7 @@ from __future__ import annotations
 from server_core.features.library.errors import (
     AlreadyMember,
     ConventionsChanged,
+    EntityNameTaken,
     FrontmatterNotMapping,
     InvalidCollectionSchema,
     InvalidFrontmatter,
@@ -26,18 +27,25 @@ from server_core.features.library.errors import (
     SchemaViolation,
     ShaMismatch,
     UnknownCollection,
+    UnknownEntityPrincipal,
     VectorSearchUnavailable,
     VersionBehind,
 )
 from server_core.features.library.knowledge_schemas import (
     Conventions,
+    CreateEntityRequest,
+    Entity,
+    EntityListQuery,
     FederatedResults,
     FederatedSearchRequest,
     PatchConventionsRequest,
     PutConventionsRequest,
+    Resolved,
+    ResolveRequest,
     SearchMetrics,
     SearchRequest,
     SearchResults,
+    UpdateEntityRequest,
 )
 from server_core.features.library.schemas import (
     AddMemberRequest,
@@ -69,6 +77,7 @@ LIBRARY = PathParam("id", "library_id", "Library id, or its slug in your workspa
 PRINCIPAL = PathParam("principalId", "principal_id", "Member's principal id", 64)
 PATH = PathParam("path", "path", "Page path, slashes included (e.g. guides/onboarding/week-1)")
 SLUG = PathParam("slug", "slug", "Collection slug", 100)
+ENTITY = PathParam("entityId", "entity_id", "Entity id", 64)
 LIBRARY_PAGE = "/library/{id}/pages/{path:path}"
 COLLECTION = "/library/{id}/collections/{slug}"
 
@@ -363,4 +372,53 @@ class Libraries(Operations):
         idempotent=True,
         errors=[Forbidden, NotFound, ConventionsChanged],
         summary="Merge keys into a library's conventions (admins; null removes a key)",
+    )
+    entities = Operation(
+        "GET",
+        "/library/{id}/entities",
+        params=[LIBRARY],
+        query=EntityListQuery,
+        response=Page[Entity],
+        errors=[NotFound, InvalidQuery],
+        summary="List a library's entities by canonical name, optionally of one kind",
+    )
+    create_entity = Operation(
+        "POST",
+        "/library/{id}/entities",
+        params=[LIBRARY],
+        body=CreateEntityRequest,
+        response=Entity,
+        status=201,
+        errors=[Forbidden, NotFound, EntityNameTaken, UnknownEntityPrincipal],
+        summary="Create an entity (person, tag, project…) with its canonical name and aliases",
+    )
+    # Before `/entities/{entityId}`: `resolve` is not an entity.
+    resolve_entities = Operation(
+        "POST",
+        "/library/{id}/entities/resolve",
+        params=[LIBRARY],
+        body=ResolveRequest,
+        response=Resolved,
+        idempotent=True,
+        transaction="read",
+        errors=[NotFound],
+        summary="Resolve terms to entities by canonical name or alias (case aside)",
+    )
+    update_entity = Operation(
+        "PATCH",
+        "/library/{id}/entities/{entityId}",
+        params=[LIBRARY, ENTITY],
+        body=UpdateEntityRequest,
+        response=Entity,
+        idempotent=True,
+        errors=[Forbidden, NotFound, EntityNameTaken, UnknownEntityPrincipal],
+        summary="Change an entity's kind, names, principal, handle or metadata",
+    )
+    delete_entity = Operation(
+        "DELETE",
+        "/library/{id}/entities/{entityId}",
+        params=[LIBRARY, ENTITY],
+        response=Entity,
+        errors=[Forbidden, NotFound],
+        summary="Delete an entity; its names become free",
     )

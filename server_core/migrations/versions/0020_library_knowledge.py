@@ -1,4 +1,4 @@
-"""Library search index and conventions
+"""Library search index, conventions and entities
 
 Full-text search over the live pages of libraries, kept by the database itself so that no
 write path can forget it (the approach of 0008_task_search). A page's title weighs A, the
@@ -132,8 +132,81 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("library_id", name=op.f("pk_library_conventions")),
     )
+    op.create_table(
+        "library_entities",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("library_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("canonical_name", sa.String(length=200), nullable=False),
+        sa.Column("canonical_key", sa.String(length=400), nullable=False),
+        sa.Column(
+            "aliases",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("principal_id", sa.String(length=36), nullable=True),
+        sa.Column("handle", sa.String(length=100), nullable=True),
+        sa.Column(
+            "metadata",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_by", sa.String(length=36), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["principals.id"],
+            name=op.f("fk_library_entities_created_by_principals"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["library_id"],
+            ["libraries.id"],
+            name=op.f("fk_library_entities_library_id_libraries"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["principal_id"],
+            ["principals.id"],
+            name=op.f("fk_library_entities_principal_id_principals"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_library_entities")),
+    )
+    op.create_index(
+        op.f("ix_library_entities_library_id_canonical_key"),
+        "library_entities",
+        ["library_id", "canonical_key"],
+        unique=False,
+    )
+    op.create_table(
+        "library_entity_names",
+        sa.Column("library_id", sa.String(length=36), nullable=False),
+        sa.Column("name_key", sa.String(length=400), nullable=False),
+        sa.Column("entity_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entity_id"],
+            ["library_entities.id"],
+            name=op.f("fk_library_entity_names_entity_id_library_entities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["library_id"],
+            ["libraries.id"],
+            name=op.f("fk_library_entity_names_library_id_libraries"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("library_id", "name_key", name=op.f("pk_library_entity_names")),
+    )
+    op.create_index(
+        op.f("ix_library_entity_names_entity_id"),
+        "library_entity_names",
+        ["entity_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("library_entity_names")
+    op.drop_table("library_entities")
     op.drop_table("library_conventions")
     _run(SQLITE_DOWN if op.get_bind().dialect.name == "sqlite" else POSTGRES_DOWN)
