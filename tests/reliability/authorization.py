@@ -47,6 +47,7 @@ RESOURCE_BEFORE = {
     "library": "library",
     "pages": "page",
     "collections": "collection",
+    "entities": "entity",
     "files": "file",
     "folders": "folder",
     "work-streams": "work_stream",
@@ -60,7 +61,8 @@ class Resources:
     """Workspace A's resources, created by its admin `ada`; `bot` is an agent ada owns, a
     member of the channel, of the vault (use_only) and of the project, which requested the
     lease and is assigned the task (in the project, waiting on `blocker`), and a viewer of the
-    private library (whose page `notes/matrix`, in collection `notes`, links to another); ada's
+    private library (whose page `notes/matrix`, in collection `notes`, links to another, and
+    which names the entity `Matrix`); ada's
     work stream shows its status in the channel."""
 
     ids: dict[str, str]
@@ -158,6 +160,9 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     data(
         await http.put(f"/library/{library['id']}/pages/notes/matrix", json=page, headers=ada), 201
     )
+    named = {"kind": "concept", "canonicalName": "Matrix", "aliases": ["grid"]}
+    path = f"/library/{library['id']}/entities"
+    entity = data(await http.post(path, json=named, headers=ada), 201)
     timer_body = {"fireAt": _in_a_month(), "message": "matrix"}
     timer = data(await http.post(f"/tasks/{task['id']}/timer", json=timer_body, headers=bot), 201)
     watch = {"source": "github", "event": "workflow_run.completed"}
@@ -193,6 +198,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "library": library["id"],
         "page": "notes/matrix",
         "collection": "notes",
+        "entity": entity["id"],
         "file": file["id"],
         "folder": folder["id"],
         "work_stream": work_stream["id"],
@@ -278,6 +284,8 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("PATCH", "/library/{id}/members/{principalId}"): {"role": "viewer"},
         ("POST", "/library/{id}/pages/{path}/rename"): {"newPath": "notes/moved"},
         ("POST", "/library/{id}/pages/{path}/blocks"): {"content": "- matrix"},
+        ("POST", "/library/{id}/entities/resolve"): {"terms": ["grid"]},
+        ("POST", "/library/{id}/entities"): {"kind": "tag", "canonicalName": "matrix-tag"},
         ("POST", "/drive/files/upload-url"): {
             "fileName": "a.txt",
             "contentType": "text/plain",

@@ -9,7 +9,9 @@ BadRequest
 ├── PublicReadNotAllowed     400 public_read_not_allowed (the workspace has not opted in)
 ├── InvalidCollectionSchema  400 invalid_collection_schema
 ├── SchemaViolation          400 schema_violation        (a page does not fit its collection)
-└── InvalidQuery             400 invalid_query
+├── InvalidQuery             400 invalid_query
+├── VectorSearchUnavailable  400 vector_search_unavailable (no embedding model here)
+└── UnknownEntityPrincipal   400 unknown_entity_principal  (not of the library's workspace)
 Conflict
 ├── LibrarySlugTaken         409 library_slug_taken
 ├── AlreadyMember            409 already_member
@@ -17,7 +19,9 @@ Conflict
 ├── ShaMismatch              409 sha_mismatch            (`ifMatchSha` is not the current sha)
 ├── VersionBehind            409 version_behind          (`ifVersionAtLeast` is ahead)
 ├── PagePathTaken            409 page_path_taken
-└── PageNotDeleted           409 page_not_deleted
+├── PageNotDeleted           409 page_not_deleted
+├── ConventionsChanged       409 conventions_changed     (`ifVersion` is not the current one)
+└── EntityNameTaken          409 entity_name_taken       (another entity has that name or alias)
 """
 
 from __future__ import annotations
@@ -108,3 +112,26 @@ class SchemaViolation(BadRequest):
 class InvalidQuery(BadRequest):
     code = "invalid_query"
     default_message = "The query is not valid"
+
+
+class VectorSearchUnavailable(BadRequest):
+    code = "vector_search_unavailable"
+    default_message = (
+        "Semantic search needs an embedding model this server does not run: search without "
+        "useVector (full text)"
+    )
+
+
+class ConventionsChanged(Conflict):
+    code = "conventions_changed"
+    default_message = "The conventions have changed since that version: read them again"
+
+
+class UnknownEntityPrincipal(BadRequest):
+    code = "unknown_entity_principal"
+    default_message = "No principal with that id in the library's workspace"
+
+
+class EntityNameTaken(Conflict):
+    code = "entity_name_taken"
+    default_message = "Another entity of this library has that name or alias (case aside)"

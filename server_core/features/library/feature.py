@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from server_core.features.library import blocks, collections, libraries, members, pages
+from server_core.features.library import (
+    blocks,
+    collections,
+    conventions,
+    entities,
+    libraries,
+    members,
+    pages,
+    search,
+)
 from server_core.features.library.errors import (
     AlreadyMember,
+    ConventionsChanged,
+    EntityNameTaken,
     FrontmatterNotMapping,
     InvalidCollectionSchema,
     InvalidFrontmatter,
@@ -19,6 +30,8 @@ from server_core.features.library.errors import (
     SchemaViolation,
     ShaMismatch,
     UnknownCollection,
+    UnknownEntityPrincipal,
+    VectorSearchUnavailable,
     VersionBehind,
 )
 from server_core.features.library.events import PageChanged
@@ -30,6 +43,7 @@ FEATURE = Feature(
     serves={
         Libraries.list: libraries.list_libraries,
         Libraries.create: libraries.do_create_library,
+        Libraries.search_all: search.search_libraries,
         Libraries.get: libraries.get_library,
         Libraries.update: libraries.do_update_library,
         Libraries.delete: libraries.do_delete_library,
@@ -53,6 +67,16 @@ FEATURE = Feature(
         Libraries.delete_collection: collections.do_delete_collection,
         Libraries.collection_pages: collections.collection_pages,
         Libraries.query_collection: collections.query_collection,
+        Libraries.search: search.search_library,
+        Libraries.search_metrics: search.search_metrics,
+        Libraries.conventions: conventions.get_conventions,
+        Libraries.put_conventions: conventions.do_put_conventions,
+        Libraries.patch_conventions: conventions.do_patch_conventions,
+        Libraries.entities: entities.list_entities,
+        Libraries.create_entity: entities.do_create_entity,
+        Libraries.resolve_entities: entities.resolve_entities,
+        Libraries.update_entity: entities.do_update_entity,
+        Libraries.delete_entity: entities.do_delete_entity,
     },
     events=[PageChanged],
     errors=[
@@ -72,5 +96,9 @@ FEATURE = Feature(
         InvalidCollectionSchema,
         SchemaViolation,
         InvalidQuery,
+        VectorSearchUnavailable,
+        ConventionsChanged,
+        UnknownEntityPrincipal,
+        EntityNameTaken,
     ],
 )

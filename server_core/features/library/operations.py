@@ -1,6 +1,7 @@
 """`/library`: shared markdown knowledge bases. Libraries and their members; pages at
 unix-style paths (`/library/{id}/pages/{path}`, the path keeping its slashes) with revisions,
-backlinks, rename, restore and append-under-heading.
+backlinks, rename, restore and append-under-heading; collections and their typed query;
+full-text search; the conventions document; entities.
 
 A library is named by its id or, in the caller's workspace, its slug. The routes under a page
 (`…/history`, `…/backlinks`, `…/rename`, `…/restore`, `…/blocks`) are matched first, so a page
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from server_core.features.library.errors import (
     AlreadyMember,
+    ConventionsChanged,
+    EntityNameTaken,
     FrontmatterNotMapping,
     InvalidCollectionSchema,
     InvalidFrontmatter,
@@ -24,7 +27,25 @@ from server_core.features.library.errors import (
     SchemaViolation,
     ShaMismatch,
     UnknownCollection,
+    UnknownEntityPrincipal,
+    VectorSearchUnavailable,
     VersionBehind,
+)
+from server_core.features.library.knowledge_schemas import (
+    Conventions,
+    CreateEntityRequest,
+    Entity,
+    EntityListQuery,
+    FederatedResults,
+    FederatedSearchRequest,
+    PatchConventionsRequest,
+    PutConventionsRequest,
+    Resolved,
+    ResolveRequest,
+    SearchMetrics,
+    SearchRequest,
+    SearchResults,
+    UpdateEntityRequest,
 )
 from server_core.features.library.schemas import (
     AddMemberRequest,
@@ -56,6 +77,7 @@ LIBRARY = PathParam("id", "library_id", "Library id, or its slug in your workspa
 PRINCIPAL = PathParam("principalId", "principal_id", "Member's principal id", 64)
 PATH = PathParam("path", "path", "Page path, slashes included (e.g. guides/onboarding/week-1)")
 SLUG = PathParam("slug", "slug", "Collection slug", 100)
+ENTITY = PathParam("entityId", "entity_id", "Entity id", 64)
 LIBRARY_PAGE = "/library/{id}/pages/{path:path}"
 COLLECTION = "/library/{id}/collections/{slug}"
 
@@ -84,6 +106,16 @@ class Libraries(Operations):
         status=201,
         errors=[Forbidden, LibrarySlugTaken, PublicReadNotAllowed],
         summary="Create a library (you own it); `defaults: true` adds the well-known collections",
+    )
+    # Before the `/library/{id}` routes: `search` is not a library.
+    search_all = Operation(
+        "POST",
+        "/library/search",
+        body=FederatedSearchRequest,
+        response=FederatedResults,
+        idempotent=True,
+        transaction="read",
+        summary="Full-text search of every library you can read, best pages first",
     )
     get = Operation(
         "GET",
@@ -292,4 +324,101 @@ class Libraries(Operations):
         transaction="read",
         errors=[NotFound, InvalidQuery],
         summary="Query a collection's pages by front matter: where, orderBy, limit, cursor",
+    )
+    search = Operation(
+        "POST",
+        "/library/{id}/search",
+        params=[LIBRARY],
+        body=SearchRequest,
+        response=SearchResults,
+        idempotent=True,
+        transaction="read",
+        errors=[NotFound, VectorSearchUnavailable],
+        summary="Full-text search of a library's live pages (title weighs more than body), "
+        "with snippets",
+    )
+    search_metrics = Operation(
+        "GET",
+        "/library/{id}/search/metrics",
+        params=[LIBRARY],
+        response=SearchMetrics,
+        errors=[NotFound],
+        summary="What the search index holds of a library: pages, bytes, last write indexed",
+    )
+    conventions = Operation(
+        "GET",
+        "/library/{id}/conventions",
+        params=[LIBRARY],
+        response=Conventions,
+        errors=[Forbidden, NotFound],
+        summary="Get a library's conventions document and its version",
+    )
+    put_conventions = Operation(
+        "PUT",
+        "/library/{id}/conventions",
+        params=[LIBRARY],
+        body=PutConventionsRequest,
+        response=Conventions,
+        idempotent=True,
+        errors=[Forbidden, NotFound, ConventionsChanged],
+        summary="Replace a library's conventions (admins); the version goes up on a change",
+    )
+    patch_conventions = Operation(
+        "PATCH",
+        "/library/{id}/conventions",
+        params=[LIBRARY],
+        body=PatchConventionsRequest,
+        response=Conventions,
+        idempotent=True,
+        errors=[Forbidden, NotFound, ConventionsChanged],
+        summary="Merge keys into a library's conventions (admins; null removes a key)",
+    )
+    entities = Operation(
+        "GET",
+        "/library/{id}/entities",
+        params=[LIBRARY],
+        query=EntityListQuery,
+        response=Page[Entity],
+        errors=[NotFound, InvalidQuery],
+        summary="List a library's entities by canonical name, optionally of one kind",
+    )
+    create_entity = Operation(
+        "POST",
+        "/library/{id}/entities",
+        params=[LIBRARY],
+        body=CreateEntityRequest,
+        response=Entity,
+        status=201,
+        errors=[Forbidden, NotFound, EntityNameTaken, UnknownEntityPrincipal],
+        summary="Create an entity (person, tag, project…) with its canonical name and aliases",
+    )
+    # Before `/entities/{entityId}`: `resolve` is not an entity.
+    resolve_entities = Operation(
+        "POST",
+        "/library/{id}/entities/resolve",
+        params=[LIBRARY],
+        body=ResolveRequest,
+        response=Resolved,
+        idempotent=True,
+        transaction="read",
+        errors=[NotFound],
+        summary="Resolve terms to entities by canonical name or alias (case aside)",
+    )
+    update_entity = Operation(
+        "PATCH",
+        "/library/{id}/entities/{entityId}",
+        params=[LIBRARY, ENTITY],
+        body=UpdateEntityRequest,
+        response=Entity,
+        idempotent=True,
+        errors=[Forbidden, NotFound, EntityNameTaken, UnknownEntityPrincipal],
+        summary="Change an entity's kind, names, principal, handle or metadata",
+    )
+    delete_entity = Operation(
+        "DELETE",
+        "/library/{id}/entities/{entityId}",
+        params=[LIBRARY, ENTITY],
+        response=Entity,
+        errors=[Forbidden, NotFound],
+        summary="Delete an entity; its names become free",
     )

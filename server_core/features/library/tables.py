@@ -117,3 +117,48 @@ library_page_links = sa.Table(
     id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
     sa.Index(None, "library_id", "target"),
 )
+
+# A library's conventions: one JSON document, `version` counting its changes. No row until the
+# first write (the document is then `{}` at version 0).
+library_conventions = sa.Table(
+    "library_conventions",
+    metadata,
+    id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("document", Json, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    id_column("updated_by", sa.ForeignKey("principals.id"), nullable=False),
+    time_column("updated_at"),
+)
+
+# People, tags, projects… a library's pages speak of. `canonical_key` is the canonical name
+# case-folded, for ordering; `aliases` keeps the other names as written.
+library_entities = sa.Table(
+    "library_entities",
+    metadata,
+    id_column(primary_key=True),
+    id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("canonical_name", sa.String(200), nullable=False),
+    sa.Column("canonical_key", sa.String(400), nullable=False),
+    sa.Column("aliases", Json, nullable=False),
+    id_column("principal_id", sa.ForeignKey("principals.id"), nullable=True),
+    sa.Column("handle", sa.String(100), nullable=True),
+    sa.Column("metadata", Json, nullable=False),
+    id_column("created_by", sa.ForeignKey("principals.id"), nullable=False),
+    time_column("created_at"),
+    time_column("updated_at"),
+    sa.Index(None, "library_id", "canonical_key"),
+)
+
+# Every name of every entity (its canonical name and its aliases), case-folded: a name belongs
+# to one entity per library, and resolving a term is one lookup.
+library_entity_names = sa.Table(
+    "library_entity_names",
+    metadata,
+    id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("name_key", sa.String(400), primary_key=True),
+    id_column(
+        "entity_id", sa.ForeignKey("library_entities.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Index(None, "entity_id"),
+)
