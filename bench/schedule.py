@@ -5,6 +5,7 @@ a real MCP client and `sesame-mcp --embedded` over stdio (what `./scripts/serve`
 
     uv run python bench/schedule.py [--events 500] [--jobs 100] [--due 10000] [--agents 20]
         [--calls 100] [--database-url postgresql://postgres@127.0.0.1:5432/bench_db]
+        [--only expanded sync notifier]
 
 1. **Expanded view**: an agent puts `--events` recurring events on the calendar (a mix of
    hourly-in-office-hours, daily, weekday, weekly and monthly crons, in five time zones); the
@@ -89,6 +90,9 @@ CRONS = [
     ("0 0 * * 3", "UTC"),
     ("5 4 * * *", "Asia/Tokyo"),
 ]
+
+
+PHASES = ["expanded", "sync", "notifier"]
 
 
 def iso(at: datetime) -> str:
@@ -268,12 +272,14 @@ async def main(args: argparse.Namespace) -> bool:
     with running_server(args.database_url, admin=True) as server:
         async with client(server, 8) as http:
             admin = await admin_headers(http)
-            results = [
-                await expanded_view(server, http, admin, args),
-                await sync_rest(server, http, admin, args),
-            ]
-            results.append(await sync_mcp(args))
-            results.append(await notifier_lag(server, http, admin, args))
+            results = []
+            if "expanded" in args.only:
+                results.append(await expanded_view(server, http, admin, args))
+            if "sync" in args.only:
+                results.append(await sync_rest(server, http, admin, args))
+                results.append(await sync_mcp(args))
+            if "notifier" in args.only:
+                results.append(await notifier_lag(server, http, admin, args))
     return all(results)
 
 
@@ -285,4 +291,11 @@ if __name__ == "__main__":
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PHASES,
+        default=PHASES,
+        help="the phases to run (default: all)",
+    )
     sys.exit(0 if asyncio.run(main(parser.parse_args())) else 1)

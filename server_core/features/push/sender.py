@@ -39,18 +39,25 @@ async def send_pushes(platform: Platform) -> None:
     subscription = platform.bus.tap()
     try:
         async for event in subscription:
-            if not isinstance(event, MessageCreated):
+            # What queued meanwhile is looked at together: one query finds that nobody in
+            # a burst of messages has a push subscription.
+            messages = [
+                each.message
+                for each in (event, *subscription.drain())
+                if isinstance(each, MessageCreated)
+            ]
+            if not messages:
                 continue
             try:
-                await notify_message(platform, event.message)
+                await notify_messages(platform, messages)
             except Exception:
                 log.exception("push notifications for a message failed")
     finally:
         subscription.close()
 
 
-def _recipients(conn: Connection, message: Message) -> dict[str, bool]:
-    """Who to tell, each with whether they were mentioned."""
+def _recipients(conn: Connection, message: Message, subscribed: set[str]) -> dict[str, bool]:
+    """Who to tell among the `subscribed`, each with whether they were mentioned."""
     kind = conn.scalar(sa.select(channels.c.kind).where(channels.c.id == message.channel_id))
     query = sa.select(channel_members.c.principal_id, channel_members.c.muted).where(
         channel_members.c.channel_id == message.channel_id
@@ -59,15 +66,22 @@ def _recipients(conn: Connection, message: Message) -> dict[str, bool]:
     mentioned = {mention.principal_id for mention in message.mentions}
     chosen: dict[str, bool] = {}
     for principal_id, muted in members.items():
-        if principal_id == message.sender_id or muted:
+        if principal_id == message.sender_id or muted or principal_id not in subscribed:
             continue
         if kind == "dm" or principal_id in mentioned:
             chosen[principal_id] = principal_id in mentioned
     return chosen
 
 
-def _targets(conn: Connection, message: Message) -> list[tuple[RowMapping, bool]]:
-    recipients = _recipients(conn, message)
+def _subscribed(conn: Connection) -> set[str]:
+    """The principals with a push subscription: few, and often nobody."""
+    return set(conn.execute(sa.select(push_subscriptions.c.principal_id).distinct()).scalars())
+
+
+def _targets(
+    conn: Connection, message: Message, subscribed: set[str]
+) -> list[tuple[RowMapping, bool]]:
+    recipients = _recipients(conn, message, subscribed)
     if not recipients:
         return []
     query = sa.select(push_subscriptions).where(
@@ -91,13 +105,24 @@ def payload(message: Message, mentioned: bool) -> str:
     return orjson.dumps(document).decode()
 
 
-async def notify_message(platform: Platform, message: Message) -> int:
-    """Send the message's notifications; how many were delivered."""
-    if message.plaintext is None or message.is_deleted:
+async def notify_messages(platform: Platform, messages: list[Message]) -> int:
+    """Send the messages' notifications; how many were delivered."""
+    messages = [m for m in messages if m.plaintext is not None and not m.is_deleted]
+    if not messages:
         return 0
-    targets = await platform.store.read(lambda conn: _targets(conn, message))
+
+    def targets(conn: Connection) -> list[tuple[Message, RowMapping, bool]]:
+        subscribed = _subscribed(conn)
+        if not subscribed:
+            return []
+        return [
+            (message, row, mentioned)
+            for message in messages
+            for row, mentioned in _targets(conn, message, subscribed)
+        ]
+
     delivered = 0
-    for row, mentioned in targets:
+    for message, row, mentioned in await platform.store.read(targets):
         data = payload(message, mentioned)
         try:
             delivered += await anyio.to_thread.run_sync(_send, platform.settings, row, data)

@@ -53,7 +53,7 @@ from server_core.kernel.platform import Platform
 
 log = logging.getLogger(__name__)
 
-BATCH = 200  # events fired per transaction
+BATCH = 500  # events fired per transaction
 ev = schedule_events.c
 
 

@@ -20,13 +20,14 @@ node tries again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.messaging.tables import channel_members
 from server_core.features.webhooks.event_types import EVENT_TYPES
@@ -92,25 +93,50 @@ def _visible_to(conn: Connection, event: Event, agent_ids: set[str]) -> set[str]
 
 
 def plan(
-    conn: Connection, keyring: Keyring, event: Event, *, now: datetime
+    conn: Connection, keyring: Keyring, events: Sequence[Event], *, now: datetime
 ) -> list[dict[str, Any]]:
-    """The pending deliveries of an event, one per subscription it goes to (read only: most
-    events go to no webhook, and finding that out must not take the writer)."""
+    """The pending deliveries of the events, one per subscription each goes to (read only:
+    most events go to no webhook, and finding that out must not take the writer). A
+    workspace's subscriptions are read once for the whole batch."""
+    subscriptions: dict[str, list[RowMapping]] = {}
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        if event.wire_name not in EVENT_TYPES:
+            continue
+        workspace_id = event.route.workspace_id
+        if workspace_id not in subscriptions:
+            subscriptions[workspace_id] = _active_subscriptions(conn, workspace_id)
+        if subscriptions[workspace_id]:
+            rows += _plan_one(conn, keyring, event, subscriptions[workspace_id], now=now)
+    return rows
+
+
+def _active_subscriptions(conn: Connection, workspace_id: str) -> list[RowMapping]:
+    query = (
+        sa.select(s.id, s.agent_id, s.event_types, s.channel_ids)
+        .join(principals, principals.c.id == s.agent_id)
+        .where(
+            s.workspace_id == workspace_id,
+            s.active.is_(True),
+            principals.c.is_active.is_(True),
+        )
+    )
+    return list(conn.execute(query).mappings())
+
+
+def _plan_one(
+    conn: Connection,
+    keyring: Keyring,
+    event: Event,
+    subscriptions: list[RowMapping],
+    *,
+    now: datetime,
+) -> list[dict[str, Any]]:
     event_type = event.wire_name
-    if event_type not in EVENT_TYPES:
-        return []
     route = event.route
     candidates = [
         row
-        for row in conn.execute(
-            sa.select(s.id, s.agent_id, s.event_types, s.channel_ids)
-            .join(principals, principals.c.id == s.agent_id)
-            .where(
-                s.workspace_id == route.workspace_id,
-                s.active.is_(True),
-                principals.c.is_active.is_(True),
-            )
-        ).mappings()
+        for row in subscriptions
         if event_type in row["event_types"]
         and (
             row["channel_ids"] is None

@@ -96,9 +96,7 @@ class WebhookWorker:
         free = self.settings.webhook_concurrency - len(self._in_flight) if send_now else 0
 
         def plan(conn: Connection) -> tuple[list[dict[str, Any]], list[Attempt]]:
-            rows = [
-                row for event in events for row in deliveries.plan(conn, keyring, event, now=now)
-            ]
+            rows = deliveries.plan(conn, keyring, events, now=now)
             claimed = deliveries.claim_planned(
                 conn, keyring, rows, now=now, limit=free, hold=self._hold()
             )
