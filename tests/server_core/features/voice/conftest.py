@@ -59,7 +59,7 @@ def spoken_wav(text: str) -> bytes | None:
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         return None
-    return subprocess.run(  # noqa: S603 - a fixed program and arguments
+    return subprocess.run(
         [espeak, "--stdout", "-s", "140", text], check=True, capture_output=True, timeout=30
     ).stdout
 
