@@ -160,6 +160,8 @@ async def test_a_failing_engine_is_tried_again_then_given_up(
         assert await transcribe_next(platform, utcnow() + LATER)
     assert [type(event) for event in captured.events] == [MessageEdited, VoiceTranscribed]
     assert len(speech.uploads) == 2
+    landed = (await shown(client, channel["id"], team.bot, sent["id"]))["metadata"]
+    assert landed["transcript"] == "Hello from the recording."
 
     other = await send_voice(client, channel["id"], team.bot, await upload_audio(client, team.bot))
     speech.status = 500
