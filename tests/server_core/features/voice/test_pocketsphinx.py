@@ -37,6 +37,9 @@ def test_wav_is_read_as_mono_16_khz_whatever_its_rate_and_channels() -> None:
     samples, rate, duration = read_wav(tone_wav(0.25))
     assert (len(samples), rate, duration) == (4000, 16000, 0.25)
 
+    samples, rate, duration = read_wav(tone_wav(0.25, rate=48000))
+    assert (len(samples), rate, duration) == (4000, 48000, 0.25)
+
 
 @pytest.mark.parametrize("audio", [b"", b"OggS\x00\x02not a wav", b"RIFF\x24\x00\x00\x00WAVEjunk"])
 def test_anything_but_pcm_wav_is_unreadable(audio: bytes) -> None:
