@@ -30,3 +30,18 @@ voice_transcripts = sa.Table(
     sa.CheckConstraint("status in ('pending', 'done', 'failed')", name="status"),
     sa.Index(None, "status", "created_at"),
 )
+
+# The transcript of one audio or video file, sealed: written when a message's attachment or a
+# `POST /voice/transcribe` is transcribed, shown in drive lists and details, and answered again
+# by `POST /voice/transcribe` without asking the engine twice.
+voice_file_transcripts = sa.Table(
+    "voice_file_transcripts",
+    metadata,
+    id_column("file_id", sa.ForeignKey("drive_files.id", ondelete="CASCADE"), primary_key=True),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("ciphertext", sa.LargeBinary, nullable=False),
+    id_column("key_id", nullable=False),
+    sa.Column("duration", sa.Float, nullable=True),
+    sa.Column("language", sa.String(32), nullable=True),
+    time_column("created_at"),
+)

@@ -4,6 +4,8 @@ them to the configured engine. `POST /voice/transcribe` answers with the result;
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Connection, RowMapping
+
 from server_core.config import Settings
 from server_core.features.drive.access import access_file
 from server_core.features.voice import engines
@@ -14,6 +16,7 @@ from server_core.features.voice.errors import (
     TranscriptionFailed,
     TranscriptionUnavailable,
 )
+from server_core.features.voice.files import keep_transcript, kept_transcripts
 from server_core.features.voice.schemas import TranscribeRequest, Transcription
 from server_core.features.voice.watcher import is_media
 from server_core.kernel.auth import Caller
@@ -61,10 +64,19 @@ async def transcribe_recording(
 async def do_transcribe(
     platform: Platform, *, caller: Caller, request: TranscribeRequest
 ) -> Transcription:
-    """Transcribe a file the caller may read, and answer once the engine has."""
-    row = await platform.store.read(lambda conn: access_file(conn, caller, request.file_id))
+    """Transcribe a file the caller may read, and answer once the engine has; a file
+    transcribed before is answered from its kept transcript."""
+    keyring = platform.keyring
+
+    def read(conn: Connection) -> tuple[RowMapping, engines.Transcript | None]:
+        row = access_file(conn, caller, request.file_id)
+        return row, kept_transcripts(conn, keyring, [row["id"]]).get(row["id"])
+
+    row, kept = await platform.store.read(read)
     if not is_media(row["content_type"]):
         raise NotAudio(f"'{row['name']}' is {row['content_type']}, not audio or video")
+    if kept is not None:
+        return Transcription(text=kept.text, duration=kept.duration, language=kept.language)
     settings = platform.settings
     if row["size"] > settings.voice_max_bytes:
         raise AudioTooLarge(
@@ -81,6 +93,9 @@ async def do_transcribe(
         size=row["size"],
         file_name=row["name"],
         content_type=row["content_type"],
+    )
+    await platform.store.run_sync(
+        lambda conn: keep_transcript(conn, keyring, row["workspace_id"], row["id"], transcript)
     )
     return Transcription(
         text=transcript.text, duration=transcript.duration, language=transcript.language

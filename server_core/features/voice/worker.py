@@ -27,6 +27,7 @@ from server_core.features.messaging.messages import do_announce_metadata
 from server_core.features.voice import engines
 from server_core.features.voice.errors import AudioTooLarge, AudioUnreadable, TranscriptionFailed
 from server_core.features.voice.events import VoiceTranscribed
+from server_core.features.voice.files import keep_transcript, kept_transcripts
 from server_core.features.voice.tables import voice_transcripts
 from server_core.features.voice.transcribe import transcribe_recording
 from server_core.features.voice.watcher import bound_to
@@ -76,10 +77,15 @@ async def transcribe_next(platform: Platform, now: datetime | None = None) -> bo
     texts: list[str] = []
     durations: list[float] = []
     languages: list[str] = []
+    heard: dict[str, engines.Transcript] = {}
     retry = False
+    file_ids = [media["fileId"] for media in claimed["media"]]
+    kept = await platform.store.read(
+        lambda conn: kept_transcripts(conn, platform.keyring, file_ids)
+    )
     for media in claimed["media"]:
         try:
-            transcript = await transcribe_recording(
+            transcript = kept.get(media["fileId"]) or await transcribe_recording(
                 settings,
                 transcriber,
                 s3_key=media["s3Key"],
@@ -94,6 +100,7 @@ async def transcribe_next(platform: Platform, now: datetime | None = None) -> bo
             log.warning("transcription failed: %s", failed.message)
             retry = True
             break
+        heard[media["fileId"]] = transcript
         if transcript.text:
             texts.append(transcript.text)
         if transcript.duration is not None:
@@ -118,7 +125,7 @@ async def transcribe_next(platform: Platform, now: datetime | None = None) -> bo
         "language": languages[0] if languages else None,
     }
     async with platform.store.transaction() as tx:
-        await tx.run(lambda conn: _land(conn, tx.events, platform, claimed, landed))
+        await tx.run(lambda conn: _land(conn, tx.events, platform, claimed, landed, heard))
     return True
 
 
@@ -171,9 +178,12 @@ def _land(
     platform: Platform,
     claimed: dict[str, Any],
     landed: dict[str, Any],
+    heard: dict[str, engines.Transcript],
 ) -> None:
     message_id = claimed["message_id"]
     keyring = platform.keyring
+    for file_id, transcript in heard.items():
+        keep_transcript(conn, keyring, claimed["workspace_id"], file_id, transcript)
     key_id = keyring.current_key_id(conn, claimed["workspace_id"])
     updated = conn.execute(
         sa.update(voice_transcripts)

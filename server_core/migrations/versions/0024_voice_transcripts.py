@@ -1,5 +1,5 @@
-"""Voice messages: a row per message sent with audio or video, pending until its transcript
-(sealed) lands.
+"""Voice: a row per message sent with audio or video, pending until its transcript (sealed)
+lands, and the transcripts of single files.
 
 Revision ID: 0024
 Revises: 0020
@@ -66,9 +66,33 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "voice_file_transcripts",
+        sa.Column("file_id", sa.String(length=36), nullable=False),
+        sa.Column("workspace_id", sa.String(length=36), nullable=False),
+        sa.Column("ciphertext", sa.LargeBinary(), nullable=False),
+        sa.Column("key_id", sa.String(length=36), nullable=False),
+        sa.Column("duration", sa.Float(), nullable=True),
+        sa.Column("language", sa.String(length=32), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["file_id"],
+            ["drive_files.id"],
+            name=op.f("fk_voice_file_transcripts_file_id_drive_files"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_voice_file_transcripts_workspace_id_workspaces"),
+        ),
+        sa.PrimaryKeyConstraint("file_id", name=op.f("pk_voice_file_transcripts")),
+    )
+
 
 def downgrade() -> None:
     with op.batch_alter_table("voice_transcripts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_voice_transcripts_status_created_at"))
 
     op.drop_table("voice_transcripts")
+    op.drop_table("voice_file_transcripts")

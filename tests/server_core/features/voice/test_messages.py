@@ -98,6 +98,9 @@ async def test_a_voice_message_is_transcribed_and_its_channel_told(
         lambda conn: conn.execute(sa.select(voice_transcripts.c.ciphertext)).scalars().all()
     )
     assert b"Hello" not in stored  # sealed, as message text is
+    # The drive shows the file's transcript to whoever may read it: the channel's members.
+    found = data(await client.get(f"/drive/files/{file['id']}", headers=team.human.headers))
+    assert found["transcript"] == "Hello from the recording."
 
 
 TRANSCRIPT_FIELDS = ("transcribing", "transcript", "transcriptDuration", "transcriptLanguage")

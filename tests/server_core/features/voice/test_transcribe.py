@@ -48,6 +48,24 @@ async def test_a_recording_is_sent_to_the_endpoint_and_its_text_answered(
     )
 
 
+async def test_a_file_is_transcribed_once_and_its_transcript_shown_by_the_drive(
+    client: httpx2.AsyncClient, team: Team, speech: SpeechService
+) -> None:
+    file = await upload_audio(client, team.bot)
+    listed = data(await client.get("/drive/files", headers=team.bot.headers))
+    assert [f["transcript"] for f in listed] == [None]
+
+    first = data(await transcribe(client, team.bot.headers, file["id"]))
+    speech.status = 503  # not asked again
+    assert data(await transcribe(client, team.admin.headers, file["id"])) == first
+    assert len(speech.uploads) == 1
+
+    listed = data(await client.get("/drive/files", headers=team.bot.headers))
+    assert [f["transcript"] for f in listed] == ["Hello from the recording."]
+    detail = data(await client.get(f"/drive/files/{file['id']}", headers=team.bot.headers))
+    assert detail["transcript"] == "Hello from the recording."
+
+
 async def test_whoever_may_read_the_file_may_transcribe_it(
     client: httpx2.AsyncClient, team: Team
 ) -> None:
