@@ -9,7 +9,8 @@ for each voice message this node sends and every `voice_sweep_seconds` for the r
 Landing: the row becomes `done` with the transcript sealed, the message's `updatedAt` moves,
 and its channel gets `message.edited` (the text unchanged) and `voice.transcribed`. An engine
 that does not answer is tried again later (after 30 s, 60 s, …) up to `voice_max_attempts`
-times; a recording it cannot read is not tried again. Either way the row ends `failed`.
+times (also when the nodes that tried stopped midway); a recording it cannot read is not
+tried again. Either way the row ends `failed`.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ async def transcribe_next(platform: Platform, now: datetime | None = None) -> bo
     claimed = await platform.store.run_sync(lambda conn: _claim(conn, now, now + lease))
     if claimed is None:
         return False
+    message_id = claimed["message_id"]
+    if claimed["attempts"] > settings.voice_max_attempts:
+        # Its tries were spent by nodes that stopped midway: given up as any other failure.
+        await platform.store.run_sync(lambda conn: _fail(conn, message_id))
+        return True
     texts: list[str] = []
     durations: list[float] = []
     languages: list[str] = []
@@ -107,7 +113,6 @@ async def transcribe_next(platform: Platform, now: datetime | None = None) -> bo
             durations.append(transcript.duration)
         if transcript.language:
             languages.append(transcript.language)
-    message_id = claimed["message_id"]
     if retry:
         attempts = claimed["attempts"]
         if attempts < settings.voice_max_attempts:

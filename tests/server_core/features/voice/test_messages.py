@@ -176,6 +176,24 @@ async def test_a_failing_engine_is_tried_again_then_given_up(
     assert "transcript" not in metadata
 
 
+async def test_a_message_whose_tries_ran_out_midway_is_given_up(
+    client: httpx2.AsyncClient, platform: Platform, team: Team, speech: SpeechService
+) -> None:
+    # Every try was claimed by a node that stopped before finishing (its claim ran out).
+    channel = await team.channel(client)
+    sent = await send_voice(client, channel["id"], team.bot, await upload_audio(client, team.bot))
+    spent = (
+        sa.update(voice_transcripts)
+        .where(voice_transcripts.c.message_id == sent["id"])
+        .values(attempts=platform.settings.voice_max_attempts, claimed_until=utcnow())
+    )
+    await platform.store.run_sync(lambda conn: conn.execute(spent))
+    assert await transcribe_next(platform, utcnow() + LATER)
+    metadata = (await shown(client, channel["id"], team.bot, sent["id"]))["metadata"]
+    assert metadata["transcriptionFailed"] is True
+    assert speech.uploads == []
+
+
 async def test_audio_the_engine_refuses_is_not_tried_again(
     client: httpx2.AsyncClient, platform: Platform, team: Team, speech: SpeechService
 ) -> None:
