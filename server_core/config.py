@@ -100,6 +100,30 @@ class Settings(BaseSettings):
         "default: http://host:port of this server",
     )
 
+    # Voice: audio and video attachments transcribed by a pluggable engine (none by default).
+    voice_engine: Literal["none", "pocketsphinx", "openai"] = Field(
+        default="none",
+        description="Transcriber: pocketsphinx (offline, English; the `voice` extra), an "
+        "OpenAI-compatible endpoint, or none",
+    )
+    voice_api_url: str = Field(
+        default="https://api.openai.com/v1",
+        description="Base URL of the OpenAI-compatible API (…/audio/transcriptions is posted to)",
+    )
+    voice_api_key: SecretStr | None = None
+    voice_model: str = Field(default="whisper-1", description="Model the endpoint is asked for")
+    voice_timeout_seconds: float = Field(default=120.0, gt=0)
+    voice_max_bytes: int = Field(
+        default=25 * 1024 * 1024, ge=1, description="Largest audio or video file transcribed"
+    )
+    voice_max_seconds: float = Field(
+        default=600.0, gt=0, description="Longest recording transcribed (when it can be told)"
+    )
+    voice_max_attempts: int = Field(default=3, ge=1, description="Tries per voice message")
+    voice_sweep_seconds: float = Field(
+        default=30.0, gt=0, description="How often waiting voice messages are looked for"
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:

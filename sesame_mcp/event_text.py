@@ -51,6 +51,10 @@ def _edited(event: FeedEvent) -> str:
     return f"message {event.message_id} in {_where(event)} was edited to: {quote(event.text)}"
 
 
+def _transcribed(event: FeedEvent) -> str:
+    return f"message {event.message_id} in {_where(event)} was transcribed: {quote(event.text)}"
+
+
 def _deleted(event: FeedEvent) -> str:
     return f"message {event.message_id} in {_where(event)} was deleted"
 
@@ -154,6 +158,7 @@ _DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
     "message": _message,
     "message.edited": _edited,
     "message.deleted": _deleted,
+    "voice.transcribed": _transcribed,
     "reaction": _reaction,
     "membership": _membership,
     "channel.updated": _channel_updated,

@@ -285,7 +285,9 @@ class EventFeed:
             text: Any = message.plaintext
             mentions_me = any(mention.principal_id == self.me_id for mention in message.mentions)
         else:
-            message_id, text, mentions_me = data.get("messageId"), data.get("plaintext"), False
+            # A transcript is what the message's sender said: data from its author too.
+            said = data.get("text") if event.type == "voice.transcribed" else data.get("plaintext")
+            message_id, text, mentions_me = data.get("messageId"), said, False
         wakes_me = (
             message is not None
             and event.type == "message"

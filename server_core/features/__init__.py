@@ -30,6 +30,7 @@ NAMES = (
     "autonomy",
     "library",
     "drive",
+    "voice",
 )
 
 

@@ -36,6 +36,7 @@ from sesame_mcp.client.push import Push
 from sesame_mcp.client.schedule import Schedule
 from sesame_mcp.client.tasks import Tasks
 from sesame_mcp.client.vault import VaultApi
+from sesame_mcp.client.voice import Voice
 from sesame_mcp.client.webhooks import Webhooks
 from sesame_mcp.client.wire import (
     API_PREFIX,
@@ -107,6 +108,7 @@ class SesameClient:
         self.library = Library(self)
         self.drive = Drive(self)
         self.work_streams = WorkStreams(self)
+        self.voice = Voice(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

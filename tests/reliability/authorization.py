@@ -318,6 +318,7 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         },
         ("POST", "/schedule/{eventId}/occurrences"): {"scheduledAt": "2030-01-01T09:00:00Z"},
         ("POST", "/work-streams/{id}/events"): {"events": [{"content": "matrix"}]},
+        ("POST", "/voice/transcribe"): {"fileId": ids["file"]},
     }
     return examples.get((method, path))
 

@@ -372,6 +372,7 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("POST", "/api/v1/vault/leases/{id}/use"),
             ("POST", "/api/v1/vault/vaults"),
             ("POST", "/api/v1/vault/vaults/{vid}/members"),
+            ("POST", "/api/v1/voice/transcribe"),
             ("POST", "/api/v1/work-streams"),
             ("POST", "/api/v1/work-streams/{id}/events"),
             ("PUT", "/api/v1/agents/{id}/capabilities"),

@@ -31,6 +31,7 @@ from server_core.features.drive.schemas import (
     UpdateFileRequest,
 )
 from server_core.features.drive.tables import drive_attachments, drive_file_channels, drive_files
+from server_core.features.drive.transcripts import transcripts_of
 from server_core.features.drive.uploads import blob_key
 from server_core.features.messaging.channels import access_member_channel
 from server_core.kernel.auth import Caller
@@ -50,7 +51,9 @@ _SORTS = {
 }
 
 
-def list_files(conn: Connection, *, caller: Caller, query: ListFilesQuery) -> list[DriveFile]:
+def list_files(
+    conn: Connection, *, caller: Caller, keyring: Keyring, query: ListFilesQuery
+) -> list[DriveFile]:
     select = sa.select(drive_files).where(
         drive_files.c.workspace_id == caller.workspace_id,
         drive_files.c.is_deleted.is_(False),
@@ -72,14 +75,17 @@ def list_files(conn: Connection, *, caller: Caller, query: ListFilesQuery) -> li
     if query.sort_order == "desc":
         order = (column.desc(), drive_files.c.id.desc())
     rows = conn.execute(select.order_by(*order).limit(query.limit)).mappings().all()
-    return render_files(conn, rows)
+    return render_files(conn, rows, keyring)
 
 
-def get_file(conn: Connection, *, caller: Caller, file_id: str) -> DriveFileDetail:
+def get_file(
+    conn: Connection, *, caller: Caller, keyring: Keyring, file_id: str
+) -> DriveFileDetail:
     row = access_file(conn, caller, file_id)
     tagged = channels_of(conn, [row["id"]]).get(row["id"], [])
+    said = transcripts_of(conn, keyring, [row["id"]]).get(row["id"])
     return DriveFileDetail.model_validate(
-        {**wire_file(row, tagged), "activity": activity_of(conn, row["id"])}
+        {**wire_file(row, tagged, said), "activity": activity_of(conn, row["id"])}
     )
 
 

@@ -11,8 +11,10 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.drive.schemas import DriveFile, FileActivity, FileChannel
 from server_core.features.drive.tables import drive_file_activity, drive_file_channels
+from server_core.features.drive.transcripts import transcripts_of
 from server_core.features.messaging.tables import channels
 from server_core.kernel.ids import new_id
+from server_core.kernel.keyring import Keyring
 
 ACTIVITY_SHOWN = 50
 
@@ -75,19 +77,29 @@ def channels_of(conn: Connection, file_ids: Sequence[str]) -> dict[str, list[Fil
     return found
 
 
-def wire_file(row: RowMapping, tagged: list[FileChannel]) -> dict[str, Any]:
+def wire_file(
+    row: RowMapping, tagged: list[FileChannel], transcript: str | None = None
+) -> dict[str, Any]:
     return {
         **{key: row[key] for key in DriveFile.model_fields if key in row},
         "tags": list(row["tags"] or []),
         "is_deleted": bool(row["is_deleted"]),
         "channels": tagged,
-        "transcript": None,
+        "transcript": transcript,
     }
 
 
-def render_files(conn: Connection, rows: Sequence[RowMapping]) -> list[DriveFile]:
-    tagged = channels_of(conn, [row["id"] for row in rows])
-    return [DriveFile.model_validate(wire_file(row, tagged.get(row["id"], []))) for row in rows]
+def render_files(
+    conn: Connection, rows: Sequence[RowMapping], keyring: Keyring | None = None
+) -> list[DriveFile]:
+    """Files as the wire shows them; with `keyring`, their transcripts too (`transcripts`)."""
+    ids = [row["id"] for row in rows]
+    tagged = channels_of(conn, ids)
+    said = transcripts_of(conn, keyring, ids) if keyring is not None else {}
+    return [
+        DriveFile.model_validate(wire_file(row, tagged.get(row["id"], []), said.get(row["id"])))
+        for row in rows
+    ]
 
 
 def render_file(conn: Connection, row: RowMapping) -> DriveFile:

@@ -20,6 +20,10 @@ from sqlalchemy.engine import Connection, RowMapping
 from server_core.config import Settings
 from server_core.features.messaging import rules
 from server_core.features.messaging.access import access_channel, access_member_channel
+from server_core.features.messaging.attachment_watchers import (
+    attachments_deleted,
+    attachments_sent,
+)
 from server_core.features.messaging.attachments import (
     attachments_of,
     check_attachments,
@@ -139,6 +143,7 @@ def do_send(
         ),
     )
     record_attachments(conn, channel["id"], message.id, attached)
+    attachments_sent(conn, keyring, settings, caller.workspace_id, message)
     events.append(event)
     return Created(message, created=True)
 
@@ -389,6 +394,43 @@ def do_edit(
     return get_message(conn, keyring, row["channel_id"], row["id"], caller.principal_id, settings)
 
 
+def do_announce_metadata(
+    conn: Connection, events: list[Event], *, keyring: Keyring, message_id: str
+) -> bool:
+    """Another feature changed what a message shows (a transcript landed, see
+    `attachment_watchers`): its `updatedAt` moves and its channel gets `message.edited` with
+    the text as it stands, so clients read it again. The text and `isEdited` stay; False for a
+    message deleted or gone."""
+    row = (
+        conn.execute(
+            sa.select(
+                messages.c.id,
+                messages.c.workspace_id,
+                messages.c.channel_id,
+                messages.c.ciphertext,
+                messages.c.key_id,
+                messages.c.is_deleted,
+            ).where(messages.c.id == message_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or row["is_deleted"]:
+        return False
+    now = utcnow()
+    conn.execute(sa.update(messages).where(messages.c.id == row["id"]).values(updated_at=now))
+    events.append(
+        MessageEdited(
+            channel_id=row["channel_id"],
+            message_id=row["id"],
+            plaintext=plaintext_of(conn, keyring, row) or "",
+            edited_at=now,
+            route=EventRoute(workspace_id=row["workspace_id"], channel_id=row["channel_id"]),
+        )
+    )
+    return True
+
+
 def do_delete(
     conn: Connection,
     events: list[Event],
@@ -416,6 +458,8 @@ def do_delete(
         conn.execute(
             sa.delete(message_revisions).where(message_revisions.c.message_id == row["id"])
         )
+        if row["attachment_ids"]:
+            attachments_deleted(conn, row["id"])
         events.append(
             MessageDeleted(
                 channel_id=row["channel_id"],

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.config import Settings
+from server_core.features.messaging.attachment_watchers import watched_metadata
 from server_core.features.messaging.attachments import attachments_of, describe_attachments
 from server_core.features.messaging.schemas import Message
 from server_core.features.messaging.tables import message_reactions, messages
@@ -80,10 +81,12 @@ def _metadata(
     author: Author,
     reactions: list[dict[str, Any]],
     attachments: list[dict[str, Any]],
+    watched: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     # Read-time fields win over anything a sender stored under the same names.
     return {
         **(stored or {}),
+        **(watched or {}),
         "senderHandle": author.handle,
         "senderDisplayName": author.display_name,
         "senderKind": author.kind,
@@ -99,8 +102,10 @@ def wire_message(
     author: Author,
     reactions: list[dict[str, Any]],
     attachments: list[dict[str, Any]] | None = None,
+    watched: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A message row as the wire shows it (camelCase; see `schemas.Message`)."""
+    """A message row as the wire shows it (camelCase; see `schemas.Message`); `watched`: the
+    fields other features keep for its attachments (`attachment_watchers`)."""
     created_at = to_wire(row["created_at"])
     return {
         "id": row["id"],
@@ -113,7 +118,7 @@ def wire_message(
         "threadRootId": row["thread_root_id"],
         "replyCount": row["reply_count"],
         "mentions": row["mentions"] or [],
-        "metadata": _metadata(row["meta"], author, reactions, attachments or []),
+        "metadata": _metadata(row["meta"], author, reactions, attachments or [], watched),
         "clientGeneratedId": row["client_generated_id"],
         "isEdited": bool(row["is_edited"]),
         "isDeleted": bool(row["is_deleted"]),
@@ -171,6 +176,10 @@ def render(
         file_id for row in rows if not row["is_deleted"] for file_id in row["attachment_ids"] or ()
     ]
     described = describe_attachments(conn, keyring, settings, attached) if attached else {}
+    with_attachments = [
+        row["id"] for row in rows if not row["is_deleted"] and row["attachment_ids"]
+    ]
+    watched = watched_metadata(conn, keyring, with_attachments) if with_attachments else {}
     return [
         wire_message(
             row,
@@ -183,6 +192,7 @@ def render(
             ),
             reactions.get(row["id"], []),
             attachments_of(described, row["attachment_ids"]) if not row["is_deleted"] else [],
+            watched.get(row["id"]),
         )
         for row in rows
     ]

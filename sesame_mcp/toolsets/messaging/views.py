@@ -171,6 +171,7 @@ class MessageView(BaseModel):
     reply_count: int = Field(description="Top-level messages: replies in its thread")
     reactions: dict[str, int] = Field(description="Reactions: emoji → how many reacted with it")
     attachments: dict[str, str] = Field(description="Files it carries: id → name (type, size)")
+    transcript: str | None = Field(default=None, description="Its audio, transcribed")
     edited: bool = Field(description="Whether the text was edited")
     created_at: datetime = Field(description="When it was sent")
 
@@ -187,6 +188,7 @@ class MessageView(BaseModel):
             reply_count=message.reply_count,
             reactions=reaction_counts(meta.get("reactions", [])),
             attachments=attachments_of(meta),
+            transcript=None if message.is_deleted else _text_or_none(meta.get("transcript")),
             edited=message.is_edited,
             created_at=message.created_at,
         )
@@ -215,7 +217,12 @@ class MessageView(BaseModel):
             files = "; attached: " + ", ".join(
                 f"{quote(label)} [{id}]" for id, label in self.attachments.items()
             )
-        return f"{head} {body}{tail}{files}"
+        said = f"; transcript: {quote(self.transcript)}" if self.transcript else ""
+        return f"{head} {body}{tail}{files}{said}"
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def reaction_counts(reactions: Any) -> dict[str, int]:
