@@ -99,6 +99,26 @@ class Settings(BaseSettings):
         description="The origin signed links point at (e.g. https://files.example.com); "
         "default: http://host:port of this server",
     )
+    # Where blob bytes live: files under <data dir>/blobs, or an S3-compatible bucket (needs
+    # the `s3` extra). Credentials come from the standard AWS_* environment variables (or the
+    # instance / container role); these name the bucket and where it is.
+    blob_store: Literal["local", "s3"] = Field(
+        default="local", description="'local' (files in data_dir/blobs) or 's3'"
+    )
+    s3_bucket: str | None = Field(default=None, description="The bucket (required for 's3')")
+    s3_prefix: str = Field(default="", description="A key prefix inside the bucket")
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="An S3-compatible endpoint (MinIO, R2, …); default: AWS for the region",
+    )
+    s3_region: str | None = Field(default=None, description="Default: AWS_REGION, else us-east-1")
+    s3_allow_http: bool = Field(
+        default=False, description="Accept a plain http:// endpoint (local test servers)"
+    )
+    # The vault: attachments are sealed and kept in the blob store.
+    vault_attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1, description="Largest vault item attachment accepted"
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
