@@ -4,7 +4,8 @@
 A folder opts in by importing `blob_store` and `moto_endpoint` into its conftest and adding
 `blob_store_settings()` to its settings overrides: each test then runs on local files and
 again on S3 (`[local]` / `[s3]` in its id). The S3 runs are kept to SQLite
-(`deselect_s3_on_postgresql`): the blob engine and the database engine do not meet.
+(`deselect_s3_on_postgresql`, called by `tests/server_core/conftest.py`): the blob engine and
+the database engine do not meet.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ import pytest
 
 from tests.helpers import data
 from tests.server_core.blob_stores import blob_store as blob_store
-from tests.server_core.blob_stores import deselect_s3_on_postgresql
 from tests.server_core.blob_stores import moto_endpoint as moto_endpoint
 from tests.server_core.features.messaging.conftest import team as team
 from tests.server_core.features.messaging.team import Member
@@ -20,10 +19,6 @@ from tests.server_core.features.messaging.team import Member
 @pytest.fixture
 def settings_overrides(blob_store: dict[str, Any]) -> dict[str, Any]:
     return {"open_registration": True, **blob_store}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    deselect_s3_on_postgresql(config, items)
 
 
 async def upload_url(

@@ -482,24 +482,6 @@ async def test_the_trail_pages_and_is_for_managers(client: httpx2.AsyncClient, c
     )
 
 
-async def test_attachments_wait_for_the_drive(client: httpx2.AsyncClient, crew: Crew) -> None:
-    item = (await create_item(client, crew))["item"]
-    error(
-        await client.post(
-            f"/vault/items/{item['id']}/attachments/upload-url", json={}, headers=crew.ada.headers
-        ),
-        400,
-        "attachments_unavailable",
-    )
-    error(
-        await client.get(
-            f"/vault/items/attachments/{UNKNOWN}/download-url", headers=crew.ada.headers
-        ),
-        400,
-        "attachments_unavailable",
-    )
-
-
 async def test_members_can_be_changed_but_the_last_owner_stays(
     client: httpx2.AsyncClient, crew: Crew
 ) -> None:
