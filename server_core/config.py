@@ -7,13 +7,14 @@ the master key.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -131,6 +132,17 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_level(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _blob_store_complete(self) -> Settings:
+        """An S3 blob store names its bucket and has its client installed: found at start,
+        not at the first upload."""
+        if self.blob_store == "s3":
+            if not self.s3_bucket:
+                raise ValueError("SESAME_BLOB_STORE=s3 needs SESAME_S3_BUCKET")
+            if importlib.util.find_spec("obstore") is None:
+                raise ValueError("SESAME_BLOB_STORE=s3 needs: pip install 'sesame-mcp[s3]'")
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -3,18 +3,23 @@ files or S3), downloaded by whoever may reveal the item, each access on the trai
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 import httpx2
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
+from server_core.app import create_app
+from server_core.cli import main
 from server_core.config import Settings
 from server_core.features.vault.sealed_files import SEGMENT_BYTES, sealed_size
 from server_core.features.vault.tables import vault_attachments
 from server_core.kernel.blobs import blobs_for
-from server_core.kernel.platform import Platform
+from server_core.kernel.platform import Platform, open_platform
 from tests.helpers import data, error
 from tests.server_core.blob_stores import blob_store as blob_store
 from tests.server_core.blob_stores import moto_endpoint as moto_endpoint
@@ -208,3 +213,31 @@ async def test_links_are_refused_when_altered_moved_or_their_item_is_gone(
     error(await client.get(link), 404)
     # The sealed bytes may stay behind, but their key went with the item.
     assert await blobs_for(settings).stat(key) is not None
+
+
+async def test_rotation_rewraps_attachment_keys_and_the_file_still_opens(
+    client: httpx2.AsyncClient, crew: Crew, platform: Platform, settings: Settings
+) -> None:
+    item = (await create_item(client, crew))["item"]
+    issued = await attach(client, crew, item["id"], CANARY)
+    env = {
+        "SESAME_DATA_DIR": str(settings.data_dir),
+        "SESAME_DATABASE_URL": settings.sqlalchemy_url,
+    }
+    result = await anyio.to_thread.run_sync(
+        lambda: CliRunner().invoke(main, ["keys", "rotate", "--json"], env=env)
+    )
+    assert result.exit_code == 0, result.output
+    rotated = json.loads(result.output)
+    assert rotated["rewrappedVaultFieldKeys"] == 3  # the item's two fields and the attachment
+
+    async with open_platform(settings) as reopened:
+        query = sa.select(vault_attachments.c.master_key_id)
+        masters = await reopened.store.read(lambda conn: set(conn.execute(query).scalars()))
+        assert masters == {rotated["currentKeyId"]}
+        app = create_app(platform=reopened)
+        async with httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=app), base_url="http://test/api/v1"
+        ) as fresh:
+            link = data(await download_url(fresh, crew, issued["attachmentId"], "owner"))
+            assert (await fresh.get(link["url"])).content == CANARY
