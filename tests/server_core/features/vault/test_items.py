@@ -120,7 +120,8 @@ async def test_items_infer_hints_and_never_show_values(
     assert item["status"] == "active"
     assert item["lastAccessedAt"] is None
     fetched = data(await client.get(f"/vault/items/{item['id']}", headers=crew["viewer"].headers))
-    assert set(fetched) == {"item", "fieldKeys", "fieldHints", "maskingPolicy"}
+    assert set(fetched) == {"item", "fieldKeys", "fieldHints", "maskingPolicy", "attachments"}
+    assert fetched["attachments"] == []
     assert fetched["maskingPolicy"] == {"alwaysMask": [], "neverMask": []}
     assert "ada" not in json.dumps(fetched["fieldHints"])
     assert "postgres://" not in json.dumps(fetched)
