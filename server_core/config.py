@@ -7,13 +7,14 @@ the master key.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -99,6 +100,26 @@ class Settings(BaseSettings):
         description="The origin signed links point at (e.g. https://files.example.com); "
         "default: http://host:port of this server",
     )
+    # Where blob bytes live: files under <data dir>/blobs, or an S3-compatible bucket (needs
+    # the `s3` extra). Credentials come from the standard AWS_* environment variables (or the
+    # instance / container role); these name the bucket and where it is.
+    blob_store: Literal["local", "s3"] = Field(
+        default="local", description="'local' (files in data_dir/blobs) or 's3'"
+    )
+    s3_bucket: str | None = Field(default=None, description="The bucket (required for 's3')")
+    s3_prefix: str = Field(default="", description="A key prefix inside the bucket")
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="An S3-compatible endpoint (MinIO, R2, …); default: AWS for the region",
+    )
+    s3_region: str | None = Field(default=None, description="Default: AWS_REGION, else us-east-1")
+    s3_allow_http: bool = Field(
+        default=False, description="Accept a plain http:// endpoint (local test servers)"
+    )
+    # The vault: attachments are sealed and kept in the blob store.
+    vault_attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1, description="Largest vault item attachment accepted"
+    )
 
     # Voice: audio and video attachments transcribed by a pluggable engine (none by default).
     voice_engine: Literal["none", "pocketsphinx", "openai"] = Field(
@@ -135,6 +156,17 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_level(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _blob_store_complete(self) -> Settings:
+        """An S3 blob store names its bucket and has its client installed: found at start,
+        not at the first upload."""
+        if self.blob_store == "s3":
+            if not self.s3_bucket:
+                raise ValueError("SESAME_BLOB_STORE=s3 needs SESAME_S3_BUCKET")
+            if importlib.util.find_spec("obstore") is None:
+                raise ValueError("SESAME_BLOB_STORE=s3 needs: pip install 'sesame-mcp[s3]'")
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:

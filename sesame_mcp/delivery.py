@@ -52,13 +52,22 @@ class SecretFiles:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump(fields, handle, indent=2)
+        self.keep(key, target, until)
+        return target
+
+    def private_path(self, label: str) -> Path:
+        """A new path in the private directory for a file named after `label` (not created)."""
+        return self.directory / f"{secrets.token_hex(4)}-{SAFE.sub('-', label)[:80]}"
+
+    def keep(self, key: str, target: Path, until: datetime | None) -> None:
+        """Remove `target` (a file in the private directory) at `until`, after REVEAL_TTL when
+        None, or when the server stops, whichever comes first."""
         self._files[key] = target
         expires = until or datetime.now(UTC) + REVEAL_TTL
         delay = max(0.0, (expires - datetime.now(UTC)).total_seconds())
         with contextlib.suppress(RuntimeError):  # no running loop: removed at close only
             loop = asyncio.get_running_loop()
             self._timers[key] = loop.call_later(delay, self.discard, key)
-        return target
 
     def discard(self, key: str) -> None:
         """Remove the file of `key`, if it has one."""

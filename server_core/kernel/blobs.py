@@ -7,9 +7,9 @@
     ├── copy(source, target)
     └── delete(key)
 
-`LocalBlobs` keeps them as files under a directory (`<data dir>/blobs` by default). Another
-engine (an S3-compatible store) implements the same methods; nothing else knows which one is
-in use. Keys are `/`-separated paths of plain parts: no empty part, `.`, `..`, NUL or
+`LocalBlobs` keeps them as files under a directory (`<data dir>/blobs` by default);
+`S3Blobs` (`s3_blobs.py`) keeps them in an S3-compatible bucket. Nothing else knows which one
+is in use. Keys are `/`-separated paths of plain parts: no empty part, `.`, `..`, NUL or
 backslash, so a key never leaves the store's directory.
 """
 
@@ -153,5 +153,19 @@ class LocalBlobs:
 
 
 def blobs_for(settings: Settings) -> BlobStore:
-    """The configured engine: local files in `<data dir>/blobs` (the one engine so far)."""
+    """The configured engine: local files in `<data dir>/blobs`, or an S3-compatible bucket."""
+    if settings.blob_store == "s3":
+        from server_core.kernel.s3_blobs import S3Blobs, S3Location, S3NotConfigured
+
+        if not settings.s3_bucket:
+            raise S3NotConfigured("SESAME_BLOB_STORE=s3 needs SESAME_S3_BUCKET")
+        return S3Blobs(
+            S3Location(
+                bucket=settings.s3_bucket,
+                prefix=settings.s3_prefix,
+                endpoint_url=settings.s3_endpoint_url,
+                region=settings.s3_region,
+                allow_http=settings.s3_allow_http,
+            )
+        )
     return LocalBlobs(settings.data_dir / "blobs")

@@ -52,7 +52,6 @@ RESOURCE_BEFORE = {
     "folders": "folder",
     "work-streams": "work_stream",
 }
-NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000000"
 EMOJI = "👍"
 
 
@@ -83,7 +82,7 @@ class Resources:
         """Ids nobody outside the channel (and, with `vault`, the vault) may learn."""
         names = ["channel", "message", "key", "library", "file", "folder"]
         if vault:
-            names += ["vault", "item", "lease", "alert"]
+            names += ["vault", "item", "lease", "alert", "attachment"]
         return {self.ids[name] for name in names}
 
 
@@ -183,7 +182,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "item": item["id"],
         "lease": lease["id"],
         "alert": alert["id"],
-        "attachment": NO_SUCH_ATTACHMENT,
+        "attachment": await _attach(http, ada, item["id"]),
         "project": project["id"],
         "task": task["id"],
         "blocker": blocker["id"],
@@ -222,6 +221,17 @@ async def _upload(
     body |= {"channelId": channel_id, "folderId": folder_id}
     file: dict[str, Any] = data(await http.post("/drive/files", json=body, headers=headers), 201)
     return file
+
+
+async def _attach(http: httpx2.AsyncClient, headers: dict[str, str], item_id: str) -> str:
+    """A file of ada's attached to the vault item; its attachment id."""
+    described = {"fileName": "key.pem", "contentType": "text/plain", "size": 6}
+    path = f"/vault/items/{item_id}/attachments/upload-url"
+    issued = data(await http.post(path, json=described, headers=headers))
+    sent = await http.put(issued["url"], content=b"secret", headers={"Content-Type": "text/plain"})
+    assert sent.status_code == 200, sent.text
+    attachment_id: str = issued["attachmentId"]
+    return attachment_id
 
 
 def _in_a_month() -> str:
@@ -264,7 +274,7 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("PATCH", "/vault/items/{id}"): {"name": "renamed"},
         ("POST", "/vault/items/{id}/reveal"): {},
         ("POST", "/vault/items/{id}/share"): {"principalId": ids["bot"]},
-        ("POST", "/vault/items/{id}/attachments/upload-url"): {"filename": "a.txt"},
+        ("POST", "/vault/items/{id}/attachments/upload-url"): {"fileName": "a.txt", "size": 3},
         ("POST", "/vault/leases/request"): {"itemId": ids["item"]},
         ("POST", "/vault/leases/{id}/approve"): {},
         ("POST", "/projects/{id}/members"): {"principalId": ids["bot"], "role": "member"},

@@ -4,10 +4,10 @@ when, with no credentials beyond the link itself.
     /blobs/{key}?expires=<unix s>&size=<bytes>&type=<mime>&sig=<hmac>          upload (PUT)
     /blobs/{key}?expires=<unix s>&type=<mime>&name=<file name>&sig=<hmac>      download (GET)
 
-The signature is HMAC-SHA256 over the method, key and every parameter, with a key derived
-from the platform's master key (so every node that can open the workspace's data can sign and
-check links, and nothing else is kept). Links signed under an older master key keep working
-until they expire.
+The signature is HMAC-SHA256 over the method, the path (prefix and key) and every parameter,
+with a key derived from the platform's master key (so every node that can open the
+workspace's data can sign and check links, and nothing else is kept). Links signed under an
+older master key keep working until they expire.
 """
 
 from __future__ import annotations
@@ -53,17 +53,21 @@ class Links:
     keys: list[bytes]
     origin: str
     ttl_seconds: int
+    # Where the links are served: part of what is signed, so a link made for one route
+    # (the vault's sealed attachments) is refused by another.
+    prefix: str = PREFIX
 
     @staticmethod
-    def of(keyring: Keyring, settings: Settings) -> Links:
+    def of(keyring: Keyring, settings: Settings, prefix: str = PREFIX) -> Links:
         origin = (settings.drive_public_url or settings.public_url).rstrip("/")
-        return Links(_link_keys(keyring), origin, settings.drive_link_ttl_seconds)
+        return Links(_link_keys(keyring), origin, settings.drive_link_ttl_seconds, prefix)
 
     def _sign(self, method: str, blob_key: str, fields: dict[str, str]) -> SignedLink:
         expires = int(time.time()) + self.ttl_seconds
         fields = {**fields, "expires": str(expires)}
-        signed = {**fields, "sig": _signature(self.keys[0], method, blob_key, fields)}
-        url = f"{self.origin}{PREFIX}{quote(blob_key)}?{urlencode(signed)}"
+        path = self.prefix + blob_key
+        signed = {**fields, "sig": _signature(self.keys[0], method, path, fields)}
+        url = f"{self.origin}{self.prefix}{quote(blob_key)}?{urlencode(signed)}"
         return SignedLink(url, datetime.fromtimestamp(expires, UTC))
 
     def upload(self, blob_key: str, size: int, content_type: str) -> SignedLink:
@@ -82,7 +86,7 @@ class Links:
         if set(fields) != set(expected_fields) or not given:
             raise LinkInvalid()
         if not any(
-            hmac.compare_digest(given, _signature(key, method, blob_key, fields))
+            hmac.compare_digest(given, _signature(key, method, self.prefix + blob_key, fields))
             for key in self.keys
         ):
             raise LinkInvalid()

@@ -42,7 +42,7 @@ from server_core.kernel.store.tables import principals
 log = logging.getLogger(__name__)
 
 # Actions that count as an access (every_access and threshold rules).
-ACCESS_ACTIONS = frozenset({"reveal", "totp", "lease_use"})
+ACCESS_ACTIONS = frozenset({"reveal", "totp", "lease_use", "attachment_download"})
 THRESHOLD_WINDOW = timedelta(hours=1)
 
 

@@ -21,7 +21,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.engine import Connection
 
-from server_core.features.vault.tables import vault_item_fields
+from server_core.features.vault.sealed_files import key_aad as attachment_key_aad
+from server_core.features.vault.tables import vault_attachments, vault_item_fields
 from server_core.kernel.keyring import NONCE_BYTES, Keyring, KeyringError
 
 
@@ -71,7 +72,8 @@ def open_field(
 
 
 def rewrap_all(conn: Connection, keyring: Keyring) -> int:
-    """Rewrap every field's data key under the current master key; return how many changed."""
+    """Rewrap every field's and attachment's data key under the current master key; return how
+    many changed."""
     current = keyring.masters.current_id
     rows = conn.execute(
         sa.select(
@@ -93,6 +95,29 @@ def rewrap_all(conn: Connection, keyring: Keyring) -> int:
                 vault_item_fields.c.slot == slot,
                 vault_item_fields.c.field_key == field_key,
             )
+            .values(wrapped_key=rewrapped, master_key_id=new_master)
+        )
+    return len(rows) + _rewrap_attachment_keys(conn, keyring)
+
+
+def _rewrap_attachment_keys(conn: Connection, keyring: Keyring) -> int:
+    """The same for attachments' data keys (their sealed bytes stay as they are)."""
+    current = keyring.masters.current_id
+    rows = conn.execute(
+        sa.select(
+            vault_attachments.c.id,
+            vault_attachments.c.wrapped_key,
+            vault_attachments.c.master_key_id,
+        ).where(vault_attachments.c.master_key_id != current)
+    ).all()
+    for attachment_id, wrapped, master_key_id in rows:
+        aad = attachment_key_aad(attachment_id)
+        new_master, rewrapped = keyring.wrap_key(
+            keyring.unwrap_key(master_key_id, wrapped, aad), aad
+        )
+        conn.execute(
+            sa.update(vault_attachments)
+            .where(vault_attachments.c.id == attachment_id)
             .values(wrapped_key=rewrapped, master_key_id=new_master)
         )
     return len(rows)

@@ -1,10 +1,11 @@
-"""The vault feature: which service answers each operation, its events, errors and background
-work."""
+"""The vault feature: which service answers each operation, its events, errors, background
+work and the signed links of its attachments."""
 
 from __future__ import annotations
 
 from server_core.features.vault import (
     alerts,
+    attachments,
     items,
     lease_expiry,
     leases,
@@ -13,6 +14,7 @@ from server_core.features.vault import (
     vaults,
     wallet,
 )
+from server_core.features.vault.attachment_transfers import ROUTES
 from server_core.features.vault.errors import (
     AuditUnavailable,
     FieldUnreadable,
@@ -42,7 +44,7 @@ FEATURE = Feature(
         Vault.remove_member: members.remove_member,
         Vault.create_item: items.create_item,
         Vault.list_items: items.list_items,
-        Vault.attachment_download_url: items.attachment_download_url,
+        Vault.attachment_download_url: attachments.attachment_download_url,
         Vault.get_item: items.get_item,
         Vault.reveal: items.reveal,
         Vault.totp: items.totp,
@@ -50,7 +52,7 @@ FEATURE = Feature(
         Vault.delete_item: items.delete_item,
         Vault.share: shares.share_item,
         Vault.revoke_share: shares.revoke_share,
-        Vault.attachment_upload_url: items.attachment_upload_url,
+        Vault.attachment_upload_url: attachments.attachment_upload_url,
         Vault.request_lease: leases.request_lease,
         Vault.list_leases: leases.list_leases,
         Vault.approve_lease: leases.approve_lease,
@@ -76,6 +78,7 @@ FEATURE = Feature(
         AuditUnavailable,
         FieldUnreadable,
     ],
+    routes=ROUTES,
     workers=[
         Worker(
             "expired vault leases",

@@ -1,6 +1,6 @@
 """Vault items: create, list, read, update, delete; reveal their fields and give their TOTP
 codes, each recorded on the trail before a value leaves. A `totpSecret` given in
-typeMetadata is kept sealed in the item's `meta` slot. Attachments are not offered yet.
+typeMetadata is kept sealed in the item's `meta` slot. Attachments: `attachments.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from server_core.features.vault import totp as totp_codes
 from server_core.features.vault.access import access_item, access_vault, begin_audit
+from server_core.features.vault.attachments import item_attachments
 from server_core.features.vault.errors import NoTotpSecret, UnknownField, VaultAccessDenied
 from server_core.features.vault.fields import (
     FIELD,
@@ -25,8 +26,6 @@ from server_core.features.vault.hints import infer_hint
 from server_core.features.vault.roles import ItemAccess, member_role_clause
 from server_core.features.vault.schemas import (
     MASK,
-    AttachmentUploadRequest,
-    AttachmentUrl,
     CreateItemRequest,
     ItemDetail,
     ListItemsQuery,
@@ -46,7 +45,7 @@ from server_core.features.vault.tables import (
 from server_core.features.vault.views import item_view, policy_or_empty, render_items
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
-from server_core.kernel.errors import AttachmentsUnavailable, BadRequest
+from server_core.kernel.errors import BadRequest
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.keyring import Keyring
@@ -149,6 +148,7 @@ def _detail(conn: Connection, access: ItemAccess) -> ItemDetail:
         field_keys=[row["field_key"] for row in fields],
         field_hints={row["field_key"]: row["hint"] for row in fields},
         masking_policy=policy_or_empty(access.vault["masking_policy"]),
+        attachments=item_attachments(conn, access.item["id"]),
     )
 
 
@@ -308,21 +308,3 @@ def delete_item(
         "delete_item", "allowed", vault_id=access.item["vault_id"], item_id=access.item["id"]
     )
     return detail
-
-
-def attachment_upload_url(
-    conn: Connection,
-    events: list[Event],
-    *,
-    caller: Caller,
-    item_id: str,
-    request: AttachmentUploadRequest,
-) -> AttachmentUrl:
-    """Attachments live on the drive, which this server does not offer yet."""
-    raise AttachmentsUnavailable()
-
-
-def attachment_download_url(
-    conn: Connection, *, caller: Caller, attachment_id: str
-) -> AttachmentUrl:
-    raise AttachmentsUnavailable()

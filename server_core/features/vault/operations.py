@@ -7,6 +7,7 @@ access event has committed; when it cannot be written they answer 500 `audit_una
 
 from __future__ import annotations
 
+from server_core.features.drive.errors import FileTooLarge, UploadIncomplete
 from server_core.features.vault.errors import (
     AuditUnavailable,
     FieldUnreadable,
@@ -49,7 +50,6 @@ from server_core.features.vault.schemas import (
 )
 from server_core.features.vault.schemas import Vault as VaultRecord
 from server_core.kernel.errors import (
-    AttachmentsUnavailable,
     BadRequest,
     Conflict,
     Forbidden,
@@ -186,8 +186,10 @@ class Vault(Operations):
         "/vault/items/attachments/{aid}/download-url",
         params=[ATTACHMENT],
         response=AttachmentUrl,
-        errors=[AttachmentsUnavailable],
-        summary="Download URL of an attachment (needs the drive: not available yet)",
+        transaction="write",  # the download is recorded on the access trail
+        errors=[NotFound, VaultAccessDenied, VaultNotFound, UploadIncomplete, AuditUnavailable],
+        summary="Download URL of an item's attachment (those who may reveal the item); "
+        "recorded as an access event",
     )
     get_item = Operation(
         "GET",
@@ -265,8 +267,9 @@ class Vault(Operations):
         params=[ITEM],
         body=AttachmentUploadRequest,
         response=AttachmentUrl,
-        errors=[AttachmentsUnavailable],
-        summary="Upload URL for an attachment (needs the drive: not available yet)",
+        errors=[FileTooLarge, VaultAccessDenied, VaultNotFound],
+        summary="Upload URL for an attachment to an item (owners, admins, editors); "
+        "PUT the bytes there, sealed at rest",
     )
 
     # --- leases ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
+from server_core.features.drive.schemas import ContentType, FileName
 from server_core.kernel.wire import (
     RequestModel,
     Timestamp,
@@ -284,11 +285,23 @@ class VaultItem(WireModel):
     updated_at: Timestamp
 
 
+class VaultAttachment(WireModel):
+    id: str
+    file_name: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    created_at: Timestamp
+
+
 class ItemDetail(WireModel):
     item: VaultItem
     field_keys: list[str]
     field_hints: dict[str, FieldHint]
     masking_policy: MaskingPolicy
+    attachments: list[VaultAttachment] = Field(
+        default_factory=list, description="Files attached to the item (uploaded in full)"
+    )
 
 
 class Revealed(WireModel):
@@ -321,14 +334,20 @@ class ItemShare(WireModel):
 
 
 class AttachmentUploadRequest(RequestModel):
-    filename: Annotated[str, StringConstraints(max_length=255)] | None = None
-    content_type: Annotated[str, StringConstraints(max_length=255)] | None = None
-    size: int | None = Field(default=None, ge=0)
+    file_name: FileName
+    content_type: ContentType = "application/octet-stream"
+    size: int = Field(ge=0, description="The file's size in bytes; the upload URL is bound to it")
 
 
 class AttachmentUrl(WireModel):
-    url: str
+    url: str = Field(
+        description="Upload: PUT the bytes here with the same Content-Type; download: GET them"
+    )
     expires_at: Timestamp
+    attachment_id: str
+    file_name: str
+    content_type: str
+    size: int
 
 
 # --- leases -------------------------------------------------------------------------------

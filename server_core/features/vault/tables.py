@@ -173,3 +173,25 @@ vault_alert_deliveries = sa.Table(
     time_column("created_at"),
     sa.Index(None, "rule_id"),
 )
+
+# A file attached to an item: its bytes sealed in the blob store under `blob_key`, with the
+# data key wrapped by the master key here (a deleted row leaves bytes no one can open).
+vault_attachments = sa.Table(
+    "vault_attachments",
+    metadata,
+    id_column(primary_key=True),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    id_column("item_id", sa.ForeignKey("vault_items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("content_type", sa.String(255), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("blob_key", sa.String(512), nullable=False),
+    sa.Column("wrapped_key", sa.LargeBinary, nullable=False),
+    sa.Column("master_key_id", sa.String(64), nullable=False),
+    id_column("uploaded_by", sa.ForeignKey("principals.id"), nullable=False),
+    time_column("created_at"),
+    # Set once the sealed bytes are stored in full; until then the attachment is not listed.
+    time_column("stored_at", nullable=True),
+    sa.Index(None, "item_id"),
+    sa.Index(None, "master_key_id"),
+)

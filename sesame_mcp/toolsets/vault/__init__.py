@@ -9,7 +9,8 @@ Toolset `vault`, an agent's secrets, in the order `tools/list` shows them:
 - `reveal.py`: `reveal_secret`, `get_totp_code`;
 - `handover.py`: how both hand decrypted values over (a private file, or the result);
 - `leases.py`: `list_leases`, `revoke_lease`;
-- `items.py`: `create_vault_item`, `update_vault_item`.
+- `items.py`: `create_vault_item`, `update_vault_item`;
+- `attachments.py`: `attach_vault_file`, `get_vault_attachment` (files kept with an item).
 
 Toolset `vault_admin`, running vaults: `vault_info.py`, `vaults.py` (create, update, delete),
 `access.py` (members; sharing, unsharing and deleting an item), `decisions.py` (approve and
@@ -21,6 +22,7 @@ names vaults and items for both toolsets.
 # are listed in.
 # isort: off
 from sesame_mcp.toolsets.vault import wallet, lease_secret, reveal, leases, items  # noqa: F401
+from sesame_mcp.toolsets.vault import attachments  # noqa: F401
 from sesame_mcp.toolsets.vault import vault_info, vaults, access, decisions, alerts  # noqa: F401
 
 # isort: on

@@ -171,6 +171,10 @@ class ItemDetailOutput(ToolOutput):
     item: ItemView
     fields: dict[str, str] = Field(description="Field key → hint (password, username, …)")
     always_masked: list[str] = Field(description="Hints the vault masks on reveal")
+    attachments: dict[str, str] = Field(
+        default_factory=dict,
+        description="Attachment id → file name (get_vault_attachment fetches one)",
+    )
 
     @staticmethod
     def of(detail: ItemDetail) -> ItemDetailOutput:
@@ -178,6 +182,7 @@ class ItemDetailOutput(ToolOutput):
             item=ItemView.model_validate(detail.item),
             fields={key: detail.field_hints.get(key, "other") for key in detail.field_keys},
             always_masked=list(detail.masking_policy.always_mask),
+            attachments={attached.id: attached.file_name for attached in detail.attachments},
         )
 
     def render(self) -> str:
@@ -185,7 +190,11 @@ class ItemDetailOutput(ToolOutput):
         masked = (
             f" Masked on reveal: {', '.join(self.always_masked)}." if self.always_masked else ""
         )
-        return f"{self.item.render()[2:]}. Fields: {fields or 'none'}.{masked}"
+        attached = "".join(
+            f" Attachment: {name} [{attachment_id}]."
+            for attachment_id, name in self.attachments.items()
+        )
+        return f"{self.item.render()[2:]}. Fields: {fields or 'none'}.{masked}{attached}"
 
 
 @VAULT.tool(title="Vault item details", read_only=True)

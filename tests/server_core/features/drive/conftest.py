@@ -1,5 +1,6 @@
 """Drive tests share messaging's `team` (open registration), and upload through the signed
-links the server hands out, on the same in-process app."""
+links the server hands out, on the same in-process app. Every test runs on both blob engines
+(local files and S3: `tests/server_core/blob_stores.py`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import httpx2
 import pytest
 
 from tests.helpers import data
+from tests.server_core.blob_stores import blob_store as blob_store
+from tests.server_core.blob_stores import moto_endpoint as moto_endpoint
 from tests.server_core.features.messaging.conftest import team as team
 from tests.server_core.features.messaging.team import Member
 
 
 @pytest.fixture
-def settings_overrides() -> dict[str, Any]:
-    return {"open_registration": True}
+def settings_overrides(blob_store: dict[str, Any]) -> dict[str, Any]:
+    return {"open_registration": True, **blob_store}
 
 
 async def upload_url(

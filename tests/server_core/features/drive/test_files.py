@@ -8,6 +8,7 @@ import pytest
 
 from server_core.config import Settings
 from tests.helpers import data, error
+from tests.server_core.blob_stores import stored_bytes
 from tests.server_core.features.drive.conftest import download, put, upload, upload_url
 from tests.server_core.features.messaging.team import Team, send
 
@@ -131,7 +132,7 @@ async def test_delete_is_soft_and_hides_the_file(
     file = await upload(client, team.bot)
     deleted = data(await client.delete(f"/drive/files/{file['id']}", headers=team.bot.headers))
     assert deleted["isDeleted"] is True
-    assert (settings.data_dir / "blobs").joinpath(*file["s3Key"].split("/")).exists()
+    assert await stored_bytes(settings, file["s3Key"]) == b"%PDF-"
     assert data(await client.get("/drive/files", headers=team.bot.headers)) == []
     error(await client.get(f"/drive/files/{file['id']}", headers=team.bot.headers), 404)
     error(

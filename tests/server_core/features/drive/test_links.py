@@ -4,7 +4,6 @@ refused once altered or expired."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx2
@@ -14,24 +13,11 @@ from server_core.config import Settings
 from server_core.features.drive.links import Links
 from server_core.kernel.platform import Platform
 from tests.helpers import data, error
+from tests.server_core.blob_stores import nothing_left, stored_bytes
 from tests.server_core.features.drive.conftest import download, put, upload, upload_url
 from tests.server_core.features.messaging.team import Team
 
 pytestmark = pytest.mark.anyio
-
-
-def blob_dir(settings: Settings) -> Path:
-    return settings.data_dir / "blobs"
-
-
-def stored(settings: Settings, key: str) -> Path:
-    return blob_dir(settings).joinpath(*key.split("/"))
-
-
-def nothing_left(settings: Settings, key: str) -> bool:
-    incoming = blob_dir(settings) / ".incoming"
-    partial = list(incoming.iterdir()) if incoming.exists() else []
-    return partial == [] and not stored(settings, key).exists()
 
 
 def altered(url: str, **changes: str) -> str:
@@ -45,7 +31,7 @@ async def test_upload_then_download_gives_the_same_bytes_with_type_and_name(
 ) -> None:
     content = bytes(range(256)) * 1000
     file = await upload(client, team.bot, content, "data.bin", "application/octet-stream")
-    assert stored(settings, file["s3Key"]).read_bytes() == content
+    assert await stored_bytes(settings, file["s3Key"]) == content
     link = data(
         await client.get(f"/drive/files/{file['id']}/download-url", headers=team.bot.headers)
     )
@@ -86,7 +72,7 @@ async def test_a_body_larger_or_smaller_than_declared_is_refused_and_leaves_noth
     issued = await upload_url(client, team.bot, size=5)
     error(await put(client, issued["uploadUrl"], b"123456"), 400, "size_mismatch")
     error(await put(client, issued["uploadUrl"], b"1234"), 400, "size_mismatch")
-    assert nothing_left(settings, issued["s3Key"])
+    assert await nothing_left(settings, issued["s3Key"])
 
     async def streamed(*parts: bytes) -> AsyncIterator[bytes]:
         for part in parts:
@@ -100,7 +86,7 @@ async def test_a_body_larger_or_smaller_than_declared_is_refused_and_leaves_noth
             headers={"Content-Type": "application/pdf"},
         )
         error(response, 400, "size_mismatch")
-        assert nothing_left(settings, issued["s3Key"])
+        assert await nothing_left(settings, issued["s3Key"])
     assert (await put(client, issued["uploadUrl"], b"12345")).status_code == 200
 
 
@@ -111,7 +97,7 @@ async def test_a_different_content_type_is_refused(
     error(await put(client, issued["uploadUrl"], b"abc", "text/html"), 400, "content_type_mismatch")
     response = await client.put(issued["uploadUrl"], content=b"abc")
     error(response, 400, "content_type_mismatch")
-    assert nothing_left(settings, issued["s3Key"])
+    assert await nothing_left(settings, issued["s3Key"])
 
 
 async def test_tampered_links_are_refused(
@@ -128,7 +114,7 @@ async def test_tampered_links_are_refused(
         url.split("?")[0],
     ):
         error(await put(client, bad, b"abc"), 403, "link_invalid")
-    assert nothing_left(settings, issued["s3Key"])
+    assert await nothing_left(settings, issued["s3Key"])
     # A download link does not upload, and an upload link does not download.
     assert (await put(client, url, b"abc")).status_code == 200
     error(await client.get(url), 403, "link_invalid")
@@ -148,7 +134,7 @@ async def test_expired_links_are_refused(
         403,
         "link_expired",
     )
-    assert nothing_left(settings, key)
+    assert await nothing_left(settings, key)
 
 
 async def test_an_upload_link_works_once(client: httpx2.AsyncClient, team: Team) -> None:

@@ -12,6 +12,7 @@ from server_core.features.drive.orphans import remove_orphans
 from server_core.kernel.clock import utcnow
 from server_core.kernel.platform import Platform
 from tests.helpers import data, error
+from tests.server_core.blob_stores import stored_bytes
 from tests.server_core.features.drive.conftest import download, put, upload, upload_url
 from tests.server_core.features.messaging.team import Team
 
@@ -24,11 +25,10 @@ async def test_orphaned_uploads_are_removed_after_a_day(
     kept = await upload(client, team.bot, b"kept!")
     issued = await upload_url(client, team.bot)
     assert (await put(client, issued["uploadUrl"], b"%PDF-")).status_code == 200
-    blob = (settings.data_dir / "blobs").joinpath(*issued["s3Key"].split("/"))
-    assert blob.exists()
+    assert await stored_bytes(settings, issued["s3Key"]) == b"%PDF-"
     assert await remove_orphans(platform) == 0  # not a day old yet
     assert await remove_orphans(platform, utcnow() + timedelta(days=1, seconds=1)) == 1
-    assert not blob.exists()
+    assert await stored_bytes(settings, issued["s3Key"]) is None
     body = {
         "fileId": issued["fileId"],
         "s3Key": issued["s3Key"],

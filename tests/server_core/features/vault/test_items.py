@@ -120,7 +120,8 @@ async def test_items_infer_hints_and_never_show_values(
     assert item["status"] == "active"
     assert item["lastAccessedAt"] is None
     fetched = data(await client.get(f"/vault/items/{item['id']}", headers=crew["viewer"].headers))
-    assert set(fetched) == {"item", "fieldKeys", "fieldHints", "maskingPolicy"}
+    assert set(fetched) == {"item", "fieldKeys", "fieldHints", "maskingPolicy", "attachments"}
+    assert fetched["attachments"] == []
     assert fetched["maskingPolicy"] == {"alwaysMask": [], "neverMask": []}
     assert "ada" not in json.dumps(fetched["fieldHints"])
     assert "postgres://" not in json.dumps(fetched)
@@ -479,24 +480,6 @@ async def test_the_trail_pages_and_is_for_managers(client: httpx2.AsyncClient, c
     assert data(await client.get("/vault/events", headers=crew["viewer"].headers)) == []
     error(
         await client.get(f"/vault/events/items/{item['id']}", headers=crew["viewer"].headers), 403
-    )
-
-
-async def test_attachments_wait_for_the_drive(client: httpx2.AsyncClient, crew: Crew) -> None:
-    item = (await create_item(client, crew))["item"]
-    error(
-        await client.post(
-            f"/vault/items/{item['id']}/attachments/upload-url", json={}, headers=crew.ada.headers
-        ),
-        400,
-        "attachments_unavailable",
-    )
-    error(
-        await client.get(
-            f"/vault/items/attachments/{UNKNOWN}/download-url", headers=crew.ada.headers
-        ),
-        400,
-        "attachments_unavailable",
     )
 
 
