@@ -56,7 +56,8 @@ async def test_a_pull_after_a_push_sees_exactly_the_pushed_pages(
         client, team.human, lib,
         [
             upsert("lessons/rate-limiting", "Rate limiting", "op-001"),
-            {"kind": "rename", "pageId": page_id, "newPath": "lessons/old-v2", "clientOpId": "op-002"},
+            {"kind": "rename", "pageId": page_id, "newPath": "lessons/old-v2",
+             "clientOpId": "op-002"},
             {"kind": "delete", "path": "drafts/scratch", "clientOpId": "op-003"},
         ],
         atomic=True,
@@ -99,14 +100,17 @@ async def test_pulls_page_by_clock_each_page_once_as_it_is_now(
     await put_page(client, team.human, lib, "notes/1", 200, body="note 1, again")
     first = await pull(client, team.human, lib, syncClock=0, limit=2)
     assert [op["path"] for op in first["operations"]] == ["notes/0", "notes/2"]
-    assert first["hasMore"] and first["cursor"]
+    assert first["hasMore"]
+    assert first["cursor"]
     second = await pull(client, team.human, lib, cursor=first["cursor"], limit=2)
     third = await pull(client, team.human, lib, cursor=second["cursor"], limit=2)
     paths = [op["path"] for part in (first, second, third) for op in part["operations"]]
     assert paths == ["notes/0", "notes/2", "notes/3", "notes/4", "notes/1"]
-    assert not third["hasMore"] and third["cursor"] is None
+    assert not third["hasMore"]
+    assert third["cursor"] is None
     clocks = [op["clock"] for part in (first, second, third) for op in part["operations"]]
-    assert clocks == sorted(clocks) and third["syncClock"] == 6
+    assert clocks == sorted(clocks)
+    assert third["syncClock"] == 6
     bad = await client.post(
         f"/library/{lib}/sync/pull", json={"cursor": "eyJ"}, headers=team.human.headers
     )
@@ -257,7 +261,7 @@ async def test_racing_atomic_pushes_from_one_sha_one_lands_whole(
                     upsert("shared", f"Writer {n}", "2", expectedSha=base["sha"]),
                 ],
                 atomic=True,
-            )  # fmt: skip
+            )
         )
 
     with anyio.fail_after(60):
