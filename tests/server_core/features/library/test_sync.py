@@ -4,17 +4,22 @@ applies all or nothing, also when pushes race."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
 
+from server_core.features.library.events import PageChanged
 from tests.helpers import data, error
+from tests.server_core.captured import Captured
 from tests.server_core.features.library.helpers import get_page, new_library, put_page
 from tests.server_core.features.messaging.team import Member, Team
 
 pytestmark = pytest.mark.anyio
+Capture = Callable[[], AbstractAsyncContextManager[Captured]]
 
 
 async def pull(client: httpx2.AsyncClient, who: Member, lib: str, **body: Any) -> dict[str, Any]:
@@ -167,6 +172,10 @@ async def test_a_push_reports_each_operation_and_applies_the_good_ones(
             upsert("b", "B", "7"),
             {"kind": "delete", "path": "nowhere", "clientOpId": "8"},
             upsert("x/../y", "bad path", "9"),
+            upsert("a", "unparented", "10", expectedParentSha="0" * 64),
+            {"kind": "delete", "path": "b", "clientOpId": "11"},
+            {"kind": "delete", "path": "b", "clientOpId": "12"},
+            {"kind": "rename", "path": "b", "newPath": "c", "clientOpId": "13"},
         ],
     )  # fmt: skip
     outcome = [(r["clientOpId"], r["status"], r["code"]) for r in pushed["results"]]
@@ -180,10 +189,16 @@ async def test_a_push_reports_each_operation_and_applies_the_good_ones(
         ("7", "ok", None),
         ("8", "error", "invalid_sync_operation"),
         ("9", "error", "invalid_page_path"),
+        ("10", "conflict", "parent_sha_mismatch"),
+        ("11", "ok", None),
+        ("12", "ok", None),
+        ("13", "error", "invalid_sync_operation"),
     ]
-    assert pushed["results"][6]["changed"] is False
-    assert pushed["applied"] == 3
-    assert (await get_page(client, team.human, lib, "b"))["version"] == 1
+    changed = [r["changed"] for r in pushed["results"] if r["status"] == "ok"]
+    assert changed == [True, True, False, True, False]
+    assert pushed["applied"] == 5
+    deleted = await client.get(f"/library/{lib}/pages/b", headers=team.human.headers)
+    error(deleted, 404)
     assert (await get_page(client, team.human, lib, "a"))["title"] == "parent"
 
 
@@ -274,3 +289,25 @@ async def test_racing_atomic_pushes_from_one_sha_one_lands_whole(
     pages = data(await client.get(f"/library/{lib}/pages", headers=team.human.headers))
     assert len(pages) == 2
     assert (await get_page(client, team.human, lib, "shared"))["version"] == 2
+
+
+async def test_a_push_announces_what_it_applied_and_nothing_it_undid(
+    client: httpx2.AsyncClient, team: Team, captured_events: Capture
+) -> None:
+    lib = (await new_library(client, team.human))["id"]
+    async with captured_events() as captured:
+        await push(
+            client, team.human, lib,
+            [upsert("a", "A", "1"), upsert("b", "B", "2", expectedSha="0" * 64),
+             {"kind": "rename", "path": "a", "newPath": "c", "clientOpId": "3"}],
+        )  # fmt: skip
+        await push(
+            client, team.human, lib,
+            [upsert("d", "D", "1"), upsert("e", "E", "2", expectedSha="0" * 64)],
+            atomic=True,
+        )  # fmt: skip
+    events = captured.of(PageChanged)
+    assert [(e.action, e.page.path, e.previous_path) for e in events] == [
+        ("created", "a", None),
+        ("renamed", "c", "a"),
+    ]
