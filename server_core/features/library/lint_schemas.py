@@ -48,16 +48,16 @@ class LintResult(WireModel):
 
 
 class BatchLintRequest(RequestModel):
-    collection: Annotated[str, StringConstraints(max_length=100)] | None = Field(
-        default=None, description="Every live page of this collection"
+    collection: Annotated[str, StringConstraints(max_length=100), AfterValidator(no_nul)] | None = (
+        Field(default=None, description="Every live page of this collection")
     )
     paths: (
         Annotated[list[Annotated[str, AfterValidator(no_nul)]], Field(max_length=MAX_BATCH_PATHS)]
         | None
     ) = Field(default=None, description=f"These pages (at most {MAX_BATCH_PATHS})")
     limit: int = Field(default=DEFAULT_BATCH_LIMIT, ge=1, le=MAX_BATCH_LIMIT)
-    cursor: Annotated[str, StringConstraints(max_length=1024)] | None = Field(
-        default=None, description="The `cursor` of the previous answer (collection only)"
+    cursor: Annotated[str, StringConstraints(max_length=1024), AfterValidator(no_nul)] | None = (
+        Field(default=None, description="The `cursor` of the previous answer (collection only)")
     )
 
 

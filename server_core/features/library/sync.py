@@ -15,6 +15,7 @@ with its error; `atomic` stops at the first failure and undoes them all.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,6 +66,8 @@ from server_core.kernel.auth import Caller
 from server_core.kernel.errors import ApiError, Conflict
 from server_core.kernel.events import Event
 
+_CURSOR = re.compile(r"[0-9]{1,18}")
+
 
 def library_clock(conn: Connection, library_id: str) -> int:
     clock: int = conn.execute(
@@ -76,7 +79,7 @@ def library_clock(conn: Connection, library_id: str) -> int:
 def _since(request: SyncPullRequest) -> int:
     if request.cursor is None:
         return request.sync_clock
-    if not request.cursor.isdigit():
+    if not _CURSOR.fullmatch(request.cursor):
         raise InvalidSyncCursor()
     return int(request.cursor)
 

@@ -15,6 +15,7 @@ MAX_PULL_LIMIT = 5000
 MAX_PUSH_OPERATIONS = 1000
 MAX_VECTOR_ENTRIES = 100_000
 MAX_SCOPE_ENTRIES = 100
+MAX_CLOCK = 2**63 - 1  # a BIGINT
 
 Prefix = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(no_nul)]
 CollectionSlug = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -59,7 +60,9 @@ class SyncPullRequest(RequestModel):
         description="pageId → sha the client holds: pages it holds at that sha are left out, "
         "and a full pull also reports the deletion of pages it holds",
     )
-    sync_clock: int = Field(default=0, ge=0, description="The `syncClock` of your last pull")
+    sync_clock: int = Field(
+        default=0, ge=0, le=MAX_CLOCK, description="The `syncClock` of your last pull"
+    )
     cursor: Annotated[str, StringConstraints(max_length=40)] | None = Field(
         default=None, description="The `cursor` of the previous answer, for the next part"
     )
@@ -92,7 +95,7 @@ class PushOperation(RequestModel):
 
     kind: PushKind
     path: PagePath | None = None
-    page_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    page_id: Annotated[str, StringConstraints(max_length=64), AfterValidator(no_nul)] | None = None
     raw: Raw | None = None
     new_path: PagePath | None = None
     expected_sha: Sha | None = Field(

@@ -311,3 +311,32 @@ async def test_a_push_announces_what_it_applied_and_nothing_it_undid(
         ("created", "a", None),
         ("renamed", "c", "a"),
     ]
+
+
+@pytest.mark.both_engines
+async def test_odd_input_is_refused_with_a_400(client: httpx2.AsyncClient, team: Team) -> None:
+    lib = (await new_library(client, team.human))["id"]
+    refused = [
+        ("sync/pull", {"cursor": "²"}, "invalid_sync_cursor"),
+        ("sync/pull", {"cursor": "9" * 30}, "invalid_sync_cursor"),
+        ("sync/pull", {"syncClock": 2**64}, "validation_error"),
+        ("sync/pull", {"limit": 5001}, "validation_error"),
+        ("sync/push", {"operations": []}, "validation_error"),
+        ("sync/push", {"operations": [{"kind": "move", "path": "a"}]}, "validation_error"),
+        (
+            "sync/push",
+            {"operations": [{"kind": "delete", "pageId": "a\u0000"}]},
+            "validation_error",
+        ),
+        ("lint/batch", {"collection": "a\u0000"}, "validation_error"),
+        ("lint/batch", {"paths": ["a"], "collection": "b"}, "invalid_lint_request"),
+        ("lint/batch", {"paths": ["/abs"]}, "invalid_page_path"),
+        ("lint", {"path": "a\u0000"}, "invalid_page_path"),
+    ]
+    for route, body, code in refused:
+        response = await client.post(
+            f"/library/{lib}/{route}", json=body, headers=team.human.headers
+        )
+        error(response, 400, code)
+    unknown = await push(client, team.human, lib, [{"kind": "delete", "pageId": "0" * 36}])
+    assert unknown["results"][0]["code"] == "invalid_sync_operation"
