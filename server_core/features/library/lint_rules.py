@@ -32,7 +32,10 @@ from server_core.features.library.lint_schemas import LintFinding, LintFix
 _PARSER = MarkdownIt("commonmark")
 HASHTAG = re.compile(r"(?<![\w&#/\[\]])#([A-Za-z][\w/-]*)")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[T ].*)?$")
+# Shaped like a date: a four-digit year first, or day and month then a year (not `1.2.3`).
+_DATE_LIKE = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4}))(?:[T ].*)?$"
+)
 _DATE_TOKENS = (("YYYY", r"\d{4}"), ("YY", r"\d{2}"), ("MM", r"\d{2}"), ("DD", r"\d{2}"))
 _MARKERS = {"dash": "-", "asterisk": "*", "plus": "+"}
 _CASE_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")

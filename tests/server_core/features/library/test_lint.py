@@ -78,7 +78,8 @@ async def test_conventions_rules_and_their_fixes(client: httpx2.AsyncClient, tea
     lib = await library_with_conventions(client, team.human)
     await put_page(client, team.human, lib, "guides/setup", 201, body="setup")
     text = (
-        "---\ntitle: A title much longer than twenty\ntags: [Auth]\ndue: 04/12/2026\n---\n"
+        "---\ntitle: A title much longer than twenty\ntags: [Auth]\ndue: 04/12/2026\n"
+        "release: 1.2.3\n---\n"
         "Overview\n========\n\n* one\n* two\n\nSee [[guides/setup]], [[Setup]] and [[nowhere]].\n"
         "\n```\n#NotATag [[nowhere-in-code]]\n```\n\nInline `#Code` stays; #BigIdea moves.\n"
     )
@@ -88,13 +89,14 @@ async def test_conventions_rules_and_their_fixes(client: httpx2.AsyncClient, tea
         ("max-title-length", None),
         ("tag-case", None),  # the front matter's tags
         ("date-format", None),
-        ("heading-style", 6),
-        ("list-style", 9),
-        ("broken-link", 12),
-        ("tag-case", 18),
+        ("heading-style", 7),
+        ("list-style", 10),
+        ("broken-link", 13),
+        ("tag-case", 19),
     }
     assert answer["fixedBody"] == (
-        "---\ntitle: A title much longer than twenty\ntags: [Auth]\ndue: 04/12/2026\n---\n"
+        "---\ntitle: A title much longer than twenty\ntags: [Auth]\ndue: 04/12/2026\n"
+        "release: 1.2.3\n---\n"
         "# Overview\n\n- one\n- two\n\nSee [[guides/setup]], [[Setup]] and [[nowhere]].\n"
         "\n```\n#NotATag [[nowhere-in-code]]\n```\n\nInline `#Code` stays; #bigidea moves.\n"
     )
