@@ -296,6 +296,11 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/library/{id}/pages/{path}/blocks"): {"content": "- matrix"},
         ("POST", "/library/{id}/entities/resolve"): {"terms": ["grid"]},
         ("POST", "/library/{id}/entities"): {"kind": "tag", "canonicalName": "matrix-tag"},
+        ("POST", "/library/{id}/sync/push"): {
+            "operations": [{"kind": "upsert", "path": "notes/synced", "raw": "- matrix"}]
+        },
+        ("POST", "/library/{id}/lint"): {"path": "notes/matrix"},
+        ("POST", "/library/{id}/lint/batch"): {"collection": "notes"},
         ("POST", "/drive/files/upload-url"): {
             "fileName": "a.txt",
             "contentType": "text/plain",

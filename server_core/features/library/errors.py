@@ -22,6 +22,17 @@ Conflict
 ├── PageNotDeleted           409 page_not_deleted
 ├── ConventionsChanged       409 conventions_changed     (`ifVersion` is not the current one)
 └── EntityNameTaken          409 entity_name_taken       (another entity has that name or alias)
+
+Sync and lint:
+BadRequest
+├── TooManySyncOperations    400 too_many_sync_operations (a push holds at most 1,000)
+├── InvalidSyncCursor        400 invalid_sync_cursor
+├── InvalidSyncOperation     400 invalid_sync_operation  (a pushed operation misses a field)
+├── BinaryPagesUnsupported   400 binary_pages_unsupported (binaryUpsert: pages are markdown)
+├── LintFailed               400 lint_failed             (a strict push's page has lint errors)
+└── InvalidLintRequest       400 invalid_lint_request    (neither or both of path and body)
+Conflict
+└── ParentShaMismatch        409 parent_sha_mismatch     (`expectedParentSha` is not the parent)
 """
 
 from __future__ import annotations
@@ -135,3 +146,43 @@ class UnknownEntityPrincipal(BadRequest):
 class EntityNameTaken(Conflict):
     code = "entity_name_taken"
     default_message = "Another entity of this library has that name or alias (case aside)"
+
+
+# --- sync and lint ------------------------------------------------------------------------
+
+
+class TooManySyncOperations(BadRequest):
+    code = "too_many_sync_operations"
+    default_message = "A push holds at most 1000 operations: split it"
+
+
+class InvalidSyncCursor(BadRequest):
+    code = "invalid_sync_cursor"
+    default_message = "That cursor is not one a pull gave: pull again with your syncClock"
+
+
+class InvalidSyncOperation(BadRequest):
+    code = "invalid_sync_operation"
+    default_message = "The operation misses a field its kind needs"
+
+
+class BinaryPagesUnsupported(BadRequest):
+    code = "binary_pages_unsupported"
+    default_message = (
+        "Library pages are markdown: keep the file in the drive and link it from a page"
+    )
+
+
+class ParentShaMismatch(Conflict):
+    code = "parent_sha_mismatch"
+    default_message = "The page's current revision does not have that parent sha"
+
+
+class LintFailed(BadRequest):
+    code = "lint_failed"
+    default_message = "The page has lint errors; fix them, or push with another lintMode"
+
+
+class InvalidLintRequest(BadRequest):
+    code = "invalid_lint_request"
+    default_message = "Give either a page `path` or a `body` to lint"

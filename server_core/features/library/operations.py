@@ -69,6 +69,7 @@ from server_core.features.library.schemas import (
     UpdateLibraryRequest,
     UpdateMemberRequest,
 )
+from server_core.features.library.upkeep_operations import LibraryUpkeep
 from server_core.kernel.errors import Forbidden, NotFound
 from server_core.kernel.operations import Operation, Operations, PathParam
 from server_core.kernel.wire import Page
@@ -90,8 +91,8 @@ _PATH_ERRORS = [InvalidPagePath, ReservedPagePath]
 _CONTENT_ERRORS = [InvalidFrontmatter, FrontmatterNotMapping, UnknownCollection, SchemaViolation]
 
 
-class Libraries(Operations):
-    """Libraries, their members and their pages."""
+class Libraries(LibraryUpkeep, Operations):
+    """Libraries, their members and their pages; sync and lint (`upkeep_operations.py`)."""
 
     area = "library"
 
