@@ -286,6 +286,11 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/library/{id}/pages/{path}/blocks"): {"content": "- matrix"},
         ("POST", "/library/{id}/entities/resolve"): {"terms": ["grid"]},
         ("POST", "/library/{id}/entities"): {"kind": "tag", "canonicalName": "matrix-tag"},
+        ("PUT", "/library/{id}/git-mirror"): {"remote": "https://127.0.0.1:9/matrix.git"},
+        ("POST", "/library/{id}/git-mirror/pull/apply"): {
+            "remoteCommit": "0" * 40,
+            "libraryClock": 0,
+        },
         ("POST", "/drive/files/upload-url"): {
             "fileName": "a.txt",
             "contentType": "text/plain",
