@@ -22,8 +22,9 @@
 - `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log);
 - `work_streams/`: toolset `work_streams` (start a stream for your task, append its output,
   finish it: the task advanced and people woken);
-- `library/`: toolset `library` (libraries of markdown pages: read, write, edit, append,
-  rename, history, backlinks, collections and their typed query).
+- `library/`: toolsets `library` (libraries of markdown pages: read, write, edit, append,
+  rename, history, backlinks, collections and their typed query) and `library_admin`
+  (running libraries: the git mirror).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`
@@ -77,4 +78,5 @@ ALL_TOOLSETS: list[Toolset] = [
     webhooks.WEBHOOKS,
     work_streams.WORK_STREAMS,
     library.LIBRARY,
+    library.LIBRARY_ADMIN,
 ]

@@ -1,7 +1,15 @@
 """The `library` feature's tools, over `/library`: toolset `library` (`library.py`: libraries,
 reading, writing, editing, appending to, renaming, deleting and restoring pages, their history
-and backlinks, collections and the typed query; `views.py`: what they answer with)."""
+and backlinks, collections and the typed query; `views.py`: what they answer with) and toolset
+`library_admin` (`library_admin.py` declares it; `git_mirror.py`: configure, push, pull)."""
 
+# The modules declare their tools as they load: the order they load in is the order the tools
+# are listed in.
+# isort: off
 from sesame_mcp.toolsets.library.library import TOOLSET as LIBRARY
+from sesame_mcp.toolsets.library import git_mirror  # noqa: F401
+from sesame_mcp.toolsets.library.library_admin import TOOLSET as LIBRARY_ADMIN
 
-__all__ = ["LIBRARY"]
+# isort: on
+
+__all__ = ["LIBRARY", "LIBRARY_ADMIN"]
