@@ -105,7 +105,8 @@ Backlinks = list[Backlink]
 Collections = list[Collection]
 _PATH_ERRORS = [InvalidPagePath, ReservedPagePath]
 _CONTENT_ERRORS = [InvalidFrontmatter, FrontmatterNotMapping, UnknownCollection, SchemaViolation]
-_GIT_ERRORS = [GitMirrorNotConfigured, GitRemoteUnreachable, GitRemoteMoved]
+# A mirror configured while local remotes were allowed answers 400 once they are not.
+_GIT_ERRORS = [GitMirrorNotConfigured, InvalidGitRemote, GitRemoteUnreachable, GitRemoteMoved]
 _PULL_ERRORS = [GitBranchMissing, GitInvalidFile, *_CONTENT_ERRORS]
 
 
