@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         description="Accept http and loopback/private push endpoints (tests, local setups)",
     )
 
+    # Library git mirrors: local remotes (file:// URLs and paths on this server's disk) are
+    # refused unless allowed (tests, single-user setups); network operations end after this.
+    git_mirror_allow_local: bool = Field(
+        default=False, description="Accept file:// and local path remotes for library git mirrors"
+    )
+    git_mirror_timeout_seconds: float = Field(default=60.0, gt=0)
+
     # The drive: signed upload and download links served by this server under /blobs.
     drive_max_file_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1, description="Largest file the drive accepts"

@@ -24,7 +24,7 @@
   finish it: the task advanced and people woken);
 - `library/`: toolsets `library` (libraries of markdown pages: read, write, edit, append,
   rename, history, backlinks, collections and their typed query) and `library_admin` (sync
-  pull and push, lint).
+  pull and push, lint, the git mirror).
 
 Two toolsets serve no one feature and stay modules here: `events.py` (`wait_for_events` reads
 the server's event feed, which carries every feature's events; `sesame_mcp/event_text.py`

@@ -46,7 +46,8 @@ class ToolsetsOutput(ToolOutput):
 async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOutput:
     """Switch toolsets on or off; no arguments lists each with what it holds: memory, people,
     profile, discovery, attention, channel_admin, message_admin, vault, vault_admin, projects,
-    tasks, tasks_admin, schedule, autonomy, drive, webhooks, work_streams, library."""
+    tasks, tasks_admin, schedule, autonomy, drive, webhooks, work_streams, library,
+    library_admin."""
     toolbox = sesame(ctx).toolbox
     if toolbox is None:
         raise ToolFailure("this server's toolsets are fixed.")

@@ -301,6 +301,11 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         },
         ("POST", "/library/{id}/lint"): {"path": "notes/matrix"},
         ("POST", "/library/{id}/lint/batch"): {"collection": "notes"},
+        ("PUT", "/library/{id}/git-mirror"): {"remote": "https://127.0.0.1:9/matrix.git"},
+        ("POST", "/library/{id}/git-mirror/pull/apply"): {
+            "remoteCommit": "0" * 40,
+            "libraryClock": 0,
+        },
         ("POST", "/drive/files/upload-url"): {
             "fileName": "a.txt",
             "contentType": "text/plain",

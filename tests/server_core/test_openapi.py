@@ -40,6 +40,8 @@ BODILESS: set[tuple[str, str]] = {
     ("POST", "/api/v1/agents/{id}/webhooks/{wid}/rotate-secret"),
     ("POST", "/api/v1/invitations/{id}/resend"),
     ("POST", "/api/v1/library/{id}/pages/{path}/restore"),
+    ("POST", "/api/v1/library/{id}/git-mirror/push"),
+    ("POST", "/api/v1/library/{id}/git-mirror/pull/plan"),
 }
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 
@@ -338,6 +340,9 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("POST", "/api/v1/library/{id}/collections/{slug}/query"),
             ("POST", "/api/v1/library/{id}/entities"),
             ("POST", "/api/v1/library/{id}/entities/resolve"),
+            ("POST", "/api/v1/library/{id}/git-mirror/pull/apply"),
+            ("POST", "/api/v1/library/{id}/git-mirror/pull/plan"),
+            ("POST", "/api/v1/library/{id}/git-mirror/push"),
             ("POST", "/api/v1/library/{id}/lint"),
             ("POST", "/api/v1/library/{id}/lint/batch"),
             ("POST", "/api/v1/library/{id}/members"),
@@ -390,6 +395,7 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("PUT", "/api/v1/channels/{id}/coordination"),
             ("PUT", "/api/v1/library/{id}/collections/{slug}"),
             ("PUT", "/api/v1/library/{id}/conventions"),
+            ("PUT", "/api/v1/library/{id}/git-mirror"),
             ("PUT", "/api/v1/library/{id}/pages/{path}"),
             ("PUT", "/api/v1/projects/{id}/context"),
             ("PUT", "/api/v1/schedule/sync"),

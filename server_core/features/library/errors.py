@@ -33,11 +33,25 @@ BadRequest
 └── InvalidLintRequest       400 invalid_lint_request    (neither or both of path and body)
 Conflict
 └── ParentShaMismatch        409 parent_sha_mismatch     (`expectedParentSha` is not the parent)
+Git mirror (`git_mirror.py`):
+BadRequest
+├── InvalidGitRemote         400 invalid_git_remote      (scheme, password in the URL, local)
+├── InvalidGitBranch         400 invalid_git_branch
+└── InvalidSshKey            400 invalid_ssh_key         (not base64 of an unencrypted key)
+Conflict
+├── GitMirrorNotConfigured   409 git_mirror_not_configured
+├── GitRemoteMoved           409 git_remote_moved        (the branch is not at the commit seen)
+├── GitLibraryChanged        409 git_library_changed     (a page was written since the plan)
+└── GitPushRejected          409 git_push_rejected       (the remote refused the update)
+Unprocessable (422)
+├── GitRemoteUnreachable     422 git_remote_unreachable  (no answer, refused, timed out)
+├── GitBranchMissing         422 git_branch_missing      (nothing to pull)
+└── GitInvalidFile           422 git_invalid_file        (a remote file is not a valid page)
 """
 
 from __future__ import annotations
 
-from server_core.kernel.errors import BadRequest, Conflict
+from server_core.kernel.errors import ApiError, BadRequest, Conflict
 
 
 class InvalidPagePath(BadRequest):
@@ -186,3 +200,65 @@ class LintFailed(BadRequest):
 class InvalidLintRequest(BadRequest):
     code = "invalid_lint_request"
     default_message = "Give either a page `path` or a `body` to lint"
+
+
+# --- git mirror ---------------------------------------------------------------------------
+
+
+class InvalidGitRemote(BadRequest):
+    code = "invalid_git_remote"
+    default_message = (
+        "A remote is an ssh://, user@host:path, https:// or (where allowed) file:// or local "
+        "path, with no password in it"
+    )
+
+
+class InvalidGitBranch(BadRequest):
+    code = "invalid_git_branch"
+    default_message = "Not a valid git branch name"
+
+
+class InvalidSshKey(BadRequest):
+    code = "invalid_ssh_key"
+    default_message = "sshKey is the base64 of a private key (OpenSSH or PEM) with no passphrase"
+
+
+class GitMirrorNotConfigured(Conflict):
+    code = "git_mirror_not_configured"
+    default_message = "This library has no git mirror: configure one with PUT …/git-mirror"
+
+
+class GitRemoteMoved(Conflict):
+    code = "git_remote_moved"
+    default_message = "The remote branch moved since it was read: plan the pull again"
+
+
+class GitLibraryChanged(Conflict):
+    code = "git_library_changed"
+    default_message = "The library changed since the plan was made: plan the pull again"
+
+
+class GitPushRejected(Conflict):
+    code = "git_push_rejected"
+    default_message = "The remote refused the push"
+
+
+class Unprocessable(ApiError):
+    status = 422
+    code = "unprocessable"
+    default_message = "The request cannot be carried out"
+
+
+class GitRemoteUnreachable(Unprocessable):
+    code = "git_remote_unreachable"
+    default_message = "The git remote cannot be reached; nothing was changed"
+
+
+class GitBranchMissing(Unprocessable):
+    code = "git_branch_missing"
+    default_message = "The remote has no such branch: push to it first"
+
+
+class GitInvalidFile(Unprocessable):
+    code = "git_invalid_file"
+    default_message = "A file of the remote branch is not a valid page"

@@ -1,7 +1,7 @@
 """`/library`: shared markdown knowledge bases. Libraries and their members; pages at
 unix-style paths (`/library/{id}/pages/{path}`, the path keeping its slashes) with revisions,
 backlinks, rename, restore and append-under-heading; collections and their typed query;
-full-text search; the conventions document; entities.
+full-text search; the conventions document; entities; the git mirror.
 
 A library is named by its id or, in the caller's workspace, its slug. The routes under a page
 (`…/history`, `…/backlinks`, `…/rename`, `…/restore`, `…/blocks`) are matched first, so a page
@@ -14,10 +14,20 @@ from server_core.features.library.errors import (
     ConventionsChanged,
     EntityNameTaken,
     FrontmatterNotMapping,
+    GitBranchMissing,
+    GitInvalidFile,
+    GitLibraryChanged,
+    GitMirrorNotConfigured,
+    GitPushRejected,
+    GitRemoteMoved,
+    GitRemoteUnreachable,
     InvalidCollectionSchema,
     InvalidFrontmatter,
+    InvalidGitBranch,
+    InvalidGitRemote,
     InvalidPagePath,
     InvalidQuery,
+    InvalidSshKey,
     LastOwner,
     LibrarySlugTaken,
     PageNotDeleted,
@@ -30,6 +40,13 @@ from server_core.features.library.errors import (
     UnknownEntityPrincipal,
     VectorSearchUnavailable,
     VersionBehind,
+)
+from server_core.features.library.git_mirror_schemas import (
+    ApplyGitPullRequest,
+    ConfigureGitMirrorRequest,
+    GitMirror,
+    GitPullPlan,
+    GitPush,
 )
 from server_core.features.library.knowledge_schemas import (
     Conventions,
@@ -89,6 +106,9 @@ Backlinks = list[Backlink]
 Collections = list[Collection]
 _PATH_ERRORS = [InvalidPagePath, ReservedPagePath]
 _CONTENT_ERRORS = [InvalidFrontmatter, FrontmatterNotMapping, UnknownCollection, SchemaViolation]
+# A mirror configured while local remotes were allowed answers 400 once they are not.
+_GIT_ERRORS = [GitMirrorNotConfigured, InvalidGitRemote, GitRemoteUnreachable, GitRemoteMoved]
+_PULL_ERRORS = [GitBranchMissing, GitInvalidFile, *_CONTENT_ERRORS]
 
 
 class Libraries(LibraryUpkeep, Operations):
@@ -422,4 +442,45 @@ class Libraries(LibraryUpkeep, Operations):
         response=Entity,
         errors=[Forbidden, NotFound],
         summary="Delete an entity; its names become free",
+    )
+
+    # --- git mirror (admins): configure, push, plan a pull, apply it ---------------------
+    configure_git_mirror = Operation(
+        "PUT",
+        "/library/{id}/git-mirror",
+        params=[LIBRARY],
+        body=ConfigureGitMirrorRequest,
+        response=GitMirror,
+        status=201,
+        also={200: "An existing mirror, replaced"},
+        errors=[Forbidden, NotFound, InvalidGitRemote, InvalidGitBranch, InvalidSshKey],
+        summary="Configure the library's git mirror: remote, branch, SSH key (sealed, never "
+        "answered)",
+    )
+    push_git_mirror = Operation(
+        "POST",
+        "/library/{id}/git-mirror/push",
+        params=[LIBRARY],
+        response=GitPush,
+        errors=[Forbidden, NotFound, *_GIT_ERRORS, GitPushRejected],
+        summary="Export the live pages as `<path>.md` files in one commit on the branch, pushed",
+    )
+    plan_git_pull = Operation(
+        "POST",
+        "/library/{id}/git-mirror/pull/plan",
+        params=[LIBRARY],
+        response=GitPullPlan,
+        idempotent=True,
+        errors=[Forbidden, NotFound, *_GIT_ERRORS, *_PULL_ERRORS],
+        summary="Fetch the branch and list the pages a pull would add, change and delete",
+    )
+    apply_git_pull = Operation(
+        "POST",
+        "/library/{id}/git-mirror/pull/apply",
+        params=[LIBRARY],
+        body=ApplyGitPullRequest,
+        response=GitPullPlan,
+        errors=[Forbidden, NotFound, *_GIT_ERRORS, *_PULL_ERRORS, GitLibraryChanged, ShaMismatch],
+        summary="Apply a planned pull in one transaction (409 if the branch or the library "
+        "moved since the plan)",
     )

@@ -162,3 +162,23 @@ library_entity_names = sa.Table(
     ),
     sa.Index(None, "entity_id"),
 )
+
+# A library's git mirror: where `push` exports its pages and `pull` reads them from. The SSH
+# key is sealed with the workspace's data key (bound to the library id); it is never answered.
+# The last commits pushed and pulled are kept for the answers.
+library_git_mirrors = sa.Table(
+    "library_git_mirrors",
+    metadata,
+    id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("remote", sa.String(2048), nullable=False),
+    sa.Column("branch", sa.String(255), nullable=False),
+    id_column("ssh_key_id", nullable=True),
+    sa.Column("ssh_key_sealed", sa.LargeBinary, nullable=True),
+    sa.Column("last_push_commit", sa.String(40), nullable=True),
+    time_column("last_pushed_at", nullable=True),
+    sa.Column("last_pull_commit", sa.String(40), nullable=True),
+    time_column("last_pulled_at", nullable=True),
+    id_column("updated_by", sa.ForeignKey("principals.id"), nullable=False),
+    time_column("created_at"),
+    time_column("updated_at"),
+)

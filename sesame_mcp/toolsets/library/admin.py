@@ -1,13 +1,13 @@
-"""Toolset `library_admin`: keeping a library in shape and in step with copies elsewhere.
-Sync (pull the pages changed since a clock value, push a batch of page operations) and lint
-(a page or markdown against the library's conventions and entities; the library's health).
-Declared from the platform's `/library` operations (`sesame_mcp.derived`)."""
+"""Toolset `library_admin` (declared in `library_admin.py`): keeping a library in shape and
+in step with copies elsewhere. Sync (pull the pages changed since a clock value, push a batch
+of page operations) and lint (a page or markdown against the library's conventions and
+entities; the library's health). Declared from the platform's `/library` operations
+(`sesame_mcp.derived`)."""
 
 from __future__ import annotations
 
 from server_core.features.library.operations import Libraries
 from sesame_mcp.derived import derive
-from sesame_mcp.registry import Toolset
 from sesame_mcp.toolsets.library.admin_views import (
     HealthOutput,
     LintOutput,
@@ -15,23 +15,7 @@ from sesame_mcp.toolsets.library.admin_views import (
     PushedOutput,
 )
 from sesame_mcp.toolsets.library.library import LIBRARY, PAGE_PATH
-
-TOOLSET = Toolset(
-    "library_admin",
-    "Library upkeep: sync pages in bulk (pull by clock, push batches), lint against conventions",
-    default=False,
-    next_steps={
-        "not_found": "list_libraries shows the libraries you can read",
-        "forbidden": "pushing needs the editor role in that library (list_libraries shows "
-        "your role); ask its owner",
-        "too_many_sync_operations": "push at most 1000 operations at a time",
-        "invalid_sync_cursor": "pass the cursor of the previous sync_pull, or pull again from "
-        "your sync_clock",
-        "invalid_lint_request": "give lint_page either a path or a body",
-        "invalid_page_path": "a page path is relative: segments joined by single slashes, "
-        "e.g. guides/onboarding",
-    },
-)
+from sesame_mcp.toolsets.library.library_admin import TOOLSET
 
 derive(
     TOOLSET,

@@ -1,8 +1,8 @@
 """Voice: a row per message sent with audio or video, pending until its transcript (sealed)
 lands, and the transcripts of single files.
 
-Revision ID: 0024
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0024"
-down_revision: str | None = "0020"
+revision: str = "0023"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
