@@ -21,14 +21,14 @@ a real MCP client and `sesame-mcp --embedded` over stdio (what `./scripts/serve`
 
 Each phase prints p50 / p99 and the server's CPU per call (per wake message for the notifier).
 
-Measured on 2 shared cores (SQLite, defaults, machine load 1.3-4.7): the expanded view of 500
-events (33,600 instances: the mix has half-hourly and office-hours jobs) p50 1,087 ms with
-262 ms of server CPU — most of the rest is the client reading 30 MB of JSON, every instance
-carrying its whole event as the spec's shape has it; sync of 100 jobs p50 16.6-18.0 ms (15-18
-ms CPU), `sync_schedule` embedded over stdio p50 31.1 ms; 10,000 events due in the same
-second: wake messages arrive p50 6.0 s / p99 12.1 s after their time, 1.00 ms of server CPU
-each (load 3-3.9; 11.9 s / 21.7 s and 1.81 ms while each wake message and each run was
-written on its own).
+Measured on 2 shared cores (SQLite, defaults): the expanded view of 500 events (33,800
+instances: the mix has half-hourly and office-hours jobs) p50 593 ms with 140 ms of server CPU
+at load 1.5 — most of the rest is the client reading 30 MB of JSON, every instance carrying its
+whole event as the spec's shape has it; sync of 100 jobs p50 16.6-18.0 ms (15-18 ms CPU),
+`sync_schedule` embedded over stdio p50 31.1 ms (load 1.4-3); 10,000 events due in the same
+second: wake messages arrive p50 3.5-4.4 s / p99 6.2-7.2 s after their time, 0.29-0.37 ms of
+server CPU each (load 4-5; 6.0 s / 12.1 s and 1.00 ms while the webhook and Web Push listeners
+looked each event up on its own).
 """
 
 from __future__ import annotations
