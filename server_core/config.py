@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     drive_max_file_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1, description="Largest file the drive accepts"
     )
+    drive_workspace_quota_bytes: int | None = Field(
+        default=None, ge=1, description="Bytes a workspace's drive may hold (none: no limit)"
+    )
     drive_link_ttl_seconds: int = Field(
         default=900, ge=10, description="How long a signed upload or download link works"
     )

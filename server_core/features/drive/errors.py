@@ -18,7 +18,8 @@ Conflict
 ├── AlreadyUploaded         409 already_uploaded        (a second PUT to one link)
 └── FolderNotEmpty          409 folder_not_empty
 PayloadTooLarge
-└── FileTooLarge            413 file_too_large
+├── FileTooLarge            413 file_too_large
+└── QuotaExceeded           413 quota_exceeded          (the workspace's drive is full)
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ class FolderNotEmpty(Conflict):
 class FileTooLarge(PayloadTooLarge):
     code = "file_too_large"
     default_message = "The file is larger than this server accepts"
+
+
+class QuotaExceeded(PayloadTooLarge):
+    code = "quota_exceeded"
+    default_message = "The workspace's drive has no room for this file"
 
 
 class RangeNotSatisfiable(BadRequest):

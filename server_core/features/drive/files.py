@@ -14,6 +14,7 @@ from server_core.config import Settings
 from server_core.features.drive.access import access_file, access_own_file, readable
 from server_core.features.drive.folders import ROOT, access_folder, check_own_folder
 from server_core.features.drive.links import Links
+from server_core.features.drive.quota import check_room
 from server_core.features.drive.records import (
     activity_of,
     channels_of,
@@ -195,9 +196,13 @@ async def do_save_from_channel(
     platform: Platform, *, caller: Caller, request: SaveFromChannelRequest
 ) -> DriveFile:
     """Copy the attachment's bytes to a new file of the caller's (its own id and key)."""
-    source = await platform.store.read(
-        lambda conn: access_channel_attachment(conn, caller, request)
-    )
+
+    def fits(conn: Connection) -> RowMapping:
+        found = access_channel_attachment(conn, caller, request)
+        check_room(conn, platform.settings, caller.workspace_id, found["size"])
+        return found
+
+    source = await platform.store.read(fits)  # before copying bytes that would not fit
     file_id = new_id()
     key = blob_key(caller.workspace_id, file_id, source["name"])
     blobs = blobs_for(platform.settings)
@@ -206,7 +211,13 @@ async def do_save_from_channel(
         async with platform.store.transaction() as tx:
             return await tx.unit(
                 partial(
-                    _saved, caller=caller, request=request, source=source, file_id=file_id, key=key
+                    _saved,
+                    caller=caller,
+                    settings=platform.settings,
+                    request=request,
+                    source=source,
+                    file_id=file_id,
+                    key=key,
                 )
             )
     except BaseException:
@@ -220,12 +231,14 @@ def _saved(
     events: list[Event],
     *,
     caller: Caller,
+    settings: Settings,
     request: SaveFromChannelRequest,
     source: RowMapping,
     file_id: str,
     key: str,
 ) -> DriveFile:
     access_channel_attachment(conn, caller, request)
+    check_room(conn, settings, caller.workspace_id, source["size"])
     now = utcnow()
     values = {
         "id": file_id,

@@ -8,6 +8,7 @@ from server_core.features.drive.errors import (
     FolderCycle,
     FolderNotEmpty,
     NotYourUpload,
+    QuotaExceeded,
     UploadIncomplete,
     UploadMismatch,
     UploadNotFound,
@@ -48,7 +49,7 @@ class Drive(Operations):
         "/drive/files/upload-url",
         body=UploadUrlRequest,
         response=UploadUrl,
-        errors=[FileTooLarge],
+        errors=[FileTooLarge, QuotaExceeded],
         summary="Get a signed upload URL and the new file's id (PUT the bytes, then register)",
     )
     register = Operation(
@@ -75,7 +76,7 @@ class Drive(Operations):
         body=SaveFromChannelRequest,
         response=DriveFile,
         status=201,
-        errors=[NotFound, Forbidden],
+        errors=[NotFound, Forbidden, QuotaExceeded],
         summary="Copy a message attachment of a channel into your drive",
     )
     list_files = Operation(

@@ -22,6 +22,7 @@ from server_core.features.drive.errors import (
 )
 from server_core.features.drive.folders import check_own_folder
 from server_core.features.drive.links import Links
+from server_core.features.drive.quota import check_room
 from server_core.features.drive.records import auto_tags, record, render_file
 from server_core.features.drive.schemas import (
     DriveFile,
@@ -57,6 +58,7 @@ def do_upload_url(
 ) -> UploadUrl:
     if request.size > settings.drive_max_file_bytes:
         raise FileTooLarge(f"Files may be at most {settings.drive_max_file_bytes} bytes")
+    check_room(conn, settings, caller.workspace_id, request.size)
     file_id = new_id()
     key = blob_key(caller.workspace_id, file_id, request.file_name)
     conn.execute(
