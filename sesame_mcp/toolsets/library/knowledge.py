@@ -26,7 +26,6 @@ from sesame_mcp.toolsets.library.library import LIBRARY
 from sesame_mcp.toolsets.library.library import TOOLSET as LIBRARY_TOOLSET
 from sesame_mcp.toolsets.library.library_admin import TOOLSET as ADMIN_TOOLSET
 
-
 ENTITY_FIELDS = {
     "kind": "person, tag, project, team, place or concept",
     "canonical_name": "Its name, e.g. Auth service",
