@@ -18,11 +18,13 @@ def declared(name: str) -> list[type[Operations]]:
         module = importlib.import_module(f"server_core.features.{name}.operations")
     except ModuleNotFoundError:
         return []
-    return [
+    areas = [
         value
         for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, Operations) and value is not Operations
     ]
+    # A part declared in a module of its own and inherited by the area is not an area itself.
+    return [area for area in areas if not any(area in other.__bases__ for other in areas)]
 
 
 def test_the_inventory_lists_every_feature_folder_once() -> None:
