@@ -34,6 +34,7 @@ from sesame_mcp.client.messages import Messages
 from sesame_mcp.client.projects import Projects
 from sesame_mcp.client.push import Push
 from sesame_mcp.client.schedule import Schedule
+from sesame_mcp.client.sessions import Sessions
 from sesame_mcp.client.tasks import Tasks
 from sesame_mcp.client.vault import VaultApi
 from sesame_mcp.client.voice import Voice
@@ -108,6 +109,7 @@ class SesameClient:
         self.library = Library(self)
         self.drive = Drive(self)
         self.work_streams = WorkStreams(self)
+        self.sessions = Sessions(self)
         self.voice = Voice(self)
 
     async def __aenter__(self) -> SesameClient:
