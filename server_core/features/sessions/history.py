@@ -48,7 +48,7 @@ from server_core.features.sessions.schemas import (
 )
 from server_core.features.sessions.sessions import announce
 from server_core.features.sessions.tables import agent_sessions
-from server_core.features.webhooks.signing import signed_headers
+from server_core.features.webhooks.signing import sesame_signature
 from server_core.features.webhooks.targets import check_target
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
@@ -270,15 +270,15 @@ async def _reply_to_webhook(
         {"type": "session.reply", "message": message, "reply": reply, "timedOut": reply is None}
     )
     delivery_id = new_id()
-    headers = {"Content-Type": "application/json"}
-    if webhook.secret:
-        headers |= signed_headers(
-            webhook.secret,
-            delivery_id=delivery_id,
-            event_type="session.reply",
-            timestamp=int(time.time()),
-            body=body,
-        )
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "X-Sesame-Event": "session.reply",
+        "X-Sesame-Delivery": delivery_id,
+        "X-Sesame-Timestamp": str(timestamp),
+    }
+    if webhook.secret:  # any text: signed as the platform's webhooks sign (X-Sesame-Signature)
+        headers["X-Sesame-Signature"] = sesame_signature(webhook.secret, timestamp, body)
     async with httpx2.AsyncClient(timeout=10.0) as http:
         for attempt in range(3):
             with contextlib.suppress(httpx2.HTTPError):

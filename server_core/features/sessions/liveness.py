@@ -94,11 +94,12 @@ def do_end(
     *,
     caller: Caller,
     session_id: str,
-    request: EndSessionRequest,
+    request: EndSessionRequest | None = None,
 ) -> Session:
     session = access_session(conn, caller, session_id, lock=True)
     check_can_change(caller, session)
-    return end(conn, events, session["id"], request.reason, utcnow())
+    reason = request.reason if request is not None else "ended"
+    return end(conn, events, session["id"], reason, utcnow())
 
 
 def windows(settings: Settings) -> dict[str, float]:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.messaging.channels import insert_channel, insert_member
+from server_core.features.messaging.schemas import LoopPrevention
 from server_core.features.messaging.tables import channels
 from server_core.features.sessions.access import (
     LIVE,
@@ -56,6 +57,9 @@ from server_core.kernel.wire import Page
 
 s = agent_sessions.c
 AGENT_KINDS = ("agent", "service")
+# An agent answering in its own session streams several messages in a row (tool output,
+# progress): no cooldown, a long run, the usual per-minute rate.
+SESSION_LIMITS = LoopPrevention(cooldown_ms=0, max_consecutive=1_000).model_dump(mode="json")
 
 
 # --- creating -----------------------------------------------------------------------------
@@ -88,7 +92,12 @@ def create(
     if user_id is None and request.user_id is None and caller.is_human:
         user_id = caller.principal_id
     channel_id = insert_channel(
-        conn, caller, now, kind="session", name=(request.title or "")[:100] or None
+        conn,
+        caller,
+        now,
+        kind="session",
+        name=(request.title or "")[:100] or None,
+        loop_prevention=SESSION_LIMITS,
     )
     insert_member(conn, channel_id, caller.principal_id, "owner", now)
     for principal_id in dict.fromkeys(p for p in (agent_id, user_id) if p):
