@@ -7,7 +7,7 @@ from server_core.features.sessions import history, hook, liveness, reservations,
 from server_core.features.sessions.errors import SessionEnded, SessionExists
 from server_core.features.sessions.events import ReservationChanged, SessionChanged
 from server_core.features.sessions.operations import AgentSessions
-from server_core.features.sessions.surfaces import assistant, ide, makaio
+from server_core.features.sessions.surfaces import assistant, eliza, ide, makaio
 from server_core.kernel.feature import Feature, Loop
 
 FEATURE = Feature(
@@ -39,5 +39,5 @@ FEATURE = Feature(
     errors=[SessionExists, SessionEnded],
     loops=[Loop("sessions liveness", liveness.sweep_periodically)],
     # Other systems' session APIs, at the paths their clients call (docs/api-notes.md).
-    routes=[*ide.ROUTES, *assistant.ROUTES, *makaio.ROUTES],
+    routes=[*ide.ROUTES, *assistant.ROUTES, *makaio.ROUTES, *eliza.ROUTES],
 )
