@@ -39,7 +39,7 @@ from server_core.features.sessions.sessions import (
     do_update_session,
     list_sessions,
 )
-from server_core.features.sessions.surfaces.calls import Calls, json_object, parse
+from server_core.features.sessions.surfaces.calls import Calls, json_object, parse, reference
 from server_core.kernel.errors import ApiError, BadRequest, NotFound, ValidationFailed
 
 Args = dict[str, Any]
@@ -78,7 +78,7 @@ def _text(args: Args, field: str, *, required: bool = True) -> str | None:
 def _session_id(args: Args) -> str:
     session_id = _text(args, "sessionId")
     assert session_id is not None
-    return session_id
+    return reference(session_id)
 
 
 async def op_list(calls: Calls, args: Args) -> tuple[int, Any]:

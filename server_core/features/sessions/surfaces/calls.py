@@ -80,6 +80,17 @@ def parse(model: type[M], data: Any) -> M:
         raise ValidationFailed(f"Invalid request ({names})", details=fields) from None
 
 
+def reference(value: str, field: str = "sessionId") -> str:
+    """A session reference from a path or a body: 1 to 128 characters, no NUL (which names
+    nothing and PostgreSQL refuses)."""
+    value = value.strip()
+    if not value or len(value) > 128 or "\x00" in value:
+        raise ValidationFailed(
+            f"{field} must be 1 to 128 characters without NUL", details=[{"field": field}]
+        )
+    return value
+
+
 class Calls:
     """Runs services for one request, authenticated by `authorization` (the header value:
     `Bearer <api key or token>` or `Signature …`)."""

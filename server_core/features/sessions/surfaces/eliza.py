@@ -42,7 +42,7 @@ from server_core.features.sessions.sessions import (
     list_sessions,
     status_counts,
 )
-from server_core.features.sessions.surfaces.calls import Calls, json_object, parse
+from server_core.features.sessions.surfaces.calls import Calls, json_object, parse, reference
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import to_wire, utcnow
 from server_core.kernel.errors import ApiError, BadRequest, NotFound
@@ -141,9 +141,10 @@ async def listing(request: Request) -> Response:
 
 
 async def one(request: Request) -> Response:
-    session_id: str = request.path_params["id"]
+    session_id = request.path_params["id"]
     calls = _calls(request)
     try:
+        session_id = reference(session_id)
         if request.method == "DELETE":
             await calls.write(do_delete_session, session_id=session_id)
             return _ok({"sessionId": session_id, "deleted": True})
@@ -163,9 +164,10 @@ def _attachments(raw: Any) -> list[dict[str, Any]]:
 
 
 async def send(request: Request) -> Response:
-    session_id: str = request.path_params["id"]
+    session_id = request.path_params["id"]
     calls = _calls(request)
     try:
+        session_id = reference(session_id)
         body = await json_object(request)
         metadata = body.get("metadata") or {}
         if not isinstance(metadata, dict):
@@ -204,17 +206,18 @@ def _millis(request: Request, name: str) -> str | None:
     value = request.query_params.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    if not value.isdigit() or len(value) > 15:
         raise BadRequest(f"{name} must be a timestamp in milliseconds")
     return value
 
 
 async def messages(request: Request) -> Response:
-    session_id: str = request.path_params["id"]
+    session_id = request.path_params["id"]
     calls = _calls(request)
     try:
+        session_id = reference(session_id)
         limit = request.query_params.get("limit", "50")
-        if not limit.isdigit() or int(limit) < 1:
+        if not limit.isdigit() or len(limit) > 6 or int(limit) < 1:
             raise BadRequest("limit must be a positive number")
         query = parse(
             MessagesQuery,

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sqlalchemy.engine import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,6 +31,7 @@ from server_core.features.sessions.schemas import (
     MAX_LIMIT,
     AttributesPatch,
     BranchKind,
+    ExternalId,
     SearchQuery,
     Session,
     SessionChild,
@@ -54,7 +55,7 @@ from server_core.features.sessions.surfaces.calls import Calls, json_object, par
 from server_core.kernel.auth import Caller
 from server_core.kernel.errors import ApiError, BadRequest, NotFound
 from server_core.kernel.events import Event
-from server_core.kernel.wire import RequestModel
+from server_core.kernel.wire import RequestModel, no_nul
 
 RESERVED = "makaio"  # the attributes key holding its own fields
 EXTRAS = (
@@ -169,11 +170,13 @@ def child(found: SessionChild) -> dict[str, Any]:
 
 
 class SessionRef(RequestModel):
-    session_id: str = Field(min_length=1, max_length=128)
+    session_id: ExternalId
 
 
 class AdapterRef(RequestModel):
-    adapter_session_id: str = Field(min_length=1, max_length=255)
+    adapter_session_id: Annotated[str, Field(min_length=1), AfterValidator(no_nul)] = Field(
+        max_length=255
+    )
 
 
 class ListRequest(RequestModel):
@@ -199,7 +202,7 @@ class MSession(RequestModel):
 
 
 class SetRequest(RequestModel):
-    session_id: str = Field(min_length=1, max_length=128)
+    session_id: ExternalId
     session: dict[str, Any]
     if_absent: bool = False
 
@@ -338,11 +341,14 @@ async def rpc_list(calls: Calls, args: Args) -> Args:
 
 async def rpc_search(calls: Calls, args: Args) -> Args:
     request = parse(SearchRequest, args)
-    query = SearchQuery(
-        q=request.query,
-        status=request.status or "all",
-        is_imported=request.is_imported,
-        limit=request.limit,
+    query = parse(
+        SearchQuery,
+        {
+            "q": request.query,
+            "status": request.status or "all",
+            "isImported": request.is_imported,
+            "limit": request.limit,
+        },
     )
     found = await calls.read(search_sessions, query=query)
     return {"sessions": [view(session) for session in found], "total": len(found)}

@@ -135,6 +135,7 @@ async def test_bad_input_is_answered_in_the_plugins_error_shape(
     await refused(client, team.admin, "create", 400, "invalid_arguments")
     await refused(client, team.admin, "update", 400, "invalid_arguments", sessionId="x")
     await refused(client, team.admin, "events", 400, "invalid_arguments")
+    await refused(client, team.admin, "events", 400, "invalid_arguments", sessionId="a\x00")
     await refused(client, team.admin, "events", 404, "session_not_found", sessionId="missing")
     await refused(client, team.admin, "create", 404, "session_not_found", agentId="no-such-agent")
     created = await call(client, team.admin, "create", 201, agentId=team.bot.id)

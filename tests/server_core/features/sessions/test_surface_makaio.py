@@ -128,6 +128,8 @@ async def test_bad_input_is_answered_in_its_error_shape(
     )
     await refused("rename", 404, "unknown_method")
     await refused("get", 400, "invalid_request")
+    await refused("get", 400, "invalid_request", sessionId="m\x00")
+    await refused("search", 400, "invalid_request", query="   ")
     await refused("list", 400, "invalid_request", status="sleeping")
     await refused("update", 400, "invalid_request", sessionId="m-1", status="gone")
     await refused("update", 404, "not_found", sessionId="missing", title="x")
