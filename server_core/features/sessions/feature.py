@@ -7,6 +7,7 @@ from server_core.features.sessions import history, hook, liveness, reservations,
 from server_core.features.sessions.errors import SessionEnded, SessionExists
 from server_core.features.sessions.events import ReservationChanged, SessionChanged
 from server_core.features.sessions.operations import AgentSessions
+from server_core.features.sessions.surfaces import assistant, eliza, ide, makaio
 from server_core.kernel.feature import Feature, Loop
 
 FEATURE = Feature(
@@ -37,4 +38,6 @@ FEATURE = Feature(
     events=[SessionChanged, ReservationChanged],
     errors=[SessionExists, SessionEnded],
     loops=[Loop("sessions liveness", liveness.sweep_periodically)],
+    # Other systems' session APIs, at the paths their clients call (docs/api-notes.md).
+    routes=[*ide.ROUTES, *assistant.ROUTES, *makaio.ROUTES, *eliza.ROUTES],
 )
