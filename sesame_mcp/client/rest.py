@@ -7,7 +7,7 @@ dropped connection, a body of the wrong shape — is raised as `SesameError`.
 
 Operations are grouped by platform area: `client.agents`, `client.channels`,
 `client.messages`, `client.vault`, `client.projects`, `client.tasks`, `client.webhooks`,
-`client.schedule`, `client.autonomy`; the
+`client.schedule`, `client.autonomy`, `client.sessions`; the
 caller's own identity is on the client (`me`, `update_profile`).
 """
 
@@ -34,6 +34,7 @@ from sesame_mcp.client.messages import Messages
 from sesame_mcp.client.projects import Projects
 from sesame_mcp.client.push import Push
 from sesame_mcp.client.schedule import Schedule
+from sesame_mcp.client.sessions import Sessions
 from sesame_mcp.client.tasks import Tasks
 from sesame_mcp.client.vault import VaultApi
 from sesame_mcp.client.voice import Voice
@@ -109,6 +110,7 @@ class SesameClient:
         self.drive = Drive(self)
         self.work_streams = WorkStreams(self)
         self.voice = Voice(self)
+        self.sessions = Sessions(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

@@ -1,0 +1,185 @@
+"""Toolset `sessions`: the runs of agents in the workspace (IDE conversations, MCP
+connections, headless chats) and the files they hold. This connection is a session too
+(`sesame_mcp.connections`): `reserve_files`, `release_files` and `check_files`
+(`reservations.py`) act for it; `list_sessions`, `end_session`, `read_session` and
+`send_to_session` (here) look at and talk to sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from pydantic import Field, StringConstraints
+
+from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
+from sesame_mcp.state import Sesame, sesame
+from sesame_mcp.toolsets.messaging.views import DATA_NOTE, MessageView
+from sesame_mcp.toolsets.sessions.views import SessionView
+
+TOOLSET = Toolset(
+    "sessions",
+    "Sessions: reserve the files you edit, check before writing, see and message other sessions",
+    default=False,
+    next_steps={
+        "not_found": "list_sessions shows the sessions you can see, with their ids",
+        "session_closed": "the session has ended: list_sessions shows the live ones",
+    },
+)
+
+SessionRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+SESSION_REF = "The session's id or external id (list_sessions shows them)"
+MAX_LIST = 200
+MAX_READ = 200
+MAX_WAIT = 120
+
+
+async def own_session(state: Sesame, ctx: Context) -> str | None:
+    """The id of this connection's platform session (None when the platform keeps none)."""
+    if state.connections is None:
+        return None
+    live = await state.connections.current(ctx.session, ctx.protocol_version)
+    return live.id if live is not None else None
+
+
+async def required_own_session(state: Sesame, ctx: Context) -> str:
+    """This connection's session, or a failure the agent can read."""
+    found = await own_session(state, ctx)
+    if found is None:
+        raise ToolFailure(
+            "This connection has no session on the platform (it may not keep sessions): "
+            "file reservations are not available."
+        )
+    return found
+
+
+async def session_views(state: Sesame, records: list[Any]) -> list[SessionView]:
+    """Sessions as views, their agents named by handle."""
+    views = []
+    for record in records:
+        view = SessionView.model_validate(record)
+        if view.agent_id:
+            view.agent_handle = await state.directory.handle(view.agent_id)
+        views.append(view)
+    return views
+
+
+class SessionsOutput(ToolOutput):
+    sessions: list[SessionView] = Field(description="Newest activity first")
+    own_session_id: str | None = Field(description="This connection's session")
+
+    def render(self) -> str:
+        if not self.sessions:
+            return "No sessions match."
+        lines = [s.line(own=s.id == self.own_session_id) for s in self.sessions]
+        return "\n".join([f"{len(self.sessions)} sessions:", *lines])
+
+
+class ListInput(ToolInput):
+    status: Literal["active", "idle", "discovered", "closed", "archived", "all"] | None = Field(
+        default=None, description="Only this status (all: every one; default: live ones)"
+    )
+    kind: Literal["mcp", "ide", "chat", "subagent", "imported"] | None = Field(
+        default=None, description="Only this kind"
+    )
+    limit: int = Field(default=20, ge=1, le=MAX_LIST, description="At most this many")
+
+
+@TOOLSET.tool(title="List sessions", read_only=True)
+async def list_sessions(args: ListInput, ctx: Context) -> SessionsOutput:
+    """Sessions you can see, newest activity first: who runs them, from which host, what they
+    work on and the files they hold."""
+    state = sesame(ctx)
+    page = await state.client.sessions.list(status=args.status, kind=args.kind, limit=args.limit)
+    sessions = await session_views(state, page.items)
+    own = await own_session(state, ctx)
+    return SessionsOutput(sessions=sessions, own_session_id=own)
+
+
+class SessionOutput(ToolOutput):
+    session: SessionView
+
+    def render(self) -> str:
+        return "Session " + self.session.line()[2:]
+
+
+class EndInput(ToolInput):
+    session: SessionRef | None = Field(
+        default=None, description=SESSION_REF + "; default: this connection's"
+    )
+
+
+@TOOLSET.tool(title="End a session", read_only=False, destructive=True, idempotent=True)
+async def end_session(args: EndInput, ctx: Context) -> SessionOutput:
+    """End a session (default: this connection's): it is closed and its file reservations
+    are released."""
+    state = sesame(ctx)
+    target = args.session or await required_own_session(state, ctx)
+    ended = await state.client.sessions.end(target)
+    return SessionOutput(session=SessionView.model_validate(ended))
+
+
+class HistoryOutput(SessionOutput):
+    messages: list[MessageView] = Field(description="Oldest first")
+
+    def render(self) -> str:
+        lines = [super().render()]
+        if not self.messages:
+            return "\n".join([*lines, "No messages after that seq."])
+        lines.append(f"{len(self.messages)} messages, oldest first. {DATA_NOTE}")
+        return "\n".join([*lines, *(message.line() for message in self.messages)])
+
+
+class ReadInput(ToolInput):
+    session: SessionRef = Field(description=SESSION_REF)
+    after: int = Field(default=0, ge=0, description="Only messages after this seq (0: all)")
+    limit: int = Field(default=50, ge=1, le=MAX_READ, description="At most this many")
+
+
+@TOOLSET.tool(title="Read a session", read_only=True)
+async def read_session(args: ReadInput, ctx: Context) -> HistoryOutput:
+    """A session and its history (messages after a seq, oldest first)."""
+    state = sesame(ctx)
+    session = await state.client.sessions.get(args.session)
+    messages = await state.client.sessions.messages(
+        args.session, after=args.after, limit=args.limit, order="asc"
+    )
+    return HistoryOutput(
+        session=SessionView.model_validate(session),
+        messages=[MessageView.of(message) for message in messages],
+    )
+
+
+class SentOutput(ToolOutput):
+    message: MessageView
+    reply: MessageView | None = Field(description="sync: the reply, null if none came in time")
+    timed_out: bool
+
+    def render(self) -> str:
+        text = f"Sent #{self.message.seq}."
+        if self.reply is not None:
+            return f"{text} Reply ({DATA_NOTE})\n{self.reply.line()}"
+        return f"{text} No reply in time." if self.timed_out else text
+
+
+class SendInput(ToolInput):
+    session: SessionRef = Field(description=SESSION_REF)
+    content: str = Field(min_length=1, max_length=32_000, description="The message")
+    mode: Literal["async", "sync"] = Field(
+        default="async", description="async: return at once; sync: wait for the reply"
+    )
+    timeout: int = Field(default=30, ge=1, le=MAX_WAIT, description="sync: seconds to wait")
+
+
+@TOOLSET.tool(title="Send to a session", read_only=False)
+async def send_to_session(args: SendInput, ctx: Context) -> SentOutput:
+    """Post a message into a session's history; with mode sync, wait for its agent's reply."""
+    state = sesame(ctx)
+    timeout = args.timeout if args.mode == "sync" else None
+    sent = await state.client.sessions.send(
+        args.session, args.content, mode=args.mode, timeout=timeout
+    )
+    return SentOutput(
+        message=MessageView.of(sent.message),
+        reply=MessageView.of(sent.reply) if sent.reply is not None else None,
+        timed_out=sent.timed_out,
+    )
