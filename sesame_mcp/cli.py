@@ -135,6 +135,11 @@ def demo(data_dir: Path | None) -> None:
 @click.option("--api-key", help="The agent's API key [SESAME_API_KEY]")
 @click.option("--workspace", help="The workspace's slug or id, checked by the platform")
 @click.option(
+    "--data-dir",
+    help="A local platform's data dir (./scripts/serve: .sesame): its agent's key, and "
+    "http://127.0.0.1:8080 unless --api-url says otherwise",
+)
+@click.option(
     "--timeout", type=float, default=5.0, show_default=True, help="Seconds to wait at most"
 )
 def hook(
@@ -142,6 +147,7 @@ def hook(
     api_url: str | None,
     api_key: str | None,
     workspace: str | None,
+    data_dir: str | None,
     timeout: float,
 ) -> None:
     """Forward an IDE hook event (JSON on stdin) to the platform and print its reply as the

@@ -42,6 +42,7 @@ PERMISSION_EVENTS = frozenset(
 START_EVENTS = frozenset({"sessionstart"})
 PROMPT_EVENTS = frozenset({"userpromptsubmit", "beforesubmitprompt"})
 PATH_KEYS = ("file_path", "path", "notebook_path", "target_file", "filePath")
+LOCAL_PLATFORM = "http://127.0.0.1:8080"  # the embedded platform of ./scripts/serve
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def payload(event: Mapping[str, Any], ide: str, workspace_slug: str | None) -> d
         body["tool_input"] = tool_input
     if event.get("tool_name"):
         body["tool_name"] = str(event["tool_name"])
+    elif name.lower() == "beforereadfile":  # a read: never to be refused
+        body["tool_name"] = "Read"
     file_path = event.get("file_path")
     if not file_path and isinstance(tool_input, dict):
         file_path = next((tool_input[k] for k in PATH_KEYS if tool_input.get(k)), None)
@@ -146,14 +149,17 @@ def target_from_env(
     api_url: str | None = None,
     api_key: str | None = None,
     workspace_slug: str | None = None,
+    data_dir: str | None = None,
 ) -> Target:
     """The platform and credential from flags, else `SESAME_API_URL` and `SESAME_API_KEY`
-    (or `SESAME_AGENT_HANDLE` + `SESAME_PRIVATE_KEY`). Raises ValueError naming what is
+    (or `SESAME_AGENT_HANDLE` + `SESAME_PRIVATE_KEY`). With `data_dir` (what
+    `./scripts/serve` runs on), the local agent's key is read from its `agent.json` and the
+    platform is `LOCAL_PLATFORM` unless told otherwise. Raises ValueError naming what is
     missing."""
-    url = api_url or env.get("SESAME_API_URL")
+    url = api_url or env.get("SESAME_API_URL") or (LOCAL_PLATFORM if data_dir else None)
     if not url:
-        raise ValueError("no platform URL: set SESAME_API_URL (or --api-url)")
-    key = api_key or env.get("SESAME_API_KEY")
+        raise ValueError("no platform URL: set SESAME_API_URL (or --api-url, or --data-dir)")
+    key = api_key or env.get("SESAME_API_KEY") or (_local_key(data_dir) if data_dir else None)
     if key:
         authorization = f"Bearer {key}"
     elif env.get("SESAME_AGENT_HANDLE") and env.get("SESAME_PRIVATE_KEY"):
@@ -165,6 +171,19 @@ def target_from_env(
         raise ValueError("no credential: set SESAME_API_KEY (or --api-key)")
     slug = workspace_slug or env.get("SESAME_WORKSPACE") or None
     return Target(_root(url), authorization, slug)
+
+
+def _local_key(data_dir: str) -> str:
+    """The local agent's API key from a data dir's `agent.json`."""
+    path = os.path.join(data_dir, "agent.json")
+    try:
+        with open(path, encoding="utf-8") as file:
+            key = json.load(file).get("apiKey")
+    except (OSError, ValueError, AttributeError) as error:
+        raise ValueError(f"no local agent key in {path}: {error}") from error
+    if not isinstance(key, str) or not key:
+        raise ValueError(f"no local agent key in {path}")
+    return key
 
 
 def _root(url: str) -> str:
@@ -216,6 +235,7 @@ def run(
     api_url: str | None = None,
     api_key: str | None = None,
     workspace_slug: str | None = None,
+    data_dir: str | None = None,
     timeout: float = TIMEOUT,
 ) -> int:
     """One hook event, start to end; always 0 (the IDE is never blocked by a failure)."""
@@ -233,7 +253,11 @@ def run(
     answer: dict[str, Any] | None = None
     try:
         target = target_from_env(
-            env, api_url=api_url, api_key=api_key, workspace_slug=workspace_slug
+            env,
+            api_url=api_url,
+            api_key=api_key,
+            workspace_slug=workspace_slug,
+            data_dir=data_dir,
         )
         answer = forward(target, payload(event, which, target.workspace_slug), timeout=timeout)
     except (ValueError, HookFailed) as error:

@@ -8,6 +8,7 @@ import contextlib
 import functools
 from collections.abc import AsyncIterator, Iterable
 
+import anyio
 from mcp.server import MCPServer
 from mcp.types import (
     Completion,
@@ -47,7 +48,8 @@ async def build_server(
             yield state
         finally:
             if state.connections is not None:
-                await state.connections.sweep()
+                with anyio.CancelScope(shield=True):
+                    await state.connections.sweep()
 
     server: MCPServer[Sesame] = MCPServer(
         "sesame",

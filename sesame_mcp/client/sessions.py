@@ -123,12 +123,12 @@ class Sessions:
 
     # --- history --------------------------------------------------------------------------
 
-    async def messages(self, session_id: str, **query: Any) -> Messages:
+    async def messages(self, session_id: str, **query: Any) -> Page[Message]:
         """A session's history: `after` (a seq or message id), `before`, `limit`, `order`."""
         path = f"/sessions/{_id(session_id)}/messages"
         answer = await self._client.request("GET", path, Messages, params=camel(query))
-        messages: Messages = answer.data
-        return messages
+        pagination = answer.pagination or {}
+        return Page(answer.data, pagination.get("cursor"), bool(pagination.get("hasMore")))
 
     async def send(self, session_id: str, content: str, **fields: Any) -> Sent:
         """Post into a session: `mode` `async` (default: at once) or `sync` (wait up to
@@ -148,17 +148,17 @@ class Sessions:
 
     async def reserve(self, session_id: str, paths: Paths, **fields: Any) -> Record:
         """Reserve paths for the session (`reason`, `ttl_seconds`, `exclusive`): answers
-        `{granted: [...], conflicts: [{path, holder, expires_at, minutes_left}]}`."""
+        `{granted: [...], conflicts: [{path, holder: {…, minutes_left}}]}`."""
         path = f"/sessions/{_id(session_id)}/reservations"
         record: Record = await self._call("POST", path, json={"paths": paths, **camel(fields)})
         return record
 
-    async def release(self, session_id: str, paths: Paths | None = None) -> Record:
-        """Release the session's reservations of `paths` (all of them when None): answers
-        `{released: n}`."""
-        params = {"path": paths} if paths else None
-        path = f"/sessions/{_id(session_id)}/reservations"
-        record: Record = await self._call("DELETE", path, params=params)
+    async def release(self, session_id: str, *, path: Paths | None = None) -> Record:
+        """Release the session's reservations of the paths `path` names (all of them when
+        none): answers `{released: n}`."""
+        params = {"path": path} if path else None
+        where = f"/sessions/{_id(session_id)}/reservations"
+        record: Record = await self._call("DELETE", where, params=params)
         return record
 
     async def workspace_reservations(self) -> Records:

@@ -72,7 +72,7 @@ async def release_files(args: ReleaseInput, ctx: Context) -> ReleasedOutput:
     are done editing."""
     state = sesame(ctx)
     session_id = await required_own_session(state, ctx)
-    answer = await state.client.sessions.release(session_id, args.paths)
+    answer = await state.client.sessions.release(session_id, path=args.paths or [])
     return ReleasedOutput.model_validate(answer)
 
 

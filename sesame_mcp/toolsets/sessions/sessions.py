@@ -75,8 +75,8 @@ class SessionsOutput(ToolOutput):
 
 
 class ListInput(ToolInput):
-    status: Literal["active", "idle", "discovered", "closed", "archived", "all"] | None = Field(
-        default=None, description="Only this status (all: every one; default: live ones)"
+    status: Literal["live", "active", "idle", "discovered", "closed", "archived", "all"] = Field(
+        default="live", description="live (active, idle or discovered), a status, or all"
     )
     kind: Literal["mcp", "ide", "chat", "subagent", "imported"] | None = Field(
         default=None, description="Only this kind"
@@ -140,12 +140,12 @@ async def read_session(args: ReadInput, ctx: Context) -> HistoryOutput:
     """A session and its history (messages after a seq, oldest first)."""
     state = sesame(ctx)
     session = await state.client.sessions.get(args.session)
-    messages = await state.client.sessions.messages(
-        args.session, after=args.after, limit=args.limit, order="asc"
+    page = await state.client.sessions.messages(
+        args.session, after=str(args.after), limit=args.limit, order="asc"
     )
     return HistoryOutput(
         session=SessionView.model_validate(session),
-        messages=[MessageView.of(message) for message in messages],
+        messages=[MessageView.of(message) for message in page.items],
     )
 
 
@@ -163,7 +163,7 @@ class SentOutput(ToolOutput):
 
 class SendInput(ToolInput):
     session: SessionRef = Field(description=SESSION_REF)
-    content: str = Field(min_length=1, max_length=32_000, description="The message")
+    content: str = Field(min_length=1, max_length=100_000, description="The message")
     mode: Literal["async", "sync"] = Field(
         default="async", description="async: return at once; sync: wait for the reply"
     )
@@ -174,7 +174,7 @@ class SendInput(ToolInput):
 async def send_to_session(args: SendInput, ctx: Context) -> SentOutput:
     """Post a message into a session's history; with mode sync, wait for its agent's reply."""
     state = sesame(ctx)
-    timeout = args.timeout if args.mode == "sync" else None
+    timeout = float(args.timeout) if args.mode == "sync" else None
     sent = await state.client.sessions.send(
         args.session, args.content, mode=args.mode, timeout=timeout
     )

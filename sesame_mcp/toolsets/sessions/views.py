@@ -49,10 +49,12 @@ class HolderView(View):
     principal_id: str | None = None
     name: str | None = None
     task: str | None = None
+    minutes_left: int | None = None
 
     def label(self) -> str:
         who = self.name or self.principal_id or "another session"
-        return who + (f" — {quote(self.task)}" if self.task else "")
+        said = who + (f" — {quote(self.task)}" if self.task else "")
+        return said + (f" ({self.minutes_left} min left)" if self.minutes_left is not None else "")
 
 
 class ReservationView(View):
@@ -67,12 +69,10 @@ class ReservationView(View):
 class ConflictView(View):
     path: str
     holder: HolderView | None = None
-    minutes_left: int | None = None
 
     def line(self) -> str:
         holder = self.holder.label() if self.holder else "another session"
-        left = f" ({self.minutes_left} min left)" if self.minutes_left is not None else ""
-        return f"- {self.path}: reserved by {holder}{left}"
+        return f"- {self.path}: reserved by {holder}"
 
 
 class CheckView(View):
