@@ -4,7 +4,7 @@ check before writing) and the sessions of the workspace (`sessions.py`: list, en
 history, send into one). The connection itself becomes a session in
 `sesame_mcp.connections`."""
 
-from sesame_mcp.toolsets.sessions import reservations as _reservations  # noqa: F401
-from sesame_mcp.toolsets.sessions.sessions import TOOLSET as SESSIONS
+from sesame_mcp.toolsets.sessions import sessions as _sessions  # noqa: F401  (its tools)
+from sesame_mcp.toolsets.sessions.reservations import TOOLSET as SESSIONS
 
 __all__ = ["SESSIONS"]

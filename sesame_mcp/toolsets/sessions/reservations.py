@@ -1,8 +1,9 @@
-"""The file reservations of this connection's session (toolset `sessions`): reserve the
-files you are about to edit so other sessions leave them alone, release them when done, and
-check paths before writing (what IDE hooks do for hosts that have them). A reservation lasts
-10 minutes after it was last renewed; reserving again renews it; ending the session releases
-every one."""
+"""Toolset `sessions`, and the file reservations of this connection's session (which is a
+platform session: `sesame_mcp.connections`): reserve the files you are about to edit so other
+sessions leave them alone, release them when done, and check paths before writing (what IDE
+hooks do for hosts that have them). A reservation lasts 10 minutes after it was last renewed;
+reserving again renews it; ending the session releases every one. The tools on sessions
+themselves are in `sessions.py`."""
 
 from __future__ import annotations
 
@@ -11,10 +12,42 @@ from typing import Annotated
 from mcp.server.mcpserver import Context
 from pydantic import Field, StringConstraints
 
-from sesame_mcp.registry import ToolInput, ToolOutput
-from sesame_mcp.state import sesame
-from sesame_mcp.toolsets.sessions.sessions import TOOLSET, own_session, required_own_session
+from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
+from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.sessions.views import CheckView, ConflictView, ReservationView
+
+TOOLSET = Toolset(
+    "sessions",
+    "Sessions: reserve the files you edit, check before writing, see and message other sessions",
+    default=False,
+    next_steps={
+        "not_found": "list_sessions shows the sessions you can see, with their ids",
+        "session_closed": "the session has ended: list_sessions shows the live ones",
+    },
+)
+
+SessionRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+SESSION_REF = "The session's id or external id (list_sessions shows them)"
+
+
+async def own_session(state: Sesame, ctx: Context) -> str | None:
+    """The id of this connection's platform session (None when the platform keeps none)."""
+    if state.connections is None:
+        return None
+    live = await state.connections.current(ctx.session, ctx.protocol_version)
+    return live.id if live is not None else None
+
+
+async def required_own_session(state: Sesame, ctx: Context) -> str:
+    """This connection's session, or a failure the agent can read."""
+    found = await own_session(state, ctx)
+    if found is None:
+        raise ToolFailure(
+            "This connection has no session on the platform (it may not keep sessions): "
+            "file reservations are not available."
+        )
+    return found
+
 
 MAX_PATHS = 50
 Path = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]

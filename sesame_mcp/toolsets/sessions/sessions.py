@@ -1,55 +1,30 @@
-"""Toolset `sessions`: the runs of agents in the workspace (IDE conversations, MCP
-connections, headless chats) and the files they hold. This connection is a session too
-(`sesame_mcp.connections`): `reserve_files`, `release_files` and `check_files`
-(`reservations.py`) act for it; `list_sessions`, `end_session`, `read_session` and
-`send_to_session` (here) look at and talk to sessions."""
+"""The sessions of the workspace (toolset `sessions`, declared in `reservations.py`): the
+runs of agents (IDE conversations, MCP connections, headless chats) and the files they hold.
+`list_sessions`, `end_session`, `read_session` and `send_to_session` look at and talk to
+them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from mcp.server.mcpserver import Context
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from sesame_mcp.registry import ToolFailure, ToolInput, ToolOutput, Toolset
+from sesame_mcp.registry import ToolInput, ToolOutput
 from sesame_mcp.state import Sesame, sesame
 from sesame_mcp.toolsets.messaging.views import DATA_NOTE, MessageView
+from sesame_mcp.toolsets.sessions.reservations import (
+    SESSION_REF,
+    TOOLSET,
+    SessionRef,
+    own_session,
+    required_own_session,
+)
 from sesame_mcp.toolsets.sessions.views import SessionView
 
-TOOLSET = Toolset(
-    "sessions",
-    "Sessions: reserve the files you edit, check before writing, see and message other sessions",
-    default=False,
-    next_steps={
-        "not_found": "list_sessions shows the sessions you can see, with their ids",
-        "session_closed": "the session has ended: list_sessions shows the live ones",
-    },
-)
-
-SessionRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-SESSION_REF = "The session's id or external id (list_sessions shows them)"
 MAX_LIST = 200
 MAX_READ = 200
 MAX_WAIT = 120
-
-
-async def own_session(state: Sesame, ctx: Context) -> str | None:
-    """The id of this connection's platform session (None when the platform keeps none)."""
-    if state.connections is None:
-        return None
-    live = await state.connections.current(ctx.session, ctx.protocol_version)
-    return live.id if live is not None else None
-
-
-async def required_own_session(state: Sesame, ctx: Context) -> str:
-    """This connection's session, or a failure the agent can read."""
-    found = await own_session(state, ctx)
-    if found is None:
-        raise ToolFailure(
-            "This connection has no session on the platform (it may not keep sessions): "
-            "file reservations are not available."
-        )
-    return found
 
 
 async def session_views(state: Sesame, records: list[Any]) -> list[SessionView]:
