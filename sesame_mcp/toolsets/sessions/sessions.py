@@ -50,10 +50,10 @@ class SessionsOutput(ToolOutput):
 
 
 class ListInput(ToolInput):
-    status: Literal["live", "active", "idle", "discovered", "closed", "archived", "all"] = Field(
+    status: Literal["discovered", "active", "idle", "closed", "archived", "live", "all"] = Field(
         default="live", description="live (active, idle or discovered), a status, or all"
     )
-    kind: Literal["mcp", "ide", "chat", "subagent", "imported"] | None = Field(
+    kind: Literal["chat", "ide", "mcp", "subagent", "imported"] | None = Field(
         default=None, description="Only this kind"
     )
     limit: int = Field(default=20, ge=1, le=MAX_LIST, description="At most this many")
@@ -139,7 +139,7 @@ class SentOutput(ToolOutput):
 class SendInput(ToolInput):
     session: SessionRef = Field(description=SESSION_REF)
     content: str = Field(min_length=1, max_length=100_000, description="The message")
-    mode: Literal["async", "sync"] = Field(
+    mode: Literal["sync", "async"] = Field(
         default="async", description="async: return at once; sync: wait for the reply"
     )
     timeout: int = Field(default=30, ge=1, le=MAX_WAIT, description="sync: seconds to wait")
