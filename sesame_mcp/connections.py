@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 THROTTLE = 30.0  # seconds: tool calls bump a session's activity at most this often
 HEARTBEAT = 60.0  # seconds: an open connection's session is kept alive this often
 UNKNOWN_CLIENT = "unknown"
+ADAPTER_ID = "sesame.sessions.adapter_id"  # in a connection's state
 CALLS = frozenset({"tools/call", "resources/read", "prompts/get"})
 
 
@@ -158,7 +159,9 @@ class ConnectionSessions:
         live = self._by_key.get(connection)
         if live is not None or not self.available:
             return live
-        adapter_id = connection.session_id or self._stream_id()
+        adapter_id = connection.state.get(ADAPTER_ID)
+        if adapter_id is None:  # kept: a session ended by a tool resumes under the same id
+            adapter_id = connection.state[ADAPTER_ID] = connection.session_id or self._stream_id()
         live = await self._open(
             connection,
             external_id=f"mcp:{adapter_id}",
@@ -276,6 +279,14 @@ class ConnectionSessions:
                 live.bumped = time.monotonic()
                 with contextlib.suppress(SesameError):
                     await self.client.sessions.heartbeat(live.id)
+
+    def forget(self, session_id: str) -> None:
+        """A session ended by a tool: a later call of its connection resumes it (same
+        externalId) rather than acting for an ended one."""
+        for key, live in list(self._by_key.items()):
+            if live.id == session_id:
+                live.ended = True
+                del self._by_key[key]
 
     async def end_all(self) -> None:
         """End every session still open (the process is stopping)."""

@@ -134,6 +134,38 @@ async def test_over_http_the_session_ends_when_the_host_closes_it(
         await until_ended(agent, live.id)  # the client's DELETE closed it, the process runs on
 
 
+@needs_sessions
+@pytest.mark.slow
+async def test_over_http_without_a_handshake_the_session_ends_with_the_process(
+    workspace: Workspace, agent: Agent
+) -> None:
+    env = clean_env(SESAME_API_URL=workspace.url, SESAME_API_KEY=agent.account.api_key)
+    args = ("--transport", "streamable-http", "--port", "0")
+    async with sesame_mcp(*args, env=env) as running:
+        async with Client(running.url, mode="auto", client_info=CURSOR) as client:
+            await client.call_tool("whoami", {})
+            await client.call_tool("whoami", {})
+        [live] = await mcp_sessions(agent, "live")  # one per host, however many requests
+        assert (live.client_id, live.adapter_name) == ("cursor", "streamable-http")
+        assert live.external_id == f"mcp:{live.adapter_session_id}:cursor"
+    await until_ended(agent, live.id)
+
+
+@needs_sessions
+async def test_its_own_session_ended_by_a_tool_resumes_at_the_next_call(agent: Agent) -> None:
+    async with open_sesame(agent.client) as state:
+        server = await build_server(state, toolsets=["default", "sessions"])
+        async with Client(server, mode="legacy", client_info=CURSOR) as client:
+            ended = await client.call_tool("end_session", {})
+            assert not ended.is_error, ended.content
+            own = ended.structured_content["session"]["id"]  # type: ignore[index]
+            reserved = await client.call_tool("reserve_files", {"paths": ["a.py"]})
+            assert not reserved.is_error, reserved.content
+            [live] = await mcp_sessions(agent, "live")
+    assert live.id == own  # resumed by its externalId
+    assert live.reserved_files == ["a.py"]
+
+
 class NoSessions:
     """A platform client whose platform has no sessions (an older server)."""
 

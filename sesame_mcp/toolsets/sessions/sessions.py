@@ -86,11 +86,13 @@ class EndInput(ToolInput):
 @TOOLSET.tool(title="End a session", read_only=False, destructive=True, idempotent=True)
 async def end_session(args: EndInput, ctx: Context) -> SessionOutput:
     """End a session (default: this connection's): it is closed and its file reservations
-    are released."""
+    are released. This connection's starts again at its next call."""
     state = sesame(ctx)
     target = args.session or await required_own_session(state, ctx)
-    ended = await state.client.sessions.end(target)
-    return SessionOutput(session=SessionView.model_validate(ended))
+    ended = SessionView.model_validate(await state.client.sessions.end(target))
+    if state.connections is not None:
+        state.connections.forget(ended.id)  # its next call starts it again
+    return SessionOutput(session=ended)
 
 
 class HistoryOutput(SessionOutput):
