@@ -105,6 +105,13 @@ class Settings(BaseSettings):
         default=24 * 3600, ge=60, description="Uploads never registered are removed after this"
     )
     drive_orphan_sweep_seconds: float = Field(default=3600.0, gt=0)
+    sessions_expire_after_seconds: int = Field(
+        default=300, ge=10, description="IDE and MCP sessions with no activity expire after this"
+    )
+    chat_sessions_expire_after_seconds: int = Field(
+        default=24 * 3600, ge=60, description="Other sessions with no activity expire after this"
+    )
+    sessions_sweep_seconds: float = Field(default=15.0, gt=0)
     drive_public_url: str | None = Field(
         default=None,
         description="The origin signed links point at (e.g. https://files.example.com); "

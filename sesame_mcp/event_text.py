@@ -150,6 +150,20 @@ def _work_stream(event: FeedEvent) -> str:
     return f"work stream {title} was {action} ({ref})"
 
 
+def _session(event: FeedEvent) -> str:
+    session = event.data.get("session")
+    ref = session.get("externalId") or session.get("id") if isinstance(session, dict) else None
+    title = quote(str(session.get("title") or "")) if isinstance(session, dict) else ""
+    return f"session {title or ref} was {event.data.get('action', 'updated')} ({ref})"
+
+
+def _file_reservation(event: FeedEvent) -> str:
+    held = event.data.get("reservation")
+    path = quote(str(held.get("path", ""))) if isinstance(held, dict) else "?"
+    session = held.get("sessionId") if isinstance(held, dict) else None
+    return f"file {path} was {event.data.get('action', 'reserved')} (session {session})"
+
+
 def _other(event: FeedEvent) -> str:
     return f"{event.type} in {_where(event)}"
 
@@ -172,4 +186,6 @@ _DESCRIBE: dict[str, Callable[[FeedEvent], str]] = {
     "task": _task,
     "library.page": _library_page,
     "work_stream": _work_stream,
+    "session": _session,
+    "file_reservation": _file_reservation,
 }

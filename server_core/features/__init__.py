@@ -31,6 +31,7 @@ NAMES = (
     "library",
     "drive",
     "voice",
+    "sessions",
 )
 
 

@@ -109,6 +109,7 @@ class SesameClient:
         self.library = Library(self)
         self.drive = Drive(self)
         self.work_streams = WorkStreams(self)
+        self.sessions = Sessions(self)
         self.voice = Voice(self)
         self.sessions = Sessions(self)
 

@@ -81,11 +81,12 @@ def list_principals(conn: Connection, *, caller: Caller) -> list[PrincipalSummar
 
 
 def list_channels(conn: Connection, *, caller: Caller) -> list[Channel]:
-    """The caller's channels, most recently active first."""
+    """The caller's channels, most recently active first; sessions' histories are read
+    through `/sessions` (an agent's IDE runs would otherwise crowd its channel list)."""
     rows = (
         conn.execute(
             with_membership(caller)
-            .where(channels.c.workspace_id == caller.workspace_id)
+            .where(channels.c.workspace_id == caller.workspace_id, channels.c.kind != "session")
             .order_by(
                 sa.func.coalesce(channels.c.last_message_at, channels.c.created_at).desc(),
                 channels.c.id.desc(),
@@ -127,7 +128,7 @@ def insert_member(
     )
 
 
-def _insert_channel(conn: Connection, caller: Caller, now: datetime, **values: Any) -> str:
+def insert_channel(conn: Connection, caller: Caller, now: datetime, **values: Any) -> str:
     channel_id = new_id()
     conn.execute(
         sa.insert(channels).values(
@@ -177,7 +178,7 @@ def do_create_channel(
         return _open_dm(conn, events, caller, others[0])
     check_joinable(principals_by_id(conn, caller.workspace_id, others), others, listed=True)
     now = utcnow()
-    channel_id = _insert_channel(
+    channel_id = insert_channel(
         conn,
         caller,
         now,
@@ -238,7 +239,7 @@ def _open_dm(
     now = utcnow()
     try:
         with conn.begin_nested():
-            channel_id = _insert_channel(conn, caller, now, kind="dm", dm_pair_key=pair_key)
+            channel_id = insert_channel(conn, caller, now, kind="dm", dm_pair_key=pair_key)
             insert_member(conn, channel_id, caller.principal_id, "owner", now)
             insert_member(conn, channel_id, principal_id, "owner", now)
         _announce_members(conn, events, caller, channel_id)

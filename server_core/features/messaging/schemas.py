@@ -12,6 +12,8 @@ from server_core.kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from server_core.kernel.wire import RequestModel, Timestamp, WireModel, check_json_object, no_nul
 
 ChannelKind = Literal["dm", "group", "topic"]
+# A session's history is a channel of its own kind, made by the sessions feature only.
+ChannelKindShown = Literal["dm", "group", "topic", "session"]
 Visibility = Literal["mixed", "agent_only", "human_only"]
 CoordinationMode = Literal["free", "round_robin", "moderated", "sequential"]
 MemberRole = Literal["owner", "admin", "member", "readonly"]
@@ -104,7 +106,7 @@ class Channel(WireModel):
 
     id: str
     workspace_id: str
-    kind: ChannelKind
+    kind: ChannelKindShown
     name: str | None
     description: str | None
     context: str | None

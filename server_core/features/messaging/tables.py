@@ -35,7 +35,7 @@ channels = sa.Table(
     time_column("created_at"),
     time_column("updated_at"),
     sa.UniqueConstraint("workspace_id", "dm_pair_key"),
-    sa.CheckConstraint("kind in ('dm', 'group', 'topic')", name="kind"),
+    sa.CheckConstraint("kind in ('dm', 'group', 'topic', 'session')", name="kind"),
     sa.Index(None, "auto_archive_at"),
 )
 

@@ -1,0 +1,1 @@
+"""Agent sessions: runs of an agent with a history channel, lineage and file reservations."""

@@ -1,0 +1,306 @@
+"""A session's history: reading it, sending to it (waiting for the agent's reply or not), and
+clearing it.
+
+The history is the session's channel, so messages keep the platform's gap-free seqs,
+encryption at rest, `message` events and replay; the agent answers by sending to that channel
+like to any other (or to this route). Clearing moves `clearedThroughSeq` to the newest seq:
+earlier messages are hidden from the session's reads, and seqs stay continuous.
+
+A `sync` send subscribes to the bus before its message commits, then waits (up to `timeout`,
+at most 120 s) for the next message someone else posts there: the reply. Past the timeout it
+answers with the message it posted and `timedOut: true`. An `async` send answers at once; with
+a `webhook`, a task of this process waits for the reply (up to ten minutes) and POSTs it there,
+signed like the platform's webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+import httpx2
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from server_core.config import Settings
+from server_core.features.messaging.events import MessageCreated
+from server_core.features.messaging.messages import do_send
+from server_core.features.messaging.rendering import MESSAGE_COLUMNS, MESSAGE_FROM, render
+from server_core.features.messaging.schemas import SendMessageRequest
+from server_core.features.messaging.tables import channels, messages
+from server_core.features.sessions.access import (
+    access_session,
+    check_can_change,
+    check_live,
+)
+from server_core.features.sessions.schemas import (
+    DEFAULT_SYNC_TIMEOUT,
+    MessagesQuery,
+    ReplyWebhook,
+    Session,
+    SessionMessageRequest,
+    SessionMessageResult,
+)
+from server_core.features.sessions.sessions import announce
+from server_core.features.sessions.tables import agent_sessions
+from server_core.features.webhooks.signing import signed_headers
+from server_core.features.webhooks.targets import check_target
+from server_core.kernel.auth import Caller
+from server_core.kernel.clock import utcnow
+from server_core.kernel.errors import ValidationFailed
+from server_core.kernel.events import Event
+from server_core.kernel.ids import new_id, parse_id
+from server_core.kernel.keyring import Keyring
+from server_core.kernel.platform import Platform
+from server_core.kernel.wire import Page
+
+log = logging.getLogger(__name__)
+s = agent_sessions.c
+m = messages.c
+WEBHOOK_WAIT_SECONDS = 600.0
+_pending: set[asyncio.Task[None]] = set()  # reply webhooks waiting: kept from the collector
+
+
+def parse_instant(value: str, field: str) -> datetime:
+    """ISO 8601, or epoch milliseconds (what JavaScript clients send)."""
+    try:
+        if value.strip().lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(value) / 1000, UTC)
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ValidationFailed(
+            f"{field}: give an ISO 8601 time or epoch milliseconds", details={"field": field}
+        ) from exc
+
+
+def _after_seq(conn: Connection, channel_id: str, after: str) -> int:
+    if after.isdigit():
+        return int(after)
+    canonical = parse_id(after)
+    seq = None
+    if canonical is not None:
+        seq = conn.scalar(sa.select(m.seq).where(m.id == canonical, m.channel_id == channel_id))
+    if seq is None:
+        raise ValidationFailed(
+            f"after: no message '{after}' in this session", details={"field": "after"}
+        )
+    return int(seq)
+
+
+def read_messages(
+    conn: Connection,
+    *,
+    caller: Caller,
+    keyring: Keyring,
+    settings: Settings,
+    session_id: str,
+    query: MessagesQuery,
+) -> Page[dict[str, Any]]:
+    """Messages after the clear point, oldest first (`order=desc`: newest first); the cursor
+    is the last seq returned, for `after` (asc) or `before` (desc)."""
+    session = access_session(conn, caller, session_id)
+    floor = session["cleared_through_seq"]
+    if query.after is not None:
+        floor = max(floor, _after_seq(conn, session["channel_id"], query.after))
+    statement = sa.select(*MESSAGE_COLUMNS).select_from(MESSAGE_FROM)
+    statement = statement.where(m.channel_id == session["channel_id"], m.seq > floor)
+    if query.before is not None:
+        statement = statement.where(m.seq < query.before)
+    if query.since is not None:
+        statement = statement.where(m.created_at > parse_instant(query.since, "since"))
+    if query.until is not None:
+        statement = statement.where(m.created_at < parse_instant(query.until, "until"))
+    newest_first = query.order == "desc"
+    statement = statement.order_by(m.seq.desc() if newest_first else m.seq)
+    rows = conn.execute(statement.limit(query.limit + 1)).mappings().all()
+    has_more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    items = render(conn, keyring, rows, caller.principal_id, settings)
+    return Page(items, rows[-1]["seq"] if rows and has_more else None, has_more)
+
+
+def touch(conn: Connection, session_id: str, now: datetime, *, heartbeat: bool = False) -> None:
+    """Activity: the session is live again (idle → active) and its clock restarts."""
+    values: dict[str, Any] = {"last_activity_at": now}
+    if heartbeat:
+        values["last_heartbeat_at"] = now
+    conn.execute(
+        sa.update(agent_sessions)
+        .where(s.id == session_id)
+        .values(
+            **values,
+            status=sa.case((s.status == "idle", "active"), else_=s.status),
+        )
+    )
+
+
+def _post(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    keyring: Keyring,
+    settings: Settings,
+    session_id: str,
+    request: SessionMessageRequest,
+) -> tuple[dict[str, Any], str]:
+    session = access_session(conn, caller, session_id, lock=True)
+    check_live(session)
+    send = SendMessageRequest(
+        content=request.content,
+        metadata=request.metadata or {},
+        attachment_ids=request.attachment_ids,
+    )
+    sent = do_send(
+        conn,
+        events,
+        keyring=keyring,
+        caller=caller,
+        channel_id=session["channel_id"],
+        request=send,
+        settings=settings,
+    )
+    now = utcnow()
+    touch(conn, session["id"], now)
+    if session["first_user_message"] is None and caller.principal_id != session["agent_id"]:
+        conn.execute(
+            sa.update(agent_sessions)
+            .where(s.id == session["id"])
+            .values(first_user_message=request.content[:2000])
+        )
+    return sent.data.model_dump(mode="json", by_alias=True), session["channel_id"]
+
+
+def _is_reply(event: Event, channel_id: str, sender_id: str, after_seq: int) -> bool:
+    return (
+        isinstance(event, MessageCreated)
+        and event.message.channel_id == channel_id
+        and event.message.sender_id != sender_id
+        and event.message.seq > after_seq
+    )
+
+
+async def wait_for_reply(
+    subscription: Any, channel_id: str, sender_id: str, after_seq: int, seconds: float
+) -> dict[str, Any] | None:
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            event = await asyncio.wait_for(subscription.get(), left)
+        except TimeoutError:
+            return None
+        if event is None:
+            return None
+        if _is_reply(event, channel_id, sender_id, after_seq):
+            reply: dict[str, Any] = event.message.model_dump(mode="json", by_alias=True)
+            return reply
+    return None
+
+
+async def do_send_to_session(
+    platform: Platform, *, caller: Caller, session_id: str, request: SessionMessageRequest
+) -> SessionMessageResult:
+    if request.webhook is not None:
+        await check_target(
+            request.webhook.url, allow_private=platform.settings.webhooks_allow_private
+        )
+    waits = request.mode == "sync" or request.webhook is not None
+    subscription = platform.bus.subscribe() if waits else None
+    try:
+        async with platform.store.transaction() as tx:
+            message, channel_id = await tx.unit(
+                partial(
+                    _post,
+                    caller=caller,
+                    keyring=platform.keyring,
+                    settings=platform.settings,
+                    session_id=session_id,
+                    request=request,
+                )
+            )
+        if request.mode == "sync":
+            assert subscription is not None
+            timeout = request.timeout or DEFAULT_SYNC_TIMEOUT
+            reply = await wait_for_reply(
+                subscription, channel_id, caller.principal_id, message["seq"], timeout
+            )
+            return SessionMessageResult.model_validate(
+                {"message": message, "reply": reply, "timedOut": reply is None}
+            )
+        if request.webhook is not None:
+            assert subscription is not None
+            task = asyncio.create_task(
+                _reply_to_webhook(platform, subscription, request.webhook, message, caller)
+            )
+            subscription = None  # the task owns it now
+            _pending.add(task)
+            task.add_done_callback(_pending.discard)
+        return SessionMessageResult.model_validate(
+            {"message": message, "reply": None, "timedOut": False}
+        )
+    finally:
+        if subscription is not None:
+            subscription.close()
+
+
+async def _reply_to_webhook(
+    platform: Platform,
+    subscription: Any,
+    webhook: ReplyWebhook,
+    message: dict[str, Any],
+    caller: Caller,
+) -> None:
+    try:
+        reply = await wait_for_reply(
+            subscription,
+            message["channelId"],
+            caller.principal_id,
+            message["seq"],
+            WEBHOOK_WAIT_SECONDS,
+        )
+    finally:
+        subscription.close()
+    body = orjson.dumps(
+        {"type": "session.reply", "message": message, "reply": reply, "timedOut": reply is None}
+    )
+    delivery_id = new_id()
+    headers = {"Content-Type": "application/json"}
+    if webhook.secret:
+        headers |= signed_headers(
+            webhook.secret,
+            delivery_id=delivery_id,
+            event_type="session.reply",
+            timestamp=int(time.time()),
+            body=body,
+        )
+    async with httpx2.AsyncClient(timeout=10.0) as http:
+        for attempt in range(3):
+            with contextlib.suppress(httpx2.HTTPError):
+                await check_target(
+                    webhook.url, allow_private=platform.settings.webhooks_allow_private
+                )
+                answer = await http.post(webhook.url, content=body, headers=headers)
+                if answer.status_code < 500:
+                    return
+            await asyncio.sleep(2**attempt)
+    log.warning("a session reply could not be delivered", extra={"url": webhook.url})
+
+
+def do_clear(conn: Connection, events: list[Event], *, caller: Caller, session_id: str) -> Session:
+    session = access_session(conn, caller, session_id, lock=True)
+    check_can_change(caller, session)
+    last_seq = conn.scalar(
+        sa.select(channels.c.last_seq).where(channels.c.id == session["channel_id"])
+    )
+    conn.execute(
+        sa.update(agent_sessions)
+        .where(s.id == session["id"])
+        .values(cleared_through_seq=last_seq or 0, updated_at=utcnow())
+    )
+    return announce(conn, events, session["id"], "updated")
