@@ -111,7 +111,6 @@ class SesameClient:
         self.work_streams = WorkStreams(self)
         self.sessions = Sessions(self)
         self.voice = Voice(self)
-        self.sessions = Sessions(self)
 
     async def __aenter__(self) -> SesameClient:
         return self

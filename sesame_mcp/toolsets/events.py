@@ -50,7 +50,8 @@ EventType = Literal[
     "file_reservation",
 ]
 # Read receipts, typing and presence are chatter, and library page changes and work-stream
-# output many, sessions and file reservations change often; a transcript also arrives as `message.edited`: an agent asks for them by name.
+# output many, sessions and file reservations change often; a transcript also arrives as
+# `message.edited`: an agent asks for them by name.
 DEFAULT_TYPES: list[EventType] = [
     "message",
     "message.edited",
