@@ -4,7 +4,10 @@ coming up on its schedule, saved state and pinned memories — then how to work 
 At most `MAX_CHARS` characters (about 600 tokens), the most important first: what does not fit
 is left to `wake`.
 
-A human has no wake: their briefing lists their tasks and channels instead."""
+A human has no wake: their briefing lists their tasks and channels instead.
+
+Each connection's briefing then gains the other live sessions of the workspace and the files
+they hold (`session_lines`, at most `MAX_SESSION_CHARS` more), fresh at connect."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from sesame_mcp.labels import channel_label
 from sesame_mcp.state import Sesame
 from sesame_mcp.toolsets.agents.views import WakeView
 from sesame_mcp.toolsets.messaging.views import quote
+from sesame_mcp.toolsets.sessions.sessions import session_views
+from sesame_mcp.toolsets.sessions.views import ReservationView
 from sesame_mcp.toolsets.tasks.views import ContextView
 
 MAX_CHARS = 2_400  # about 600 tokens at four characters a token
@@ -22,6 +27,9 @@ MAX_TASKS = 5
 MAX_MEMORIES = 5
 MAX_EVENTS = 5
 MAX_QUOTED = 160  # characters of a description, context entry, memory or saved state
+MAX_SESSION_CHARS = 600  # other live sessions and reserved files, added at each connect
+MAX_SESSIONS = 5
+MAX_RESERVED = 8
 
 GUIDE = (
     "Use read_messages to catch up (unread_only), send_message to reply (in a thread with "
@@ -145,3 +153,39 @@ async def task_lines(state: Sesame) -> list[str]:
     if waiting:
         lines.append(f"- … and {waiting} more waiting (todo or backlog)")
     return lines
+
+
+async def session_lines(state: Sesame, own: str | None) -> list[str]:
+    """The other live sessions and the files reserved in the workspace, at most
+    `MAX_SESSION_CHARS` characters; none when there are none."""
+    page = await state.client.sessions.list(limit=MAX_SESSIONS + 1)
+    others = [s for s in await session_views(state, page.items) if s.id != own]
+    reservations = await state.client.sessions.workspace_reservations()
+    reserved = [
+        view
+        for view in (ReservationView.model_validate(r) for r in reservations)
+        if view.session_id != own
+    ]
+    sections: list[list[str]] = []
+    if others:
+        shown = others[:MAX_SESSIONS]
+        sections.append(["Other live sessions:", *(s.line() for s in shown)])
+    if reserved:
+        files = [f"- {r.path} [{r.session_id}]" for r in reserved[:MAX_RESERVED]]
+        if len(reserved) > MAX_RESERVED:
+            files.append(f"- … and {len(reserved) - MAX_RESERVED} more (list_sessions)")
+        sections.append(["Files reserved by other sessions (do not edit them):", *files])
+    if not sections:
+        return []
+    budget = MAX_SESSION_CHARS
+    lines: list[str] = []
+    for section in sections:
+        fits = fitting([short_line(line) for line in section], budget)
+        lines += fits
+        budget -= sum(len(line) + 1 for line in fits)
+    return lines
+
+
+def short_line(line: str) -> str:
+    """A line cut to `MAX_QUOTED` characters."""
+    return line if len(line) <= MAX_QUOTED else line[: MAX_QUOTED - 1] + "…"

@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import ValidationError
 
-from server_core.kernel.logs import configure_logging
 from server_core.version import VERSION
-from sesame_mcp.config import McpSettings
-from sesame_mcp.registry import UnknownToolset
-from sesame_mcp.runner import StartupError, serve
+
+if TYPE_CHECKING:
+    from sesame_mcp.config import McpSettings
+
+# The server's modules are imported when a command needs them: `sesame-mcp hook` runs on
+# every tool call of an IDE and must start fast.
 
 
 def settings_from(**flags: Any) -> McpSettings:
     """Flags that were given override the environment."""
+    from sesame_mcp.config import McpSettings
+
     given = {name: value for name, value in flags.items() if value is not None}
     try:
         return McpSettings(**given)
@@ -33,6 +37,9 @@ def settings_from(**flags: Any) -> McpSettings:
 def run(main: Any) -> None:
     """Run a coroutine; startup problems are one `Error:` line and exit status 1, Ctrl-C
     before the server is up exits quietly."""
+    from sesame_mcp.registry import UnknownToolset
+    from sesame_mcp.runner import StartupError
+
     try:
         asyncio.run(main)
     except (StartupError, UnknownToolset) as error:
@@ -94,6 +101,8 @@ def main(ctx: click.Context, /, **flags: Any) -> None:
     process over --data-dir and acts as a local agent it provisions on first run."""
     if ctx.invoked_subcommand is not None:
         return
+    from sesame_mcp.runner import serve
+
     settings = settings_from(**flags)
     run(serve(settings, echo))
 
@@ -106,6 +115,7 @@ def main(ctx: click.Context, /, **flags: Any) -> None:
 )
 def demo(data_dir: Path | None) -> None:
     """Two agents talk through real MCP clients against an embedded platform."""
+    from server_core.kernel.logs import configure_logging
     from sesame_mcp.demo import DemoFailed, run_demo
 
     configure_logging("warning")
@@ -113,3 +123,36 @@ def demo(data_dir: Path | None) -> None:
         run(run_demo(data_dir, click.echo))
     except DemoFailed as error:
         raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@click.option(
+    "--ide",
+    type=click.Choice(["claude-code", "cursor"]),
+    help="Which IDE runs the hook (default: told from the event)",
+)
+@click.option("--api-url", help="Sesame API URL [SESAME_API_URL]")
+@click.option("--api-key", help="The agent's API key [SESAME_API_KEY]")
+@click.option("--workspace", help="The workspace's slug or id, checked by the platform")
+@click.option(
+    "--data-dir",
+    help="A local platform's data dir (./scripts/serve: .sesame): its agent's key, and "
+    "http://127.0.0.1:8080 unless --api-url says otherwise",
+)
+@click.option(
+    "--timeout", type=float, default=5.0, show_default=True, help="Seconds to wait at most"
+)
+def hook(
+    ide: str | None,
+    api_url: str | None,
+    api_key: str | None,
+    workspace: str | None,
+    data_dir: str | None,
+    timeout: float,
+) -> None:
+    """Forward an IDE hook event (JSON on stdin) to the platform and print its reply as the
+    IDE expects it (Claude Code, Cursor). Never blocks the IDE: on any failure it allows,
+    exits 0 and says why on stderr. See configs/README.md."""
+    from sesame_mcp.hook import main as hook_main
+
+    hook_main(ide=ide, api_url=api_url, api_key=api_key, workspace_slug=workspace, timeout=timeout)

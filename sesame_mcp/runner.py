@@ -126,6 +126,7 @@ async def serve(settings: McpSettings, echo: Echo) -> None:
                     toolsets=settings.toolsets,
                     read_only=settings.read_only,
                     push_events=settings.push_events,
+                    transport=settings.transport,
                 )
             except SesameError as error:
                 raise StartupError(_unreachable(conn.state.client.api_url, error)) from error

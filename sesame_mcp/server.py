@@ -5,8 +5,10 @@ events (both protocol eras)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Iterable
 
+import anyio
 from mcp.server import MCPServer
 from mcp.types import (
     Completion,
@@ -17,7 +19,7 @@ from mcp.types import (
 )
 
 from server_core.version import VERSION
-from sesame_mcp.briefing import briefing
+from sesame_mcp.briefing import briefing, session_lines
 from sesame_mcp.state import Sesame
 from sesame_mcp.toolbox import Toolbox, announce_tool_changes
 from sesame_mcp.toolsets import ALL_TOOLSETS
@@ -29,15 +31,25 @@ async def build_server(
     toolsets: Iterable[str] | None = None,
     read_only: bool = False,
     push_events: bool = True,
+    transport: str = "stdio",
 ) -> MCPServer[Sesame]:
     """An MCP server over `state` with the default toolsets (or `toolsets`; `all` for every
     one), without write tools when `read_only`. `switch_toolsets` changes the toolsets while
     it runs. With `push_events` it declares the Claude Code channel capability and pushes the
-    events worth the agent's attention into each session (`host_push`)."""
+    events worth the agent's attention into each session (`host_push`). Each connection
+    becomes a platform session (`connections`), its adapter named `transport`.
+
+    The lifespan is entered once per stream on stdio and in process (once for all on HTTP):
+    when it ends, the sessions of the streams that closed are ended."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: MCPServer[Sesame]) -> AsyncIterator[Sesame]:
-        yield state
+        try:
+            yield state
+        finally:
+            if state.connections is not None:
+                with anyio.CancelScope(shield=True):
+                    await state.connections.sweep()
 
     server: MCPServer[Sesame] = MCPServer(
         "sesame",
@@ -54,6 +66,10 @@ async def build_server(
     if push_events:
         state.push.register(server)
     state.toolbox = toolbox
+    if state.connections is not None:
+        state.connections.transport = transport
+        state.connections.describe = functools.partial(session_lines, state)
+        state.connections.register(server)
     _serve_completions(server, state, toolbox)
     return server
 

@@ -12,6 +12,7 @@ from mcp.server.mcpserver import Context
 
 from server_core.kernel.principal_schemas import Me
 from sesame_mcp.client import SesameClient
+from sesame_mcp.connections import ConnectionSessions
 from sesame_mcp.delivery import SecretFiles
 from sesame_mcp.events import EventFeed
 from sesame_mcp.guard import SecretGuard
@@ -38,6 +39,8 @@ class Sesame:
     toolbox: Toolbox | None = None
     # Events pushed into hosts' sessions (Claude Code channels), fed by the feed.
     push: HostPush = field(default_factory=lambda: HostPush(""))
+    # The platform session of each MCP connection (`sesame_mcp.connections`).
+    connections: ConnectionSessions | None = None
 
     @property
     def directory(self) -> Directory:
@@ -57,15 +60,25 @@ async def open_sesame(
     event feed running until the block ends. `listener_options` go to the platform's
     `EventListener` (reconnect delays, heartbeat); secret files go under `data_dir` (else a
     temporary directory) and are removed at the end; `remote` when MCP clients connect from
-    other machines."""
+    other machines. Each MCP connection's platform session is kept while the block runs, and
+    those still open are ended at its end."""
     me = await client.auth.me()
     feed = EventFeed(client, me.id, listener_options=listener_options)
     push = HostPush(me.id)
     feed.watchers.append(push.offer)
     files = SecretFiles(data_dir)
+    connections = ConnectionSessions(client)
     try:
-        async with feed.running(), push.running():
-            yield Sesame(client=client, me=me, feed=feed, files=files, remote=remote, push=push)
+        async with feed.running(), push.running(), connections.running():
+            yield Sesame(
+                client=client,
+                me=me,
+                feed=feed,
+                files=files,
+                remote=remote,
+                push=push,
+                connections=connections,
+            )
     finally:
         files.close()
 

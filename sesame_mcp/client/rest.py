@@ -7,7 +7,7 @@ dropped connection, a body of the wrong shape — is raised as `SesameError`.
 
 Operations are grouped by platform area: `client.agents`, `client.channels`,
 `client.messages`, `client.vault`, `client.projects`, `client.tasks`, `client.webhooks`,
-`client.schedule`, `client.autonomy`; the
+`client.schedule`, `client.autonomy`, `client.sessions`; the
 caller's own identity is on the client (`me`, `update_profile`).
 """
 

@@ -22,6 +22,8 @@
 - `webhooks/`: toolset `webhooks` (events POSTed to your URL, secrets, the delivery log);
 - `work_streams/`: toolset `work_streams` (start a stream for your task, append its output,
   finish it: the task advanced and people woken);
+- `sessions/`: toolset `sessions` (reserve, release and check the files this connection's
+  session edits; list, end, read and message sessions);
 - `library/`: toolsets `library` (libraries of markdown pages: read, write, edit, append,
   rename, history, backlinks, collections and their typed query) and `library_admin` (sync
   pull and push, lint, the git mirror).
@@ -44,6 +46,7 @@ from sesame_mcp.toolsets import (
     messaging,
     projects,
     schedule,
+    sessions,
     switch,
     tasks,
     vault,
@@ -77,6 +80,7 @@ ALL_TOOLSETS: list[Toolset] = [
     drive.DRIVE,
     webhooks.WEBHOOKS,
     work_streams.WORK_STREAMS,
+    sessions.SESSIONS,
     library.LIBRARY,
     library.LIBRARY_ADMIN,
 ]

@@ -62,8 +62,9 @@ def test_an_unknown_toolset_is_named_with_the_known_ones() -> None:
     assert (
         "unknown toolset nope; known: attention, autonomy, channel_admin, channels, "
         "continuity, discovery, drive, events, identity, library, library_admin, memory, "
-        "message_admin, messaging, people, profile, projects, schedule, tasks, tasks_admin, "
-        "toolsets, vault, vault_admin, webhooks, work, work_streams, all, default" in output
+        "message_admin, messaging, people, profile, projects, schedule, sessions, tasks, "
+        "tasks_admin, toolsets, vault, vault_admin, webhooks, work, work_streams, all, default"
+        in output
     )
 
 
