@@ -44,10 +44,10 @@ class ToolsetsOutput(ToolOutput):
 
 @TOOLSET.tool(title="Switch toolsets", read_only=True, idempotent=True)
 async def switch_toolsets(args: SwitchToolsetsInput, ctx: Context) -> ToolsetsOutput:
-    """Switch toolsets on or off; no arguments lists each with what it holds: memory, people,
+    """Switch toolsets on or off; no arguments lists what each holds: memory, people,
     profile, discovery, attention, channel_admin, message_admin, vault, vault_admin, projects,
     tasks, tasks_admin, schedule, autonomy, drive, webhooks, work_streams, library,
-    library_admin."""
+    library_admin, sessions."""
     toolbox = sesame(ctx).toolbox
     if toolbox is None:
         raise ToolFailure("this server's toolsets are fixed.")

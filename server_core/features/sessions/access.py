@@ -115,6 +115,7 @@ def reserved_paths(conn: Connection, session_ids: Sequence[str]) -> dict[str, li
             r.session_id.in_(list(session_ids)),
             r.released_at.is_(None),
             r.expires_at > utcnow(),
+            r.active_path.is_not(None) | r.exclusive.is_(False),  # expired ones leave their path
         )
         .order_by(r.path)
     )

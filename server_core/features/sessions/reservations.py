@@ -253,7 +253,10 @@ def active_reservations(
     conn: Connection, workspace_id: str, session_ids: Sequence[str] | None = None
 ) -> list[Reservation]:
     query = sa.select(file_reservations).where(
-        r.workspace_id == workspace_id, r.released_at.is_(None), r.expires_at > utcnow()
+        r.workspace_id == workspace_id,
+        r.released_at.is_(None),
+        r.expires_at > utcnow(),
+        r.active_path.is_not(None) | r.exclusive.is_(False),  # expired ones leave their path
     )
     if session_ids is not None:
         query = query.where(r.session_id.in_(list(session_ids)))

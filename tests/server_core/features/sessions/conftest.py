@@ -9,8 +9,8 @@ import pytest
 
 from tests.helpers import data
 from tests.server_core.features.messaging.conftest import team as team
-from tests.server_core.features.webhooks.conftest import receiver as receiver
 from tests.server_core.features.messaging.team import Member
+from tests.server_core.features.webhooks.conftest import receiver as receiver
 
 
 @pytest.fixture

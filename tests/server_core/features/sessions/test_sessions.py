@@ -117,7 +117,8 @@ async def test_search_finds_title_task_attributes_and_first_message(
     assert await found("checkout SLOW") == []  # the agent's own message is not a user's
     assert await found("nothing-like-this") == []
     hit = data(await client.get("/sessions/search?q=payments", headers=h))[0]
-    assert hit["id"] == second["id"] and hit["preview"]["messageCount"] == 0
+    assert hit["id"] == second["id"]
+    assert hit["preview"]["messageCount"] == 0
 
 
 async def test_set_creates_or_replaces_and_if_absent_refuses_an_existing_one(
@@ -183,7 +184,8 @@ async def test_update_attributes_and_lineage(client: httpx2.AsyncClient, team: T
     assert (pinned["title"], pinned["pinnedAt"]) == ("Root", "2026-01-01T00:00:00.000Z")
     assert len(data(await client.get("/sessions?pinned=true", headers=h))) == 1
     cleared = data(await client.patch("/sessions/root", json={"pinnedAt": None}, headers=h))
-    assert cleared["pinnedAt"] is None and cleared["title"] == "Root"
+    assert cleared["pinnedAt"] is None
+    assert cleared["title"] == "Root"
 
 
 async def test_delete_hides_the_session_frees_its_external_id_and_archives_history(
