@@ -51,6 +51,7 @@ RESOURCE_BEFORE = {
     "files": "file",
     "folders": "folder",
     "work-streams": "work_stream",
+    "sessions": "session",
 }
 EMOJI = "👍"
 
@@ -61,7 +62,7 @@ class Resources:
     member of the channel, of the vault (use_only) and of the project, which requested the
     lease and is assigned the task (in the project, waiting on `blocker`), and a viewer of the
     private library (whose page `notes/matrix`, in collection `notes`, links to another, and
-    which names the entity `Matrix`); ada's
+    which names the entity `Matrix`), and runs the IDE session `matrix-session`; ada's
     work stream shows its status in the channel."""
 
     ids: dict[str, str]
@@ -80,7 +81,7 @@ class Resources:
 
     def private_ids(self, *, vault: bool = True) -> set[str]:
         """Ids nobody outside the channel (and, with `vault`, the vault) may learn."""
-        names = ["channel", "message", "key", "library", "file", "folder"]
+        names = ["channel", "message", "key", "library", "file", "folder", "session"]
         if vault:
             names += ["vault", "item", "lease", "alert", "attachment"]
         return {self.ids[name] for name in names}
@@ -171,6 +172,8 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
     streamed = {"runnerType": "matrix", "title": "Matrix", "channelId": channel["id"]}
     work_stream = data(await http.post("/work-streams", json=streamed, headers=ada), 201)
     file = await _upload(http, ada, channel["id"], folder["id"])
+    coding = {"externalId": "matrix-session", "kind": "ide", "title": "Matrix"}
+    session = data(await http.post("/sessions", json=coding, headers=bot), 201)
     ids = {
         "agent": agent["id"],
         "bot": agent["id"],
@@ -203,6 +206,7 @@ async def create_resources(http: httpx2.AsyncClient, ada_token: str) -> Resource
         "work_stream": work_stream["id"],
         "timer": timer["id"],
         "subscription": subscription["id"],
+        "session": session["id"],
     }
     return Resources(ids, ada, bot, bearer(outsider_key))
 
@@ -339,6 +343,8 @@ def example_body(method: str, path: str, ids: dict[str, str]) -> dict[str, Any] 
         ("POST", "/schedule/{eventId}/occurrences"): {"scheduledAt": "2030-01-01T09:00:00Z"},
         ("POST", "/work-streams/{id}/events"): {"events": [{"content": "matrix"}]},
         ("POST", "/voice/transcribe"): {"fileId": ids["file"]},
+        ("PATCH", "/sessions/{id}/attributes"): {"patch": {"matrix": True}},
+        ("POST", "/sessions/{id}/reservations"): {"paths": ["src/matrix.py"]},
     }
     return examples.get((method, path))
 

@@ -4,8 +4,10 @@ Code, Codex), answering as those hooks expect.
 - sessionStart creates the conversation's session (or resumes it, or joins the MCP
   connection's session whose adapterSessionId is the conversation) and answers with a team
   briefing for the IDE to inject;
-- preToolUse on a write tool answers `deny` when another live session holds the file (reads
-  are never denied), `allow` otherwise;
+- preToolUse on a write tool answers `deny` when another live session holds the file, `allow`
+  otherwise; reads (beforeReadFile, or a tool that is not a write) are never denied. The
+  agent's own MCP connection in the same working tree is not "another session"
+  (`fellow_sessions`);
 - postToolUse of a write reserves the file for this session (renewing it when held);
 - beforeSubmitPrompt / UserPromptSubmit keeps the prompt as the session's current task;
 - sessionEnd ends the session and releases its files. `Stop` fires after every turn in Claude
@@ -37,7 +39,12 @@ from server_core.features.sessions.hook_schemas import (
     IdeSession,
 )
 from server_core.features.sessions.liveness import end
-from server_core.features.sessions.reservations import check, normalise_path, reserve
+from server_core.features.sessions.reservations import (
+    check,
+    fellow_sessions,
+    normalise_path,
+    reserve,
+)
 from server_core.features.sessions.schemas import CreateSessionRequest
 from server_core.features.sessions.sessions import create
 from server_core.features.sessions.tables import agent_sessions
@@ -122,7 +129,7 @@ def _session_for(
             if session["status"] in ("closed", "archived") and kind != "end":
                 _reopen(conn, session["id"])
             return session
-    if kind not in ("start", "pre", "post", "prompt", "heartbeat", "turn"):
+    if kind not in ("start", "pre", "read", "post", "prompt", "heartbeat", "turn"):
         raise NotFound("No session for this conversation: send sessionStart first")
     external = request.conversation_id or request.session_id
     created = create(
@@ -216,18 +223,22 @@ def do_hook(
                 changes["first_user_message"] = text[:2000]
             if session["title"] is None:
                 changes["title"] = text[:120]
+    elif kind == "read":
+        reply.permission = "allow"  # reads are never refused
     elif kind == "pre":
         reply.permission = "allow"
         path = hook_path(request, cwd)
         if path is not None and _is_write(request):
-            result = check(conn, caller.workspace_id, session["id"], [path], now)[0]
+            own = fellow_sessions(conn, session)
+            result = check(conn, caller.workspace_id, own, [path], now)[0]
             if not result.allowed:
                 reply.permission, reply.message = "deny", result.message
     elif kind == "post":
         path = hook_path(request, cwd)
         if path is not None and _is_write(request):
             changes["current_file"] = path
-            outcome = reserve(conn, events, session, caller.principal_id, [path], now=now)
+            own = fellow_sessions(conn, session)
+            outcome = reserve(conn, events, session, caller.principal_id, [path], now=now, own=own)
             reply.reserved = [granted.path for granted in outcome.granted]
             if outcome.conflicts:
                 holder = outcome.conflicts[0].holder

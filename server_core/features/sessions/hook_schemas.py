@@ -17,7 +17,7 @@ EVENTS: dict[str, str] = {
     "session_start": "start",
     "pretooluse": "pre",
     "pre_tool_use": "pre",
-    "beforereadfile": "pre",
+    "beforereadfile": "read",
     "posttooluse": "post",
     "post_tool_use": "post",
     "afterfileedit": "post",
@@ -32,7 +32,7 @@ EVENTS: dict[str, str] = {
     "filecheck": "heartbeat",
     "heartbeat": "heartbeat",
 }
-HookKind = Literal["start", "pre", "post", "prompt", "end", "turn", "heartbeat"]
+HookKind = Literal["start", "pre", "read", "post", "prompt", "end", "turn", "heartbeat"]
 
 
 class HookModel(BaseModel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
-from server_core.features.sessions.access import access_session, check_can_change, check_live
+from server_core.features.sessions.access import (
+    LIVE,
+    access_session,
+    check_can_change,
+    check_live,
+)
 from server_core.features.sessions.events import ReservationAction, reservation_event
 from server_core.features.sessions.schemas import (
     CheckRequest,
@@ -136,8 +141,10 @@ def reserve(
     ttl_seconds: int = DEFAULT_TTL,
     exclusive: bool = True,
     now: datetime | None = None,
+    own: Collection[str] = (),
 ) -> ReserveResult:
-    """Reserve (or renew) each path for `session`; paths another session holds conflict."""
+    """Reserve (or renew) each path for `session`; paths another session holds conflict,
+    unless it is one of `own` (the session's fellows: their reservation is renewed)."""
     now = now or utcnow()
     workspace_id = session["workspace_id"]
     wanted = list(dict.fromkeys(normalise_path(path) for path in paths))
@@ -149,7 +156,7 @@ def reserve(
     for path in wanted:
         action: ReservationAction = "reserved"
         held = _holder_rows(conn, workspace_id, [path]).get(path)
-        if held is not None and held["session_id"] == session["id"]:
+        if held is not None and (held["session_id"] == session["id"] or held["session_id"] in own):
             reservation_id = held["id"]
             conn.execute(
                 sa.update(file_reservations)
@@ -224,14 +231,41 @@ def release_all(conn: Connection, events: list[Event], session: RowMapping, now:
     return release(conn, events, session, None, now)
 
 
+def _tree(cwd: str | None) -> str | None:
+    if not cwd or not cwd.strip():
+        return None
+    return posixpath.normpath(cwd.strip().replace("\\", "/")).rstrip("/") or "/"
+
+
+def fellow_sessions(conn: Connection, session: RowMapping) -> frozenset[str]:
+    """The session and the live IDE and MCP sessions of the same agent in the same working
+    tree: one worker seen through two doors (its IDE's hooks and its MCP connection), whose
+    reservations must not block each other."""
+    tree = _tree(session["cwd"])
+    if tree is None or session["agent_id"] is None:
+        return frozenset({session["id"]})
+    rows = conn.execute(
+        sa.select(s.id, s.cwd).where(
+            s.workspace_id == session["workspace_id"],
+            s.agent_id == session["agent_id"],
+            s.kind.in_(("ide", "mcp")),
+            s.status.in_(LIVE),
+            s.deleted_at.is_(None),
+            s.cwd.is_not(None),
+        )
+    )
+    return frozenset({session["id"], *(row.id for row in rows if _tree(row.cwd) == tree)})
+
+
 def check(
     conn: Connection,
     workspace_id: str,
-    session_id: str | None,
+    own: Collection[str],
     paths: Sequence[str],
     now: datetime | None = None,
 ) -> list[CheckResult]:
-    """Whether `session_id` may write each path now: yes unless another session holds it."""
+    """Whether a session may write each path now: yes unless a session not in `own` (the
+    session and its fellows) holds it."""
     now = now or utcnow()
     wanted = [normalise_path(path) for path in paths]
     holders = _holder_rows(conn, workspace_id, wanted)
@@ -239,7 +273,7 @@ def check(
     for path in wanted:
         held = holders.get(path)
         live = held is not None and as_utc(held["expires_at"]) > now
-        if held is None or not live or held["session_id"] == session_id:
+        if held is None or not live or held["session_id"] in own:
             results.append(CheckResult(path=path, allowed=True, holder=None, message=None))
             continue
         holder = holder_view(held, now)
@@ -312,7 +346,7 @@ def list_reservations(conn: Connection, *, caller: Caller) -> list[Reservation]:
 def check_reservations(
     conn: Connection, *, caller: Caller, request: CheckRequest
 ) -> list[CheckResult]:
-    session_id = None
+    own: frozenset[str] = frozenset()
     if request.session_id is not None:
-        session_id = access_session(conn, caller, request.session_id)["id"]
-    return check(conn, caller.workspace_id, session_id, request.paths)
+        own = fellow_sessions(conn, access_session(conn, caller, request.session_id))
+    return check(conn, caller.workspace_id, own, request.paths)

@@ -164,7 +164,11 @@ class SessionsQuery(RequestModel):
 
 
 class SearchQuery(RequestModel):
-    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    q: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        AfterValidator(no_nul),
+    ]
     status: StatusFilter = "all"
     is_imported: bool | None = None
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)

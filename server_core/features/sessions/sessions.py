@@ -48,7 +48,7 @@ from server_core.features.sessions.tables import agent_sessions
 from server_core.features.tasks.access import access_task
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import as_utc, utcnow
-from server_core.kernel.errors import ValidationFailed
+from server_core.kernel.errors import NotFound, ValidationFailed
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.operations import Created
@@ -229,9 +229,21 @@ def do_set_session(
             sa.update(agent_sessions).where(s.id == row["id"]).values(**changes, updated_at=now)
         )
         return Created(announce(conn, events, row["id"], "updated"), created=False)
+    if _issued_elsewhere(conn, session_id):
+        raise NotFound(f"No session '{session_id}' in this workspace")
     fresh = request.model_copy(update={"external_id": request.external_id or session_id})
     fresh.model_fields_set.add("external_id")
     return Created(create(conn, events, caller, fresh), created=True)
+
+
+def _issued_elsewhere(conn: Connection, ref: str) -> bool:
+    """Whether `ref` is the id this platform gave another workspace's session: naming it
+    creates nothing here (a copied id from elsewhere is a mistake, not a new external id)."""
+    canonical = parse_id(ref)
+    if canonical is None:
+        return False
+    query = sa.select(s.id).where(s.id == canonical)
+    return conn.execute(query).first() is not None
 
 
 # --- changing -----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The event types a webhook may subscribe to: every WebSocket event type the spec documents
 (§6.5, and the real-time sections of tasks, projects, schedule and voice), the library's
-`library.page` and work streams' `work_stream`: every type the platform publishes today
-except the gateway's own `credentials.revoked`."""
+`library.page`, work streams' `work_stream`, and sessions' `session` and `file_reservation`:
+every type the platform publishes today except the gateway's own `credentials.revoked`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "schedule",
         "work_stream",
         "library.page",
+        "session",
+        "file_reservation",
     }
 )
 

@@ -22,7 +22,7 @@ TOOLSET = Toolset(
     default=False,
     next_steps={
         "not_found": "list_sessions shows the sessions you can see, with their ids",
-        "session_closed": "the session has ended: list_sessions shows the live ones",
+        "session_ended": "the session has ended: list_sessions shows the live ones",
     },
 )
 

@@ -15,7 +15,7 @@ from server_core.kernel.clock import utcnow
 from server_core.kernel.platform import Platform
 from tests.helpers import data, error
 from tests.server_core.features.messaging.team import Team
-from tests.server_core.features.sessions.conftest import start
+from tests.server_core.features.sessions.conftest import hook, start
 
 pytestmark = [pytest.mark.anyio, pytest.mark.both_engines]
 
@@ -138,3 +138,40 @@ async def test_reservations_expire_and_end_with_their_session(
         [],
     )
     error(await client.post("/sessions/ide/reservations", json={"paths": ["d"]}, headers=h), 409)
+
+
+async def test_an_agents_ide_and_mcp_sessions_in_one_tree_do_not_block_each_other(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    # The agent reserves a file through its MCP connection's session, then its IDE's hooks
+    # (another session, same agent, same checkout) edit it: one worker, not a conflict.
+    await start(client, team.bot, externalId="mcp:1", kind="mcp", cwd="/repo/")
+    await reserve(client, "mcp:1", team.bot, "src/app.py")
+    edit = {"tool_name": "Edit", "tool_input": {"file_path": "/repo/src/app.py"}}
+    await hook(client, team.bot, "SessionStart", conversation_id="conv-1", cwd="/repo")
+    allowed = await hook(client, team.bot, "PreToolUse", conversation_id="conv-1", **edit)
+    assert allowed["permission"] == "allow"
+    posted = await hook(client, team.bot, "PostToolUse", conversation_id="conv-1", **edit)
+    assert posted["reserved"] == ["src/app.py"]
+    assert posted["message"] is None
+    held = data(await client.get("/sessions/mcp:1/reservations", headers=team.bot.headers))
+    assert [r["path"] for r in held] == ["src/app.py"]  # renewed where it was held
+
+    # The same agent in another checkout, and another agent in this one, are other workers.
+    await hook(client, team.bot, "SessionStart", conversation_id="conv-2", cwd="/elsewhere")
+    elsewhere = {"tool_name": "Write", "tool_input": {"file_path": "src/app.py"}}
+    denied = await hook(client, team.bot, "preToolUse", conversation_id="conv-2", **elsewhere)
+    assert denied["permission"] == "deny"
+    await hook(client, team.other_bot, "sessionStart", conversation_id="conv-3", cwd="/repo")
+    denied = await hook(client, team.other_bot, "PreToolUse", conversation_id="conv-3", **edit)
+    assert denied["permission"] == "deny"
+    assert denied["message"].startswith("File src/app.py is reserved by ")
+
+    # Reads are never refused, whatever the event names.
+    read = {"file_path": "/repo/src/app.py"}
+    for event in ("beforeReadFile", "PreToolUse"):
+        extra = {} if event == "beforeReadFile" else {"tool_name": "Read"}
+        answer = await hook(
+            client, team.other_bot, event, conversation_id="conv-3", **read, **extra
+        )
+        assert answer["permission"] == "allow", event
