@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -23,6 +23,7 @@ from server_core.gateway import GatewayRoute, gateway_hub
 from server_core.kernel import errors
 from server_core.kernel.middleware import AccessLog, BodyLimit
 from server_core.kernel.platform import Platform, open_platform
+from server_core.kernel.route_index import RouteIndex
 from server_core.kernel.routing import bind, check_caller_first
 from server_core.kernel.wire import ErrorBody, ok
 from server_core.version import VERSION as VERSION
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     _install_features(app)
     _install_health(app)
     install_docs(app)
+    _index_routes(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     if settings.cors_origins:
@@ -97,11 +99,18 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 def _install_features(app: FastAPI) -> None:
     """Every feature's operations, bound to their services, and its plain routes."""
     for feature in features():
-        router = APIRouter()
         for operation, service in feature.serves.items():
-            bind(router, operation, service)
-        app.include_router(router, prefix=API_PREFIX)
+            bind(app.router, operation, service, prefix=API_PREFIX)
         app.router.routes.extend(feature.routes)
+
+
+def _index_routes(app: FastAPI) -> None:
+    """The API's routes found through an index (`RouteIndex`), and the few others (health,
+    docs, the features' own routes) tried before the API's in the full scan."""
+    routes = list(app.router.routes)
+    api = [route for route in routes if getattr(route, "path", "").startswith(API_PREFIX + "/")]
+    others = [route for route in routes if route not in api]
+    app.router.routes[:] = [RouteIndex(API_PREFIX, api), *others, *api]
 
 
 def _own_body_prefixes() -> tuple[str, ...]:

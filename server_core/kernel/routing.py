@@ -71,13 +71,13 @@ def client_address(request: Request) -> str:
 _FROM_REQUEST: dict[str, Callable[[Request], Any]] = {"client_address": client_address}
 
 
-def bind(router: APIRouter, operation: Operation[Any], service: Service) -> None:
-    """Add the route that answers `operation` with `service`."""
+def bind(router: APIRouter, operation: Operation[Any], service: Service, prefix: str = "") -> None:
+    """Add the route that answers `operation` with `service`, at `prefix` + its path."""
     flow = inspect.iscoroutinefunction(service)
     wanted = _check_signature(operation, service, flow)
     endpoint = _endpoint(operation, service, wanted, flow)
     router.add_api_route(
-        operation.path,
+        prefix + operation.path,
         endpoint,
         methods=[operation.method],
         status_code=operation.status,

@@ -48,34 +48,48 @@ def visible(caller: Caller) -> Any:
     return sa.and_(mine, s.deleted_at.is_(None), s.channel_id.in_(member_of))
 
 
+# Built once: these run on every hook call, and a statement built afresh costs more than
+# running it.
+_BY_ID = sa.select(agent_sessions).where(
+    s.id == sa.bindparam("ref"), s.workspace_id == sa.bindparam("workspace_id")
+)
+_BY_EXTERNAL_ID = sa.select(agent_sessions).where(
+    s.external_id == sa.bindparam("ref"), s.workspace_id == sa.bindparam("workspace_id")
+)
+_SEEN_BY_ADMIN = sa.select(agent_sessions).where(s.id == sa.bindparam("id"), s.deleted_at.is_(None))
+_SEEN_BY_MEMBER = _SEEN_BY_ADMIN.where(
+    s.channel_id.in_(
+        sa.select(channel_members.c.channel_id).where(
+            channel_members.c.principal_id == sa.bindparam("principal_id")
+        )
+    )
+)
+_SEEN = {
+    (admin, lock): (query.with_for_update() if lock else query)
+    for admin, query in ((True, _SEEN_BY_ADMIN), (False, _SEEN_BY_MEMBER))
+    for lock in (True, False)
+}
+
+
 def find(conn: Connection, workspace_id: str, ref: str) -> RowMapping | None:
     """A session of the workspace by id or externalId, deleted ones included."""
     canonical = parse_id(ref)
     if canonical is not None:
-        row = (
-            conn.execute(
-                sa.select(agent_sessions).where(s.id == canonical, s.workspace_id == workspace_id)
-            )
-            .mappings()
-            .first()
-        )
+        found = conn.execute(_BY_ID, {"ref": canonical, "workspace_id": workspace_id})
+        row = found.mappings().first()
         if row is not None:
             return row
-    return (
-        conn.execute(
-            sa.select(agent_sessions).where(s.external_id == ref, s.workspace_id == workspace_id)
-        )
-        .mappings()
-        .first()
-    )
+    found = conn.execute(_BY_EXTERNAL_ID, {"ref": ref, "workspace_id": workspace_id})
+    return found.mappings().first()
 
 
 def access_session(conn: Connection, caller: Caller, ref: str, *, lock: bool = False) -> RowMapping:
     """The session `ref` (id or externalId) the caller may see, or 404."""
     row = find(conn, caller.workspace_id, ref)
     if row is not None:
-        query = sa.select(agent_sessions).where(s.id == row["id"], visible(caller))
-        row = conn.execute(query.with_for_update() if lock else query).mappings().first()
+        query = _SEEN[(caller.is_admin, lock)]
+        values = {"id": row["id"], "principal_id": caller.principal_id}
+        row = conn.execute(query, values).mappings().first()
     if row is None:
         raise NotFound(f"No session '{ref}' in this workspace")
     return row

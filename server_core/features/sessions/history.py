@@ -125,19 +125,20 @@ def read_messages(
     return Page(items, rows[-1]["seq"] if rows and has_more else None, has_more)
 
 
+_TOUCH = (
+    sa.update(agent_sessions)
+    .where(s.id == sa.bindparam("session_id"))
+    .values(
+        last_activity_at=sa.bindparam("now"),
+        status=sa.case((s.status == "idle", "active"), else_=s.status),
+    )
+)
+_TOUCH_AND_BEAT = _TOUCH.values(last_heartbeat_at=sa.bindparam("now"))
+
+
 def touch(conn: Connection, session_id: str, now: datetime, *, heartbeat: bool = False) -> None:
     """Activity: the session is live again (idle → active) and its clock restarts."""
-    values: dict[str, Any] = {"last_activity_at": now}
-    if heartbeat:
-        values["last_heartbeat_at"] = now
-    conn.execute(
-        sa.update(agent_sessions)
-        .where(s.id == session_id)
-        .values(
-            **values,
-            status=sa.case((s.status == "idle", "active"), else_=s.status),
-        )
-    )
+    conn.execute(_TOUCH_AND_BEAT if heartbeat else _TOUCH, {"session_id": session_id, "now": now})
 
 
 def _post(

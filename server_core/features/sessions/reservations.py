@@ -75,20 +75,36 @@ def reservation_view(row: RowMapping) -> Reservation:
     return Reservation(**fields)
 
 
+_HOLDER_NAME = sa.func.coalesce(
+    sa.select(principals.c.display_name)
+    .where(principals.c.id == sa.func.coalesce(s.user_id, s.agent_id))
+    .scalar_subquery(),
+    "another session",
+)
+# Built once (the hook runs them on every tool call): the live exclusive reservation of each
+# path with its session and holder's name, and an agent's live sessions with a cwd.
+_HOLDERS = (
+    sa.select(file_reservations, _HOLDER_NAME.label("holder_name"), s.current_task)
+    .join(agent_sessions, s.id == r.session_id)
+    .where(
+        r.workspace_id == sa.bindparam("workspace_id"),
+        r.active_path.in_(sa.bindparam("paths", expanding=True)),
+    )
+)
+_WITH_A_TREE = sa.select(s.id, s.cwd).where(
+    s.workspace_id == sa.bindparam("workspace_id"),
+    s.agent_id == sa.bindparam("agent_id"),
+    s.kind.in_(("ide", "mcp")),
+    s.status.in_(LIVE),
+    s.deleted_at.is_(None),
+    s.cwd.is_not(None),
+)
+
+
 def _holder_rows(conn: Connection, workspace_id: str, paths: Sequence[str]) -> dict[str, Any]:
     """The live exclusive reservation of each path, with its session and holder's name."""
-    holder_name = sa.func.coalesce(
-        sa.select(principals.c.display_name)
-        .where(principals.c.id == sa.func.coalesce(s.user_id, s.agent_id))
-        .scalar_subquery(),
-        "another session",
-    )
-    rows = conn.execute(
-        sa.select(file_reservations, holder_name.label("holder_name"), s.current_task)
-        .join(agent_sessions, s.id == r.session_id)
-        .where(r.workspace_id == workspace_id, r.active_path.in_(list(paths)))
-    ).mappings()
-    return {row["active_path"]: row for row in rows}
+    rows = conn.execute(_HOLDERS, {"workspace_id": workspace_id, "paths": list(paths)})
+    return {row["active_path"]: row for row in rows.mappings()}
 
 
 def holder_view(row: RowMapping, now: datetime) -> ReservationHolder:
@@ -244,16 +260,8 @@ def fellow_sessions(conn: Connection, session: RowMapping) -> frozenset[str]:
     tree = _tree(session["cwd"])
     if tree is None or session["agent_id"] is None:
         return frozenset({session["id"]})
-    rows = conn.execute(
-        sa.select(s.id, s.cwd).where(
-            s.workspace_id == session["workspace_id"],
-            s.agent_id == session["agent_id"],
-            s.kind.in_(("ide", "mcp")),
-            s.status.in_(LIVE),
-            s.deleted_at.is_(None),
-            s.cwd.is_not(None),
-        )
-    )
+    values = {"workspace_id": session["workspace_id"], "agent_id": session["agent_id"]}
+    rows = conn.execute(_WITH_A_TREE, values)
     return frozenset({session["id"], *(row.id for row in rows if _tree(row.cwd) == tree)})
 
 

@@ -166,7 +166,9 @@ async def test_a_failing_engine_is_tried_again_then_given_up(
     landed = (await shown(client, channel["id"], team.bot, sent["id"]))["metadata"]
     assert landed["transcript"] == "Hello from the recording."
 
-    other = await send_voice(client, channel["id"], team.bot, await upload_audio(client, team.bot))
+    # From another agent: the bot's own second message could fall in the channel's cooldown.
+    recording = await upload_audio(client, team.other_bot)
+    other = await send_voice(client, channel["id"], team.other_bot, recording)
     speech.status = 500
     for _ in range(platform.settings.voice_max_attempts):
         assert await transcribe_next(platform, utcnow() + LATER)
