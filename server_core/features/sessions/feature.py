@@ -1,9 +1,17 @@
-"""The sessions feature: which service answers each operation, its events, errors and the
-liveness pass."""
+"""The sessions feature: which service answers each operation, its events, errors, the
+liveness pass and the reply webhooks' worker."""
 
 from __future__ import annotations
 
-from server_core.features.sessions import history, hook, liveness, reservations, search, sessions
+from server_core.features.sessions import (
+    history,
+    hook,
+    liveness,
+    reply_worker,
+    reservations,
+    search,
+    sessions,
+)
 from server_core.features.sessions.errors import SessionEnded, SessionExists
 from server_core.features.sessions.events import ReservationChanged, SessionChanged
 from server_core.features.sessions.operations import AgentSessions
@@ -37,7 +45,10 @@ FEATURE = Feature(
     },
     events=[SessionChanged, ReservationChanged],
     errors=[SessionExists, SessionEnded],
-    loops=[Loop("sessions liveness", liveness.sweep_periodically)],
+    loops=[
+        Loop("sessions liveness", liveness.sweep_periodically),
+        Loop("session reply webhooks", reply_worker.run),
+    ],
     # Other systems' session APIs, at the paths their clients call (docs/api-notes.md).
     routes=[*ide.ROUTES, *assistant.ROUTES, *makaio.ROUTES, *eliza.ROUTES],
 )

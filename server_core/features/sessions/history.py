@@ -9,21 +9,17 @@ earlier messages are hidden from the session's reads, and seqs stay continuous.
 A `sync` send subscribes to the bus before its message commits, then waits (up to `timeout`,
 at most 120 s) for the next message someone else posts there: the reply. Past the timeout it
 answers with the message it posted and `timedOut: true`. An `async` send answers at once; with
-a `webhook`, a task of this process waits for the reply (up to ten minutes) and POSTs it there,
-signed like the platform's webhooks."""
+a `webhook`, it also writes a reply hook, and the reply (or, after ten minutes, none) is POSTed
+there by the reply worker (see `reply_hooks`)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import time
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-import httpx2
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -38,32 +34,28 @@ from server_core.features.sessions.access import (
     check_can_change,
     check_live,
 )
+from server_core.features.sessions.reply_hooks import remember
 from server_core.features.sessions.schemas import (
     DEFAULT_SYNC_TIMEOUT,
     MessagesQuery,
-    ReplyWebhook,
     Session,
     SessionMessageRequest,
     SessionMessageResult,
 )
 from server_core.features.sessions.sessions import announce
 from server_core.features.sessions.tables import agent_sessions
-from server_core.features.webhooks.signing import sesame_signature
 from server_core.features.webhooks.targets import check_target
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
 from server_core.kernel.errors import ValidationFailed
 from server_core.kernel.events import Event
-from server_core.kernel.ids import new_id, parse_id
+from server_core.kernel.ids import parse_id
 from server_core.kernel.keyring import Keyring
 from server_core.kernel.platform import Platform
 from server_core.kernel.wire import Page
 
-log = logging.getLogger(__name__)
 s = agent_sessions.c
 m = messages.c
-WEBHOOK_WAIT_SECONDS = 600.0
-_pending: set[asyncio.Task[None]] = set()  # reply webhooks waiting: kept from the collector
 
 
 def parse_instant(value: str, field: str) -> datetime:
@@ -169,13 +161,24 @@ def _post(
     )
     now = utcnow()
     touch(conn, session["id"], now)
+    wire = sent.data.model_dump(mode="json", by_alias=True)
+    if request.webhook is not None and request.mode == "async":
+        remember(
+            conn,
+            keyring,
+            session=session,
+            sender_id=caller.principal_id,
+            message=wire,
+            webhook=request.webhook,
+            now=now,
+        )
     if session["first_user_message"] is None and caller.principal_id != session["agent_id"]:
         conn.execute(
             sa.update(agent_sessions)
             .where(s.id == session["id"])
             .values(first_user_message=request.content[:2000])
         )
-    return sent.data.model_dump(mode="json", by_alias=True), session["channel_id"]
+    return wire, session["channel_id"]
 
 
 def _is_reply(event: Event, channel_id: str, sender_id: str, after_seq: int) -> bool:
@@ -211,8 +214,7 @@ async def do_send_to_session(
         await check_target(
             request.webhook.url, allow_private=platform.settings.webhooks_allow_private
         )
-    waits = request.mode == "sync" or request.webhook is not None
-    subscription = platform.bus.subscribe() if waits else None
+    subscription = platform.bus.subscribe() if request.mode == "sync" else None
     try:
         async with platform.store.transaction() as tx:
             message, channel_id = await tx.unit(
@@ -225,72 +227,20 @@ async def do_send_to_session(
                     request=request,
                 )
             )
-        if request.mode == "sync":
-            assert subscription is not None
-            timeout = request.timeout or DEFAULT_SYNC_TIMEOUT
-            reply = await wait_for_reply(
-                subscription, channel_id, caller.principal_id, message["seq"], timeout
-            )
+        if subscription is None:
             return SessionMessageResult.model_validate(
-                {"message": message, "reply": reply, "timedOut": reply is None}
+                {"message": message, "reply": None, "timedOut": False}
             )
-        if request.webhook is not None:
-            assert subscription is not None
-            task = asyncio.create_task(
-                _reply_to_webhook(platform, subscription, request.webhook, message, caller)
-            )
-            subscription = None  # the task owns it now
-            _pending.add(task)
-            task.add_done_callback(_pending.discard)
+        timeout = request.timeout or DEFAULT_SYNC_TIMEOUT
+        reply = await wait_for_reply(
+            subscription, channel_id, caller.principal_id, message["seq"], timeout
+        )
         return SessionMessageResult.model_validate(
-            {"message": message, "reply": None, "timedOut": False}
+            {"message": message, "reply": reply, "timedOut": reply is None}
         )
     finally:
         if subscription is not None:
             subscription.close()
-
-
-async def _reply_to_webhook(
-    platform: Platform,
-    subscription: Any,
-    webhook: ReplyWebhook,
-    message: dict[str, Any],
-    caller: Caller,
-) -> None:
-    try:
-        reply = await wait_for_reply(
-            subscription,
-            message["channelId"],
-            caller.principal_id,
-            message["seq"],
-            WEBHOOK_WAIT_SECONDS,
-        )
-    finally:
-        subscription.close()
-    body = orjson.dumps(
-        {"type": "session.reply", "message": message, "reply": reply, "timedOut": reply is None}
-    )
-    delivery_id = new_id()
-    timestamp = int(time.time())
-    headers = {
-        "Content-Type": "application/json",
-        "X-Sesame-Event": "session.reply",
-        "X-Sesame-Delivery": delivery_id,
-        "X-Sesame-Timestamp": str(timestamp),
-    }
-    if webhook.secret:  # any text: signed as the platform's webhooks sign (X-Sesame-Signature)
-        headers["X-Sesame-Signature"] = sesame_signature(webhook.secret, timestamp, body)
-    async with httpx2.AsyncClient(timeout=10.0) as http:
-        for attempt in range(3):
-            with contextlib.suppress(httpx2.HTTPError):
-                await check_target(
-                    webhook.url, allow_private=platform.settings.webhooks_allow_private
-                )
-                answer = await http.post(webhook.url, content=body, headers=headers)
-                if answer.status_code < 500:
-                    return
-            await asyncio.sleep(2**attempt)
-    log.warning("a session reply could not be delivered", extra={"url": webhook.url})
 
 
 def do_clear(conn: Connection, events: list[Event], *, caller: Caller, session_id: str) -> Session:

@@ -83,3 +83,37 @@ file_reservations = sa.Table(
     sa.Index(None, "session_id"),
     sa.Index(None, "workspace_id", "expires_at"),
 )
+
+# A send's promise to POST the agent's reply to a webhook (see `reply_hooks`): written in the
+# send's transaction, so a restart between the send and the reply loses nothing.
+session_reply_hooks = sa.Table(
+    "session_reply_hooks",
+    metadata,
+    id_column(primary_key=True),
+    id_column("workspace_id", sa.ForeignKey("workspaces.id"), nullable=False),
+    id_column("session_id", sa.ForeignKey("agent_sessions.id", ondelete="CASCADE"), nullable=False),
+    id_column("channel_id", sa.ForeignKey("channels.id"), nullable=False),
+    # Who sent: the reply is the next message in the channel from anyone else.
+    id_column("sender_id", sa.ForeignKey("principals.id"), nullable=False),
+    id_column("message_id", nullable=False),
+    sa.Column("message_seq", sa.BigInteger, nullable=False),
+    id_column("reply_id", nullable=True),
+    sa.Column("url", sa.String(2048), nullable=False),
+    # Any text the sender chose; sealed with the workspace's data key, bound to the hook's id.
+    id_column("secret_key_id", nullable=True),
+    sa.Column("secret_sealed", sa.LargeBinary, nullable=True),
+    # waiting → due (a reply, or none by `wait_until`) → delivered | failed
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempt_number", sa.Integer, nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("error", sa.String(500), nullable=True),
+    time_column("wait_until"),
+    time_column("next_attempt_at", nullable=True),
+    time_column("claimed_until", nullable=True),
+    sa.Column("claim", sa.String(36), nullable=True),
+    time_column("created_at"),
+    time_column("updated_at"),
+    sa.Index(None, "status", "next_attempt_at"),
+    sa.Index(None, "status", "channel_id"),
+    sa.Index(None, "session_id"),
+)

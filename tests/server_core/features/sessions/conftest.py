@@ -26,3 +26,12 @@ async def hook(client: httpx2.AsyncClient, who: Member, event: str, **body: Any)
     return data(
         await client.post("/sessions/hook", json={"event": event, **body}, headers=who.headers)
     )
+
+
+async def say(client: httpx2.AsyncClient, ref: str, who: Member, content: str, **body: Any) -> Any:
+    """Send to a session (by id or external id) through the platform API."""
+    return data(
+        await client.post(
+            f"/sessions/{ref}/messages", json={"content": content, **body}, headers=who.headers
+        )
+    )

@@ -1,31 +1,20 @@
 """A session's history: messages in order after its clear point, paging by seq and by time,
-a sync send answered by the agent's reply (or timing out), an async send whose reply is
-POSTed to a real receiver, and sends to an ended session refused."""
+a sync send answered by the agent's reply (or timing out), and sends to an ended session
+refused (reply webhooks: `test_reply_hooks`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
 
-from server_core.features.webhooks.signing import sesame_signature
 from tests.helpers import data, error
 from tests.server_core.features.messaging.team import Team
-from tests.server_core.features.sessions.conftest import start
-from tests.server_core.features.webhooks.receiver import Receiver
+from tests.server_core.features.sessions.conftest import say, start
 
 pytestmark = [pytest.mark.anyio, pytest.mark.both_engines]
-
-
-async def say(client: httpx2.AsyncClient, ref: str, who: Any, content: str, **body: Any) -> Any:
-    return data(
-        await client.post(
-            f"/sessions/{ref}/messages", json={"content": content, **body}, headers=who.headers
-        )
-    )
 
 
 async def test_history_pages_after_its_clear_point(client: httpx2.AsyncClient, team: Team) -> None:
@@ -104,32 +93,6 @@ async def test_a_sync_send_without_a_reply_times_out_with_its_message(
         ),
         400,
     )
-
-
-async def test_an_async_send_posts_the_reply_to_its_webhook_signed(
-    client: httpx2.AsyncClient, team: Team, receiver: Receiver
-) -> None:
-    made = await start(client, team.bot, externalId="hooked", userId=team.human.id)
-    webhook = {"url": receiver.url, "secret": "s3cret"}
-    sent = await say(client, "hooked", team.human, "build it", webhook=webhook)
-    assert (sent["reply"], sent["timedOut"]) == (None, False)
-    await client.post(
-        f"/channels/{made['channelId']}/messages",
-        json={"content": "built"},
-        headers=team.bot.headers,
-    )
-    for _ in range(500):
-        if receiver.received:
-            break
-        await anyio.sleep(0.02)
-    delivered = receiver.received[0]
-    body = json.loads(delivered.body)
-    assert body["type"] == "session.reply"
-    assert (body["message"]["plaintext"], body["reply"]["plaintext"]) == ("build it", "built")
-    assert delivered.headers["x-sesame-event"] == "session.reply"
-    timestamp = int(delivered.headers["x-sesame-timestamp"])
-    signature = sesame_signature("s3cret", timestamp, delivered.body)
-    assert delivered.headers["x-sesame-signature"] == signature
 
 
 async def test_an_ended_session_refuses_sends_until_resumed(
