@@ -10,28 +10,27 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
 
-from server_core.api_docs import DOCS_URL, install_docs
+from server_core.api_docs import install_docs
 from server_core.config import Settings
+from server_core.console.routes import console_routes
 from server_core.features import features
 from server_core.gateway import GatewayRoute, gateway_hub
 from server_core.kernel import errors
 from server_core.kernel.middleware import AccessLog, BodyLimit
 from server_core.kernel.platform import Platform, open_platform
 from server_core.kernel.route_index import RouteIndex
-from server_core.kernel.routing import bind, check_caller_first
+from server_core.kernel.routing import API_PREFIX, bind, check_caller_first
 from server_core.kernel.wire import ErrorBody, ok
 from server_core.version import VERSION as VERSION
 from server_core.workers import run_workers
 
 log = logging.getLogger(__name__)
-
-API_PREFIX = "/api/v1"
 
 _STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
     400: errors.BadRequest,
@@ -79,6 +78,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     _install_features(app)
     _install_health(app)
     install_docs(app)
+    app.router.routes.extend(console_routes())
     _index_routes(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
@@ -222,10 +222,6 @@ def _install_health(app: FastAPI) -> None:
         if not await platform.store.ping():
             return error_response(errors.ServiceUnavailable("Database is not reachable"))
         return ok({"status": "ok", "database": platform.store.dialect, "version": VERSION})
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse(DOCS_URL)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

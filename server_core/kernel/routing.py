@@ -50,6 +50,8 @@ from server_core.kernel.wire import (
     no_nul,
 )
 
+API_PREFIX = "/api/v1"  # where the REST API is served
+
 Service = Callable[..., Any]
 
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"signature": []}]
