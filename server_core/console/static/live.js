@@ -1,7 +1,8 @@
 // Live updates from the platform's own WebSocket gateway (/v1/connect), authenticated with the
 // signed-in human's access token the page carries. New messages are appended as text nodes
 // (never parsed as HTML); lease requests refresh the approvals list; presence fills the status
-// cells of the agents table.
+// cells of the agents table. Every frame is also dispatched as a `sesame:event` for the
+// page's own script.
 const token = document.querySelector('meta[name="sesame-token"]')?.content;
 
 function appendMessage(message) {
@@ -48,6 +49,7 @@ function connect(delay) {
   });
   socket.addEventListener("message", (event) => {
     const frame = JSON.parse(event.data);
+    document.dispatchEvent(new CustomEvent("sesame:event", { detail: frame }));
     if (frame.type === "message" && frame.message) appendMessage(frame.message);
     else if (frame.type === "vault.lease_request") refreshApprovals();
     else if (frame.type === "presence") showPresence(frame);
