@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server_core.console import agents, approvals, calendar, channels, login, tasks
+from server_core.console import activity, agents, approvals, calendar, channels, login, tasks
 from server_core.console.session import page
 from server_core.console.templating import STATIC
 
@@ -30,6 +30,8 @@ def console_routes() -> list[BaseRoute]:
         Route("/channels/{channel_id}", page(channels.channel_page), methods=GET_POST),
         Route("/approvals", page(approvals.approvals), methods=GET_POST),
         Route("/schedule", page(calendar.calendar)),
+        Route("/mission-control", page(activity.mission_control)),
+        Route("/sessions", page(activity.sessions)),
         Route("/tasks", page(tasks.board)),
         Route("/tasks/{task_id}", page(tasks.task_page)),
         Route("/tasks/{task_id}/move", page(tasks.move), methods=["POST"]),

@@ -18,7 +18,15 @@ from tests.helpers import PASSWORD, api_key_for, data, provision_agent, register
 
 pytestmark = pytest.mark.anyio
 
-PAGES = ["/agents", "/channels", "/approvals", "/tasks", "/schedule"]
+PAGES = [
+    "/agents",
+    "/channels",
+    "/approvals",
+    "/tasks",
+    "/schedule",
+    "/mission-control",
+    "/sessions",
+]
 
 
 @dataclass

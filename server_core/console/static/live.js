@@ -39,6 +39,27 @@ function showPresence(frame) {
   if (cell) cell.textContent = frame.status;
 }
 
+async function refreshStreams() {
+  const box = document.getElementById("streams");
+  if (!box) return;
+  const answer = await fetch("/mission-control?part=1", { credentials: "same-origin" });
+  if (answer.ok) box.innerHTML = await answer.text(); // rendered and escaped by the server
+}
+
+function showStream(frame) {
+  const stream = frame.workStream;
+  const log = document.querySelector(`[data-stream="${stream?.id}"] .log`);
+  if (frame.action !== "output" || !log) return refreshStreams();
+  for (const event of frame.events ?? []) {
+    if (log.querySelector(`[data-seq="${event.seq}"]`)) continue;
+    const line = document.createElement("span");
+    line.className = event.eventType;
+    line.dataset.seq = String(event.seq);
+    line.textContent = `${event.content}\n`;
+    log.append(line);
+  }
+}
+
 function connect(delay) {
   if (!token) return;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -53,6 +74,7 @@ function connect(delay) {
     if (frame.type === "message" && frame.message) appendMessage(frame.message);
     else if (frame.type === "vault.lease_request") refreshApprovals();
     else if (frame.type === "presence") showPresence(frame);
+    else if (frame.type === "work_stream") showStream(frame);
   });
   socket.addEventListener("close", (event) => {
     if (event.code === 4001) return; // the token expired: the next page load refreshes it
