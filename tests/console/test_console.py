@@ -1,12 +1,19 @@
 """The console in a real browser: signing in, provisioning an agent and copying its prompt, a
 channel that shows an agent's message live (as text), and a lease request that appears on the
-approvals page live and is approved there."""
+approvals page live and is approved there, ending the agent's waiting `lease_secret` call."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import anyio
 import pytest
+from mcp import Client
 from playwright.async_api import Page, expect
 
+from sesame_mcp.client import SesameClient
+from sesame_mcp.server import build_server
+from sesame_mcp.state import open_sesame
 from tests.console.conftest import Site, screenshot, sign_in
 from tests.helpers import api_key_for, bearer, data, provision_agent
 
@@ -117,22 +124,30 @@ async def test_a_lease_request_appears_live_and_is_approved(page: Page, site: Si
     await page.goto("/approvals")
     await expect(page.get_by_text("No requests waiting")).to_be_visible()
     await expect(page.locator("body[data-live=open]")).to_have_count(1)
-    lease = data(
-        await site.api.post(
-            "/vault/leases/request",
-            json={"itemId": item["id"], "reason": "ship the <b>release</b>"},
-            headers=bearer(key),
-        ),
-        201,
-    )
-    assert lease["status"] == "pending"
-    request = page.locator(f"[data-lease='{lease['id']}']")
-    await expect(request).to_contain_text("@deployer asks for Deploy token")
-    await expect(request).to_contain_text("ship the <b>release</b>")
-    await screenshot(page, "approvals")
-    await request.get_by_role("button", name="Approve").click()
-    await expect(page.get_by_text("No requests waiting")).to_be_visible()
+    leased: dict[str, Any] = {}
+    async with (
+        SesameClient(site.url, api_key=key) as platform_client,
+        open_sesame(platform_client) as state,
+    ):
+        server = await build_server(state, toolsets=["vault"])
+        async with Client(server) as mcp, anyio.create_task_group() as group:
+
+            async def lease_secret() -> None:
+                result = await mcp.call_tool(
+                    "lease_secret",
+                    {"item": item["id"], "reason": "ship the <b>release</b>", "wait_seconds": 30},
+                )
+                assert not result.is_error, result.content
+                assert result.structured_content is not None
+                leased.update(result.structured_content)
+
+            group.start_soon(lease_secret)  # the agent waits for a human's decision
+            request = page.locator("[data-lease]")
+            await expect(request).to_contain_text("@deployer asks for Deploy token")
+            await expect(request).to_contain_text("ship the <b>release</b>")
+            await screenshot(page, "approvals")
+            await request.get_by_role("button", name="Approve").click()
+            await expect(page.get_by_text("No requests waiting")).to_be_visible()
+    assert leased["status"] == "active"  # the agent's waiting call completed
     leases = data(await site.api.get("/vault/leases", headers=bearer(key)))
-    assert [(lease_["id"], lease_["status"]) for lease_ in leases] == [(lease["id"], "active")]
-    used = data(await site.api.post(f"/vault/leases/{lease['id']}/use", headers=bearer(key)))
-    assert used["fields"] == {"key": "tok-123"}
+    assert [(lease["id"], lease["status"]) for lease in leases] == [(leased["lease_id"], "active")]
