@@ -121,7 +121,8 @@ def _storage_description(url: str) -> str:
 def _print_banner(settings: Settings, login: dict[str, str] | None) -> None:
     url = settings.public_url
     lines = [
-        f"Sesame server on {url}  (API {url}/api/v1, docs {url}/docs, health {url}/healthz)",
+        f"Sesame server on {url}  (console {url}/, API {url}/api/v1, docs {url}/docs, "
+        f"health {url}/healthz)",
         f"Storage: {_storage_description(settings.sqlalchemy_url)}",
     ]
     if login is None:

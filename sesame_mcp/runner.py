@@ -202,6 +202,6 @@ def banner(settings: McpSettings, conn: Connected, url: str | None, tools: int) 
         lines += [
             f"Platform (embedded, data in {local.data_dir}): REST API {local.url}/api/v1, "
             f"docs {local.url}/docs",
-            f"  admin login: {local.admin_email}, password in {where}",
+            f"  console {local.url}/ (admin login: {local.admin_email}, password in {where})",
         ]
     return "\n".join(lines)
