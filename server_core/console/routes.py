@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server_core.console import agents, approvals, channels, login
+from server_core.console import agents, approvals, channels, drive, library, login
 from server_core.console.session import page
 from server_core.console.templating import STATIC
 
@@ -29,5 +29,10 @@ def console_routes() -> list[BaseRoute]:
         Route("/channels", page(channels.list_channels), methods=GET_POST),
         Route("/channels/{channel_id}", page(channels.channel_page), methods=GET_POST),
         Route("/approvals", page(approvals.approvals), methods=GET_POST),
+        Route("/library", page(library.list_libraries), methods=GET_POST),
+        Route("/library/{library_id}", page(library.library_page)),
+        Route("/library/{library_id}/page/{path:path}", page(library.page_view)),
+        Route("/drive", page(drive.drive), methods=GET_POST),
+        Route("/drive/{file_id}/download", page(drive.download)),
         Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
     ]

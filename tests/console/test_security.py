@@ -18,7 +18,7 @@ from tests.helpers import PASSWORD, api_key_for, data, provision_agent, register
 
 pytestmark = pytest.mark.anyio
 
-PAGES = ["/agents", "/channels", "/approvals"]
+PAGES = ["/agents", "/channels", "/approvals", "/library", "/drive"]
 
 
 @dataclass
@@ -124,6 +124,8 @@ async def test_every_form_needs_its_csrf_token(site: Site) -> None:
         (f"/agents/{agent['id']}", {"action": "archive"}),
         ("/channels", {"name": "sneaky"}),
         ("/approvals", {"leaseId": "x", "decision": "approve"}),
+        ("/library", {"name": "sneaky"}),
+        ("/drive", {"name": "sneaky"}),
         ("/logout", {}),
     ]
     for path, fields in forms:
@@ -133,6 +135,7 @@ async def test_every_form_needs_its_csrf_token(site: Site) -> None:
             assert answer.status_code == 403, path
     listed = data(await site.api.get("/agents", headers={"Authorization": f"Bearer {token}"}))
     assert [(a["handle"], a["isActive"]) for a in listed] == [("keeper", True)]
+    assert data(await site.api.get("/library", headers={"Authorization": f"Bearer {token}"})) == []
     assert (await site.browser.get("/agents")).status_code == 200  # still signed in
 
 
