@@ -95,6 +95,8 @@ async def drive(visit: Visit) -> Response:
 async def download(visit: Visit) -> Response:
     file_id = visit.request.path_params["file_id"]
     try:
+        if file_id in (".", ".."):  # the id goes into the API's URL: it may not climb out
+            raise ApiFailed(404, "not_found", "File not found")
         link = await visit.api.get(f"/drive/files/{quote(file_id, safe='')}/download-url")
     except ApiFailed as failed:
         return html(

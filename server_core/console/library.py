@@ -69,12 +69,20 @@ def page_tree(pages: list[dict[str, Any]]) -> Node:
     return root
 
 
+def plain_segments(*values: str) -> bool:
+    """Ids and page paths go into the API's URL: none may climb out of it (`..`)."""
+    return all(segment not in ("", ".", "..") for value in values for segment in value.split("/"))
+
+
 def page_href(library_id: str, path: str) -> str:
     return f"/library/{quote(library_id, safe='')}/page/{quote(path, safe='/')}"
 
 
 def _api_page(library_id: str, path: str) -> str:
     return f"/library/{quote(library_id, safe='')}/pages/{quote(path, safe='/')}"
+
+
+NO_SUCH = ApiFailed(404, "not_found", "Not found")
 
 
 def _not_found(visit: Visit, failed: ApiFailed, title: str) -> Response:
@@ -113,12 +121,16 @@ async def library_page(visit: Visit) -> Response:
     library_id = visit.request.path_params["library_id"]
     query = visit.request.query_params.get("q", "").strip()
     cursor = visit.request.query_params.get("cursor") or None
+    if not plain_segments(library_id):
+        return _not_found(visit, NO_SUCH, "Library")
     try:
         library = await visit.api.get(f"/library/{quote(library_id, safe='')}")
+        base = f"/library/{quote(library['id'], safe='')}"
+        pages, next_cursor = await visit.api.listing(
+            f"{base}/pages", limit=PAGE_LIST, cursor=cursor
+        )
     except ApiFailed as failed:
         return _not_found(visit, failed, "Library")
-    base = f"/library/{quote(library['id'], safe='')}"
-    pages, next_cursor = await visit.api.listing(f"{base}/pages", limit=PAGE_LIST, cursor=cursor)
     results: list[dict[str, Any]] = []
     total = 0
     error = None
@@ -153,6 +165,8 @@ async def library_page(visit: Visit) -> Response:
 async def page_view(visit: Visit) -> Response:
     library_id = visit.request.path_params["library_id"]
     path = visit.request.path_params["path"]
+    if not plain_segments(library_id, path):
+        return _not_found(visit, NO_SUCH, "Page")
     try:
         library = await visit.api.get(f"/library/{quote(library_id, safe='')}")
         page = await visit.api.get(_api_page(library["id"], path))

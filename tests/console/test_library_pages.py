@@ -19,6 +19,8 @@ BODY = """## Week one
 
 <script>alert(1)</script>
 
+[Open me](javascript:alert(2))
+
 The <b>kettle</b> lives in the kitchen.
 """
 
@@ -96,6 +98,8 @@ async def test_browse_a_library_read_a_page_and_search(page: Page, site: Site) -
     )
     await expect(body).to_contain_text("<script>alert(1)</script>")
     await expect(body.locator("script")).to_have_count(0)
+    await expect(body.locator("a")).to_have_count(1)  # no javascript: link
+    await expect(body).to_contain_text("[Open me](javascript:alert(2))")
     await expect(body.locator("b")).to_have_count(0)
     await expect(page.locator(".frontmatter th")).to_have_text(["owner", "weeks"])
     await expect(page.locator(".frontmatter td")).to_have_text(["ada", "2"])

@@ -158,3 +158,19 @@ async def test_sign_in_never_redirects_off_the_site(site: Site) -> None:
         assert answer.headers["location"] == "/agents", target
     answer = await sign_in(site.browser, next="/approvals")
     assert answer.headers["location"] == "/approvals"
+
+
+async def test_ids_and_page_paths_stay_inside_the_api(site: Site) -> None:
+    token = site.admin["accessToken"]
+    headers = {"Authorization": f"Bearer {token}"}
+    data(await site.api.post("/library", json={"name": "Handbook"}, headers=headers), 201)
+    await sign_in(site.browser)
+    for path in (
+        "/library/%2e%2e",
+        "/library/handbook/page/a/%2e%2e/%2e%2e/%2e%2e/%2e%2e/agents",
+        "/library/handbook/page/a//b",
+        "/drive/%2e%2e/download",
+    ):
+        answer = await site.browser.get(path)
+        assert answer.status_code == 404, path
+        assert "not found" in answer.text.lower(), path
