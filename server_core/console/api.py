@@ -45,6 +45,13 @@ class ConsoleApi:
         self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
         """The answer's `data` (None for 204); raises `ApiFailed` for an error."""
+        body = await self._answer(method, path, json=json, params=params)
+        return body.get("data") if isinstance(body, dict) else body
+
+    async def _answer(
+        self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        """The whole answer's body (None for 204); raises `ApiFailed` for an error."""
         response = await self._http.request(method, path, json=json, params=params)
         if response.status_code == 204:
             return None
@@ -58,11 +65,19 @@ class ConsoleApi:
                 str(body.get("code", "error")),
                 str(body.get("error", f"HTTP {response.status_code}")),
             )
-        return body.get("data") if isinstance(body, dict) else body
+        return body
 
     async def get(self, path: str, **params: Any) -> Any:
         clean = {key: value for key, value in params.items() if value is not None}
         return await self.call("GET", path, params=clean)
+
+    async def listing(self, path: str, **params: Any) -> tuple[list[Any], str | None]:
+        """A paged list: its items and the cursor of the next page (None at the end)."""
+        clean = {key: value for key, value in params.items() if value is not None}
+        body = await self._answer("GET", path, params=clean)
+        pagination = body.get("pagination") or {}
+        cursor = pagination.get("cursor") if pagination.get("hasMore") else None
+        return list(body.get("data") or []), None if cursor is None else str(cursor)
 
     async def post(self, path: str, json: Any = None) -> Any:
         return await self.call("POST", path, json=json if json is not None else {})

@@ -7,7 +7,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server_core.console import activity, agents, approvals, calendar, channels, login, tasks
+from server_core.console import (
+    activity,
+    agents,
+    approvals,
+    calendar,
+    channels,
+    drive,
+    library,
+    login,
+    tasks,
+)
 from server_core.console.session import page
 from server_core.console.templating import STATIC
 
@@ -35,5 +45,10 @@ def console_routes() -> list[BaseRoute]:
         Route("/tasks", page(tasks.board)),
         Route("/tasks/{task_id}", page(tasks.task_page)),
         Route("/tasks/{task_id}/move", page(tasks.move), methods=["POST"]),
+        Route("/library", page(library.list_libraries), methods=GET_POST),
+        Route("/library/{library_id}", page(library.library_page)),
+        Route("/library/{library_id}/page/{path:path}", page(library.page_view)),
+        Route("/drive", page(drive.drive), methods=GET_POST),
+        Route("/drive/{file_id}/download", page(drive.download)),
         Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
     ]

@@ -26,6 +26,8 @@ PAGES = [
     "/schedule",
     "/mission-control",
     "/sessions",
+    "/library",
+    "/drive",
 ]
 
 
@@ -132,6 +134,8 @@ async def test_every_form_needs_its_csrf_token(site: Site) -> None:
         (f"/agents/{agent['id']}", {"action": "archive"}),
         ("/channels", {"name": "sneaky"}),
         ("/approvals", {"leaseId": "x", "decision": "approve"}),
+        ("/library", {"name": "sneaky"}),
+        ("/drive", {"name": "sneaky"}),
         ("/logout", {}),
     ]
     for path, fields in forms:
@@ -141,6 +145,7 @@ async def test_every_form_needs_its_csrf_token(site: Site) -> None:
             assert answer.status_code == 403, path
     listed = data(await site.api.get("/agents", headers={"Authorization": f"Bearer {token}"}))
     assert [(a["handle"], a["isActive"]) for a in listed] == [("keeper", True)]
+    assert data(await site.api.get("/library", headers={"Authorization": f"Bearer {token}"})) == []
     assert (await site.browser.get("/agents")).status_code == 200  # still signed in
 
 
@@ -163,3 +168,19 @@ async def test_sign_in_never_redirects_off_the_site(site: Site) -> None:
         assert answer.headers["location"] == "/agents", target
     answer = await sign_in(site.browser, next="/approvals")
     assert answer.headers["location"] == "/approvals"
+
+
+async def test_ids_and_page_paths_stay_inside_the_api(site: Site) -> None:
+    token = site.admin["accessToken"]
+    headers = {"Authorization": f"Bearer {token}"}
+    data(await site.api.post("/library", json={"name": "Handbook"}, headers=headers), 201)
+    await sign_in(site.browser)
+    for path in (
+        "/library/%2e%2e",
+        "/library/handbook/page/a/%2e%2e/%2e%2e/%2e%2e/%2e%2e/agents",
+        "/library/handbook/page/a//b",
+        "/drive/%2e%2e/download",
+    ):
+        answer = await site.browser.get(path)
+        assert answer.status_code == 404, path
+        assert "not found" in answer.text.lower(), path
