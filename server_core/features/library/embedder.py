@@ -6,7 +6,8 @@ embeddings servers and others answer it).
 `embedder_for(settings)` is the configured one, or None when semantic search is off. It
 raises `EmbedderFailed` when the endpoint did not answer usefully now (unreachable, an error
 status, an answer of the wrong shape): the embedding pass tries again on its next sweep, a
-query answers 503 `embedding_unavailable`.
+query answers 503 `embedding_unavailable`. `EmbedderRefused`, its kind for texts the endpoint
+refuses (400, 413, 422), tells the pass to embed that batch's pages one by one.
 """
 
 from __future__ import annotations
@@ -22,10 +23,15 @@ from server_core.config import Settings
 
 # What of a page is embedded: its title, then the start of its body.
 EMBEDDED_BODY_CHARS = 6000
+PERMANENT = (400, 413, 422)  # the endpoint refuses these texts whatever the moment
 
 
 class EmbedderFailed(Exception):
     """The endpoint did not answer with the vectors asked for; worth another try later."""
+
+
+class EmbedderRefused(EmbedderFailed):
+    """The endpoint refused the texts themselves (too long, say): asking again will not help."""
 
 
 def page_text(title: str, body: str) -> str:
@@ -75,6 +81,10 @@ class Embedder:
             raise EmbedderFailed(
                 f"The embeddings endpoint is unreachable: {type(error).__name__}"
             ) from error
+        if response.status_code in PERMANENT:
+            raise EmbedderRefused(
+                f"The embeddings endpoint refused the texts ({response.status_code})"
+            )
         if response.status_code != 200:
             raise EmbedderFailed(f"The embeddings endpoint answered {response.status_code}")
         try:

@@ -7,7 +7,8 @@ Every node runs it every `embedding_sweep_seconds` (nothing while no embedder is
 Nodes may embed the same page at once: the upsert is keyed on the page, and a vector is kept
 only while the page still has the sha it was computed from, so the last one written is right
 (a page edited meanwhile is picked up again by the next pass). An endpoint that fails is logged
-and the pass stops there; the next one tries again.
+and the pass stops there; the next one tries again. A page whose text the endpoint refuses
+gets an empty vector (`dims` 0): never a vector hit, and not sent again until it changes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.library.embedder import (
     EMBEDDED_BODY_CHARS,
+    Embedder,
     EmbedderFailed,
+    EmbedderRefused,
     embedder_for,
     page_text,
 )
@@ -65,7 +68,7 @@ async def run_once(platform: Platform) -> int:
         if not due:
             break
         try:
-            vectors = await embedder.embed([page_text(row["title"], row["body"]) for row in due])
+            vectors = await _embed(embedder, due)
         except EmbedderFailed as error:
             log.warning("embedding library pages: %s; retrying next sweep", error)
             break
@@ -76,6 +79,22 @@ async def run_once(platform: Platform) -> int:
         if len(due) < BATCH or written == 0:
             break
     return kept
+
+
+async def _embed(embedder: Embedder, due: Sequence[RowMapping]) -> list[list[float]]:
+    """The pages' vectors. A batch the endpoint refuses is sent again page by page, and a page
+    it refuses alone gets an empty vector: kept as a marker (no vector hit) until the page or
+    the model changes, so that it does not hold up the pages after it."""
+    texts = [page_text(row["title"], row["body"]) for row in due]
+    try:
+        return await embedder.embed(texts)
+    except EmbedderRefused:
+        if len(texts) == 1:
+            log.warning(
+                "embedding library page %s: refused; skipped until it changes", due[0]["id"]
+            )
+            return [[]]
+    return [vector for row in due for vector in await _embed(embedder, [row])]
 
 
 def _due(conn: Connection, model: str) -> Sequence[RowMapping]:

@@ -165,6 +165,7 @@ def _embedded(conn: Connection, library_id: str, model: str) -> int:
             embeddings.c.library_id == library_id,
             pages.c.deleted_at.is_(None),
             embeddings.c.model == model,
+            embeddings.c.dims > 0,
         )
     ).scalar()
     return int(count or 0)

@@ -4,7 +4,8 @@ a thread answering `POST /v1/embeddings` with deterministic vectors.
 A text's vector is a hashed bag of its words (`DIMS` dimensions, each word adding 1 at the
 index its hash picks), after `SYNONYMS` maps some words onto one concept: so "automobile" is
 as near "car" as "car" itself, while full text sees two different words. The test sets
-`status` to make it fail, and reads `requests` to see what it was asked.
+`status` to make it fail, or `refuse` to have it refuse the batches holding a word, and reads
+`requests` to see what it was asked.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def vector_of(text: str) -> list[float]:
 @dataclass
 class EmbeddingsServer:
     status: int = 200
+    refuse: str | None = None  # a batch with a text holding this is answered 400
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
@@ -72,6 +74,9 @@ class EmbeddingsServer:
                 fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                 if fake.status != 200:
                     self._answer(fake.status, {"error": {"message": "overloaded"}})
+                    return
+                if fake.refuse and any(fake.refuse in text for text in request["input"]):
+                    self._answer(400, {"error": {"message": "input too long"}})
                     return
                 items = [
                     {"object": "embedding", "index": i, "embedding": vector_of(text)}

@@ -222,6 +222,30 @@ async def test_the_engine_down_answers_503_and_the_pass_tries_again(
     assert "useVector" in body["error"]
 
 
+async def test_a_page_the_engine_refuses_does_not_hold_up_the_others(
+    client: httpx2.AsyncClient, team: Team, platform: Platform, embeddings: EmbeddingsServer
+) -> None:
+    lib = (await new_library(client, team.human))["id"]
+    await _pages(client, team, lib)
+    await put_page(client, team.human, lib, "huge", 201, body="a car way too long")
+    embeddings.refuse = "too long"
+
+    # The batch is refused, then sent page by page: the others are embedded, the refused
+    # one is kept aside (no vector hit) and not sent again until it changes.
+    assert await embedding_pass.run_once(platform) == 4
+    assert [len(request["input"]) for request in embeddings.requests] == [4, 1, 1, 1, 1]
+    assert _paths(await _search(client, team, lib, "automobile")) == ["garage/car"]
+    metrics = data(await client.get(f"/library/{lib}/search/metrics", headers=team.human.headers))
+    assert metrics["embeddedCount"] == 3
+    asked = len(embeddings.requests)
+    assert await embedding_pass.run_once(platform) == 0
+    assert len(embeddings.requests) == asked
+
+    await put_page(client, team.human, lib, "huge", 200, body="a shorter car")
+    assert await embedding_pass.run_once(platform) == 1
+    assert _paths(await _search(client, team, lib, "automobile")) == ["huge", "garage/car"]
+
+
 async def test_only_readers_search_and_only_their_library(
     client: httpx2.AsyncClient, team: Team, platform: Platform, embeddings: EmbeddingsServer
 ) -> None:
