@@ -162,6 +162,27 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="How often waiting voice messages are looked for"
     )
 
+    # Semantic search of the library: pages embedded by an OpenAI-compatible endpoint (none by
+    # default, and then `useVector` answers 400).
+    embedding_engine: Literal["none", "openai"] = Field(
+        default="none",
+        description="Embedder of library pages: an OpenAI-compatible endpoint, or none",
+    )
+    embedding_api_url: str = Field(
+        default="https://api.openai.com/v1",
+        description="Base URL of the OpenAI-compatible API (…/embeddings is posted to)",
+    )
+    embedding_api_key: SecretStr | None = None
+    embedding_model: str = Field(
+        default="text-embedding-3-small", description="Model the endpoint is asked for"
+    )
+    embedding_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Timeout of one embeddings request (a query's or a batch's)"
+    )
+    embedding_sweep_seconds: float = Field(
+        default=30.0, gt=0, description="How often pages without a current embedding are looked for"
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:

@@ -10,7 +10,7 @@ BadRequest
 ├── InvalidCollectionSchema  400 invalid_collection_schema
 ├── SchemaViolation          400 schema_violation        (a page does not fit its collection)
 ├── InvalidQuery             400 invalid_query
-├── VectorSearchUnavailable  400 vector_search_unavailable (no embedding model here)
+├── VectorSearchUnavailable  400 vector_search_unavailable (no embedding engine configured)
 └── UnknownEntityPrincipal   400 unknown_entity_principal  (not of the library's workspace)
 Conflict
 ├── LibrarySlugTaken         409 library_slug_taken
@@ -22,6 +22,8 @@ Conflict
 ├── PageNotDeleted           409 page_not_deleted
 ├── ConventionsChanged       409 conventions_changed     (`ifVersion` is not the current one)
 └── EntityNameTaken          409 entity_name_taken       (another entity has that name or alias)
+ServiceUnavailable
+└── EmbeddingUnavailable     503 embedding_unavailable   (the embedding engine did not answer)
 
 Sync and lint:
 BadRequest
@@ -51,7 +53,7 @@ Unprocessable (422)
 
 from __future__ import annotations
 
-from server_core.kernel.errors import ApiError, BadRequest, Conflict
+from server_core.kernel.errors import ApiError, BadRequest, Conflict, ServiceUnavailable
 
 
 class InvalidPagePath(BadRequest):
@@ -142,8 +144,16 @@ class InvalidQuery(BadRequest):
 class VectorSearchUnavailable(BadRequest):
     code = "vector_search_unavailable"
     default_message = (
-        "Semantic search needs an embedding model this server does not run: search without "
-        "useVector (full text)"
+        "Semantic search needs an embedding engine, and none is configured on this server: "
+        "search without useVector (full text)"
+    )
+
+
+class EmbeddingUnavailable(ServiceUnavailable):
+    code = "embedding_unavailable"
+    default_message = (
+        "The embedding engine did not answer, so semantic search cannot run now: try again "
+        "later, or search without useVector (full text)"
     )
 
 

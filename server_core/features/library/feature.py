@@ -1,4 +1,5 @@
-"""The library feature: which service answers each operation, its events and errors."""
+"""The library feature: which service answers each operation, its events and errors, and the
+background pass that embeds pages for semantic search."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from server_core.features.library import (
     search,
     sync,
 )
+from server_core.features.library.embedding_pass import embed_pages_periodically
 from server_core.features.library.errors import (
     AlreadyMember,
     BinaryPagesUnsupported,
     ConventionsChanged,
+    EmbeddingUnavailable,
     EntityNameTaken,
     FrontmatterNotMapping,
     GitBranchMissing,
@@ -56,7 +59,7 @@ from server_core.features.library.errors import (
 )
 from server_core.features.library.events import PageChanged
 from server_core.features.library.operations import Libraries
-from server_core.kernel.feature import Feature
+from server_core.kernel.feature import Feature, Loop
 
 FEATURE = Feature(
     "library",
@@ -127,6 +130,7 @@ FEATURE = Feature(
         SchemaViolation,
         InvalidQuery,
         VectorSearchUnavailable,
+        EmbeddingUnavailable,
         ConventionsChanged,
         UnknownEntityPrincipal,
         EntityNameTaken,
@@ -149,4 +153,5 @@ FEATURE = Feature(
         GitBranchMissing,
         GitInvalidFile,
     ],
+    loops=[Loop("library page embeddings", embed_pages_periodically)],
 )

@@ -54,6 +54,13 @@ _SQLITE_SNIPPETS = sa.text("""
     FROM search_library_fts
     WHERE search_library_fts MATCH :query AND rowid BETWEEN :first AND :last AND +rowid IN :docs
 """).bindparams(sa.bindparam("docs", expanding=True))
+_SQLITE_IDS = sa.text("""
+    SELECT p.id
+    FROM search_library_fts
+    JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
+    JOIN library_pages AS p ON p.id = d.page_id
+    WHERE search_library_fts MATCH :query AND d.library_id = :library AND p.deleted_at IS NULL
+""")
 _SQLITE_METRICS = sa.text("""
     SELECT count(*) AS documents,
         coalesce(sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))), 0) AS size
@@ -78,6 +85,12 @@ _POSTGRES_FIND = sa.text("""
 """)
 _POSTGRES_COUNT = sa.text("""
     SELECT count(*)
+    FROM library_pages AS p
+    WHERE p.library_id = :library AND p.deleted_at IS NULL
+        AND p.search_document @@ to_tsquery('english', :query)
+""")
+_POSTGRES_IDS = sa.text("""
+    SELECT p.id
     FROM library_pages AS p
     WHERE p.library_id = :library AND p.deleted_at IS NULL
         AND p.search_document @@ to_tsquery('english', :query)
@@ -132,6 +145,17 @@ def find(
     if conn.dialect.name == "postgresql":
         return _find_postgres(conn, tsquery(words), where)
     return _find_sqlite(conn, fts5_query(words, "all"), where)
+
+
+def matching(conn: Connection, words: Sequence[str], *, library_id: str) -> set[str]:
+    """The ids of every live page of the library matching all `words` (what `find` counts)."""
+    if not words:
+        return set()
+    if conn.dialect.name == "postgresql":
+        statement, query = _POSTGRES_IDS, tsquery(words)
+    else:
+        statement, query = _SQLITE_IDS, fts5_query(words, "all")
+    return {row[0] for row in conn.execute(statement, {"query": query, "library": library_id})}
 
 
 def metrics(conn: Connection, library_id: str) -> Metrics:

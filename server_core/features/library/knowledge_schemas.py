@@ -31,7 +31,10 @@ class SearchRequest(RequestModel):
     limit: int = Field(default=20, ge=1, le=MAX_SEARCH_RESULTS)
     offset: int = Field(default=0, ge=0, le=MAX_SEARCH_OFFSET)
     use_vector: bool = Field(
-        default=False, description="Semantic search: not available on this server (400)"
+        default=False,
+        description="Semantic search too: the pages nearest the query's meaning, fused with the "
+        "full-text ranking (400 vector_search_unavailable when the server has no embedding "
+        "engine)",
     )
 
 
@@ -79,6 +82,11 @@ class SearchMetrics(WireModel):
         "every write, in the same transaction)"
     )
     vector: bool = Field(description="Whether semantic search is available")
+    embedded_count: int | None = Field(
+        default=None,
+        description="Live pages with an embedding of the configured model (null when semantic "
+        "search is off)",
+    )
 
 
 # --- conventions --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 from server_core.features.library.errors import (
     AlreadyMember,
     ConventionsChanged,
+    EmbeddingUnavailable,
     EntityNameTaken,
     FrontmatterNotMapping,
     GitBranchMissing,
@@ -354,9 +355,9 @@ class Libraries(LibraryUpkeep, Operations):
         response=SearchResults,
         idempotent=True,
         transaction="read",
-        errors=[NotFound, VectorSearchUnavailable],
+        errors=[NotFound, VectorSearchUnavailable, EmbeddingUnavailable],
         summary="Full-text search of a library's live pages (title weighs more than body), "
-        "with snippets",
+        "with snippets; semantic too with `useVector`",
     )
     search_metrics = Operation(
         "GET",

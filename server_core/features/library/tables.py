@@ -182,3 +182,20 @@ library_git_mirrors = sa.Table(
     time_column("created_at"),
     time_column("updated_at"),
 )
+
+# Each live page's embedding for semantic search, written by the embedding pass (see
+# `embedding_pass.py`): `sha` is the page's sha it was computed from and `model` the model that
+# computed it, so a page edited since or a model changed in the settings is embedded again.
+# `vector` holds `dims` float32 values, little-endian.
+library_page_embeddings = sa.Table(
+    "library_page_embeddings",
+    metadata,
+    id_column("page_id", sa.ForeignKey("library_pages.id", ondelete="CASCADE"), primary_key=True),
+    id_column("library_id", sa.ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("sha", sa.String(64), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("dims", sa.Integer, nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+    time_column("updated_at"),
+    sa.Index(None, "library_id"),
+)
