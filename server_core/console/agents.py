@@ -53,7 +53,14 @@ async def list_agents(visit: Visit) -> Response:
     agents = await visit.api.get("/agents", limit=100, includeArchived="true")
     return html(
         "agents.html",
-        {"title": "Agents", "agents": agents, "error": error, "form": visit.form},
+        {
+            "title": "Agents",
+            "agents": agents,
+            "live": True,
+            "token": visit.token,
+            "error": error,
+            "form": visit.form,
+        },
         visit=visit,
         status=400 if error else 200,
     )
@@ -85,6 +92,7 @@ async def agent_page(visit: Visit) -> Response:
             status=failed.status,
         )
     keys = await _keys(visit, agent_id)
+    sessions = await visit.api.get("/sessions", agentId=agent_id, limit=20)
     new_key = visit.request.cookies.get(NEW_KEY_COOKIE)
     prompt = onboarding_prompt(_base_url(visit), new_key) if new_key else None
     response = html(
@@ -93,6 +101,9 @@ async def agent_page(visit: Visit) -> Response:
             "title": agent["handle"],
             "agent": agent,
             "keys": keys,
+            "sessions": sessions,
+            "live": True,
+            "token": visit.token,
             "new_key": new_key,
             "prompt": prompt,
             "error": error,

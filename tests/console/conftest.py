@@ -71,6 +71,7 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest.fixture
 async def page(browser: Browser, site: Site) -> AsyncIterator[Page]:
     context = await browser.new_context(base_url=site.url)
+    await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
     opened = await context.new_page()
     opened.set_default_timeout(10_000)
     yield opened

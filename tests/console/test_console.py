@@ -37,6 +37,9 @@ async def test_sign_in_provision_an_agent_and_get_its_prompt(page: Page, site: S
     prompt = await page.get_by_label("Onboarding prompt").input_value()
     assert key in prompt
     assert f"SESAME_API_URL={site.url}" in prompt
+    await page.get_by_role("button", name="Copy prompt").click()
+    await expect(page.get_by_role("status")).to_have_text("Copied.")
+    assert await page.evaluate("() => navigator.clipboard.readText()") == prompt
     await screenshot(page, "agent-key")
     # The key shown is a working credential of that agent.
     me = data(await site.api.get("/auth/me", headers=bearer(key)))
@@ -48,6 +51,17 @@ async def test_sign_in_provision_an_agent_and_get_its_prompt(page: Page, site: S
     assert (await site.api.get("/auth/me", headers=bearer(key))).status_code == 401
     await page.goto("/agents")
     await expect(page.get_by_role("link", name="@scout")).to_be_visible()
+    await expect(page.locator("body[data-live=open]")).to_have_count(1)
+    second = data(
+        await site.api.post(f"/agents/{me['id']}/api-keys", json={}, headers=site.admin_headers),
+        201,
+    )
+    data(
+        await site.api.put(
+            f"/agents/{me['id']}/status", json={"status": "busy"}, headers=bearer(second["key"])
+        )
+    )
+    await expect(page.locator(f"[data-presence='{me['id']}']")).to_have_text("busy")
     await screenshot(page, "agents")
 
 
