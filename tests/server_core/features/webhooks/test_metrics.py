@@ -34,6 +34,7 @@ def _outcomes(text: str) -> dict[str, float | None]:
     }
 
 
+@pytest.mark.both_engines
 async def test_outcomes_are_counted_retries_and_all(
     client: httpx2.AsyncClient, team: Team, receiver: Receiver, pump: Pump, platform: Platform
 ) -> None:
@@ -54,6 +55,7 @@ async def test_outcomes_are_counted_retries_and_all(
     assert _outcomes(await _scrape(platform)) == {"success": 1, "retry": 4, "failure": 1}
 
 
+@pytest.mark.both_engines
 async def test_the_lag_is_the_age_of_the_oldest_due_attempt(
     client: httpx2.AsyncClient, team: Team, receiver: Receiver, pump: Pump, platform: Platform
 ) -> None:
