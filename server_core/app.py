@@ -27,6 +27,7 @@ from server_core.kernel.platform import Platform, open_platform
 from server_core.kernel.route_index import RouteIndex
 from server_core.kernel.routing import API_PREFIX, bind, check_caller_first
 from server_core.kernel.wire import ErrorBody, ok
+from server_core.metrics import install_metrics
 from server_core.version import VERSION as VERSION
 from server_core.workers import run_workers
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     _install_error_handlers(app)
     _install_features(app)
     _install_health(app)
+    metrics = install_metrics(app)
     install_docs(app)
     app.router.routes.extend(console_routes())
     _index_routes(app)
@@ -91,7 +93,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             expose_headers=["X-Request-Id", "WWW-Authenticate"],
         )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=_own_body_prefixes())
-    app.add_middleware(AccessLog)
+    app.add_middleware(AccessLog, observe=metrics.observe)
     app.add_middleware(GatewayRoute)  # outermost: WebSocket connections skip the HTTP stack
     return app
 

@@ -95,6 +95,10 @@ class Hub:
         _discard(self._workspaces, conn.workspace_id, conn)
         return not _discard(self._principals, conn.principal_id, conn)
 
+    def open_connections(self) -> int:
+        """How many connections this node serves."""
+        return sum(len(group) for group in self._workspaces.values())
+
     def connections(self, principal_id: str) -> list[Connection]:
         """The principal's connections on this node."""
         return list(self._principals.get(principal_id, ()))
@@ -137,9 +141,15 @@ class Hub:
                 targets.update(self._principals.get(principal_id, ()))
         if targets:
             payload = frames.Outgoing(frames.encode(event.frame()))
+            offered = 0
             for conn in list(targets):
                 if conn.workspace_id == route.workspace_id:
                     conn.offer(event, payload)
+                    offered += 1
+            if offered:
+                counters = self.platform.counters
+                counters.events_fanned_out += 1
+                counters.frames_fanned_out += offered
         if isinstance(event, Membership):
             self._follow_membership(event, route.workspace_id)
 

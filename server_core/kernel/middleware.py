@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import orjson
 from starlette.datastructures import Headers
@@ -85,11 +86,18 @@ async def _send_too_large(send: Send, max_bytes: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class AccessLog:
-    """Give every request an id (echoed as X-Request-Id) and log one line when it ends."""
+# Told of every request when it ends: its scope (the router has put the matched route in it),
+# the response status and the seconds it took.
+Observer = Callable[[Scope, int, float], None]
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class AccessLog:
+    """Give every request an id (echoed as X-Request-Id) and log one line when it ends; tell
+    `observe` (the metrics) of it too."""
+
+    def __init__(self, app: ASGIApp, observe: Observer | None = None) -> None:
         self.app = app
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,6 +119,9 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            if self.observe is not None:
+                self.observe(scope, status, elapsed)
             state = scope.get("state") or {}
             caller = state.get("caller")
             log.info(
@@ -119,7 +130,7 @@ class AccessLog:
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "durationMs": round((time.perf_counter() - started) * 1000, 2),
+                    "durationMs": round(elapsed * 1000, 2),
                     "principalId": getattr(caller, "principal_id", None),
                 },
             )

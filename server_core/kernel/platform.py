@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server_core.config import Settings
 from server_core.kernel.bus import EventBus, bus_for
+from server_core.kernel.counters import Counters
 from server_core.kernel.keyring import Keyring, load_master_keys
 from server_core.kernel.store import Store
 from server_core.kernel.throttle import Throttle, throttle_for
@@ -22,6 +23,8 @@ class Platform:
     keyring: Keyring
     # Failed credentials, counted (shared through Redis when configured).
     throttle: Throttle
+    # What the background work has done, for /metrics.
+    counters: Counters = field(default_factory=Counters)
 
 
 @contextlib.asynccontextmanager

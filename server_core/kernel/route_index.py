@@ -20,6 +20,12 @@ from starlette.types import Receive, Scope, Send
 _CHOSEN = "sesame.route"  # the route the index matched, in the request's scope
 
 
+def chosen_route(scope: Scope) -> BaseRoute | None:
+    """The route the index matched for this request, if it did."""
+    route: BaseRoute | None = scope.get(_CHOSEN)
+    return route
+
+
 class RouteIndex(BaseRoute):
     """The routes under `prefix`, by the path segment that follows it."""
 

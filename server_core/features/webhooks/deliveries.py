@@ -33,7 +33,8 @@ from server_core.features.messaging.tables import channel_members
 from server_core.features.webhooks.event_types import EVENT_TYPES
 from server_core.features.webhooks.subscriptions import open_secret
 from server_core.features.webhooks.tables import webhook_deliveries, webhook_subscriptions
-from server_core.kernel.clock import to_wire
+from server_core.kernel.clock import as_utc, to_wire
+from server_core.kernel.counters import WebhookOutcome
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
@@ -296,6 +297,13 @@ def claim_due(
     return attempts
 
 
+def outcome_kind(outcome: Outcome, number: int, retry_delays: list[float]) -> WebhookOutcome:
+    """What comes of attempt `number`: delivered, retried later, or given up."""
+    if outcome.ok:
+        return "success"
+    return "retry" if number <= len(retry_delays) else "failure"
+
+
 def record(
     conn: Connection,
     attempt: Attempt,
@@ -306,6 +314,7 @@ def record(
 ) -> bool:
     """Record an attempt's outcome (only while this node's claim holds); return whether it did."""
     number = attempt.attempt_number
+    kind = outcome_kind(outcome, number, retry_delays)
     values: dict[str, Any] = {
         "attempt_number": number,
         "status_code": outcome.status_code,
@@ -314,14 +323,13 @@ def record(
         "claimed_until": None,
         "updated_at": now,
     }
-    final = False
-    if outcome.ok:
+    final = kind == "failure"
+    if kind == "success":
         values.update(status="success", next_attempt_at=None)
-    elif number <= len(retry_delays):
+    elif kind == "retry":
         values["next_attempt_at"] = now + timedelta(seconds=retry_delays[number - 1])
     else:
         values.update(status="failed", next_attempt_at=None)
-        final = True
     changed = conn.execute(
         sa.update(webhook_deliveries)
         .where(d.id == attempt.delivery_id, d.claim == attempt.claim)
@@ -360,3 +368,16 @@ def forget_old(conn: Connection, *, now: datetime) -> int:
         sa.delete(webhook_deliveries).where(d.created_at < now - RETENTION)
     ).rowcount
     return count
+
+
+def oldest_due(conn: Connection, *, now: datetime) -> datetime | None:
+    """When the longest-waiting due attempt of an active subscription came due (None when
+    nothing is due): how far the sender is behind. Walks the status index in order."""
+    found: datetime | None = conn.execute(
+        sa.select(d.next_attempt_at)
+        .join(webhook_subscriptions, s.id == d.subscription_id)
+        .where(d.status == "pending", d.next_attempt_at <= now, s.active.is_(True))
+        .order_by(d.next_attempt_at)
+        .limit(1)
+    ).scalar_one_or_none()
+    return as_utc(found) if found is not None else None

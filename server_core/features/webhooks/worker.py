@@ -168,9 +168,12 @@ class WebhookWorker:
         outcome = await self.attempt(attempt)
         now = self.now()
         delays = self.settings.webhook_retry_delays_seconds
-        await self._write(
+        recorded = await self._write(
             lambda conn: deliveries.record(conn, attempt, outcome, now=now, retry_delays=delays)
         )
+        if recorded:
+            kind = deliveries.outcome_kind(outcome, attempt.attempt_number, delays)
+            self.platform.counters.webhook_outcomes[kind] += 1
 
     async def run_once(self) -> int:
         """Claim every due attempt (in batches of the concurrency limit), send them and wait
