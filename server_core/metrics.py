@@ -10,6 +10,8 @@
   the gateway handed to local connections, and the frames that made (one per connection).
 - `sesame_webhook_deliveries_total{outcome}`: webhook attempts recorded as `success`,
   `retry` (failed, to be tried again) or `failure` (failed, given up).
+- `sesame_session_reply_deliveries_total{outcome}`: the same for the webhooks sessions' async
+  sends post their agent's reply to.
 - `sesame_webhook_lag_seconds`: how long the longest-waiting due webhook attempt has been due
   (0 when none is), read from the database at each scrape.
 
@@ -156,6 +158,14 @@ class _BackgroundCollector(Collector):
         for outcome, count in counters.webhook_outcomes.items():
             outcomes.add_metric((outcome,), count)
         yield outcomes
+        replies = CounterMetricFamily(
+            "sesame_session_reply_deliveries",
+            "Session reply webhook attempts by outcome: success, retry or failure",
+            labels=("outcome",),
+        )
+        for outcome, count in counters.session_reply_outcomes.items():
+            replies.add_metric((outcome,), count)
+        yield replies
 
 
 def _is_loopback(host: str | None) -> bool:

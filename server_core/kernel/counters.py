@@ -22,3 +22,7 @@ class Counters:
     webhook_outcomes: dict[WebhookOutcome, int] = field(
         default_factory=lambda: dict.fromkeys(WEBHOOK_OUTCOMES, 0)
     )
+    # The same for the webhooks that sessions' async sends post their replies to.
+    session_reply_outcomes: dict[WebhookOutcome, int] = field(
+        default_factory=lambda: dict.fromkeys(WEBHOOK_OUTCOMES, 0)
+    )

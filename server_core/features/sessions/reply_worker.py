@@ -23,7 +23,7 @@ import httpx2
 from server_core.features.messaging.events import MessageCreated
 from server_core.features.sessions import reply_hooks
 from server_core.features.sessions.reply_hooks import ReplyAttempt
-from server_core.features.webhooks.deliveries import CLAIM_MARGIN, Outcome
+from server_core.features.webhooks.deliveries import CLAIM_MARGIN, Outcome, outcome_kind
 from server_core.features.webhooks.errors import WebhookUrlRefused
 from server_core.features.webhooks.signing import sesame_signature
 from server_core.features.webhooks.targets import check_target
@@ -114,11 +114,14 @@ class ReplyHookWorker:
         outcome = await self.attempt(attempt)
         now, delays = self.now(), self.settings.webhook_retry_delays_seconds
         async with self.platform.store.transaction() as tx:
-            await tx.run(
+            recorded = await tx.run(
                 lambda conn: reply_hooks.record(
                     conn, attempt, outcome, now=now, retry_delays=delays
                 )
             )
+        if recorded:
+            kind = outcome_kind(outcome, attempt.attempt_number, delays)
+            self.platform.counters.session_reply_outcomes[kind] += 1
 
     async def run_once(self) -> int:
         """Resolve, then claim every due hook (in batches of the concurrency limit), send them

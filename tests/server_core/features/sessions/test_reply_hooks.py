@@ -143,6 +143,11 @@ async def test_a_failing_receiver_is_retried_then_given_up(
             clock.advance(delay)
             sent += await worker.run_once()
     assert sent == len(delays) + 1
+    assert platform.counters.session_reply_outcomes == {
+        "success": 0,
+        "retry": len(delays),
+        "failure": 1,
+    }
     assert len(receiver.received) == len(delays) + 1
     assert len({r.headers["x-sesame-delivery"] for r in receiver.received}) == 1
     [row] = await hooks(platform)
