@@ -103,3 +103,20 @@ def test_uvx_runs_the_mcp_server_from_the_wheel(wheel: Path, tmp_path: Path) -> 
     command = [uvx] if uvx else [*_uv(), "tool", "run"]
     shown = _run(*command, "--from", wheel, "sesame-mcp", "--help", cwd=tmp_path)
     assert "usage" in shown.stdout.lower()
+
+
+def test_pipx_runs_the_mcp_server_from_the_wheel(wheel: Path, tmp_path: Path) -> None:
+    """`pipx run` (pipx itself taken from PyPI by uv's tool runner) from the built wheel."""
+    env_home = tmp_path / "pipx-home"
+    command = [*_uv(), "tool", "run", "pipx", "run", "--spec", str(wheel), "sesame-mcp", "--help"]
+    done = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env={**_env(), "PIPX_HOME": str(env_home), "PIPX_BIN_DIR": str(env_home / "bin")},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    assert "usage" in done.stdout.lower()
