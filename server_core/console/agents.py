@@ -25,6 +25,9 @@ Cursor, Claude Desktop or any host with an mcpServers file:
   {{"mcpServers": {{"sesame": {{"command": "uvx", "args": ["sesame-mcp"],
     "env": {{"SESAME_API_URL": "{url}", "SESAME_API_KEY": "{key}"}}}}}}}}
 
+(`uvx sesame-mcp` runs the sesame-mcp package; where it is installed already, give the path \
+of its `sesame-mcp` command instead.)
+
 Then restart the host, call the `wake` tool to see what is waiting for you (messages, tasks,
 schedule), and say hello in a channel so I know you are connected."""
 
