@@ -5,6 +5,7 @@ them out; a text write makes them text pages again."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -12,11 +13,18 @@ import pytest
 
 from tests.helpers import data, error
 from tests.server_core.features.drive.conftest import upload
+from tests.server_core.features.library.git_repos import bare, files_of
 from tests.server_core.features.library.helpers import get_page, new_library, put_page
 from tests.server_core.features.library.test_sync import pull, push, upsert
 from tests.server_core.features.messaging.team import Team
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def settings_overrides(settings_overrides: dict[str, Any]) -> dict[str, Any]:
+    return {**settings_overrides, "git_mirror_allow_local": True, "git_mirror_timeout_seconds": 10}
+
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
@@ -193,3 +201,43 @@ async def test_a_binary_page_is_deleted_and_left_out_of_search(
     assert page["sha"] == pushed["results"][0]["sha"]
     back = await get_page(client, team.human, lib, "deploying-diagram.png")
     assert back["binary"]["fileId"] == file["id"]
+
+
+async def test_a_file_deleted_from_the_drive_leaves_the_page_without_a_link(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    lib = (await new_library(client, team.human))["id"]
+    file = await png(client, team.human)
+    await push(client, team.human, lib, [binary("img.png", file["id"], "1")])
+    gone = await client.delete(f"/drive/files/{file['id']}", headers=team.human.headers)
+    assert gone.status_code == 200, gone.text
+    page = await get_page(client, team.human, lib, "img.png")
+    assert page["binary"] == {
+        "fileId": file["id"], "contentType": None, "sizeBytes": None, "downloadUrl": None
+    }  # fmt: skip
+    (op,) = (await pull(client, team.human, lib, scope={"includeBinary": True}))["operations"]
+    assert (op["kind"], op["fileId"], op["downloadUrl"]) == ("binaryUpsert", file["id"], None)
+    # A deleted file cannot be named again.
+    again = await push(client, team.human, lib, [binary("other.png", file["id"], "2")])
+    assert again["results"][0]["code"] == "binary_file_not_found"
+
+
+async def test_the_git_mirror_leaves_binary_pages_out_and_a_pull_leaves_them_alone(
+    client: httpx2.AsyncClient, team: Team, tmp_path: Path
+) -> None:
+    remote = bare(tmp_path)
+    lib = (await new_library(client, team.admin, "Wiki"))["id"]
+    await put_page(client, team.admin, lib, "guides/intro", 201, body="# Intro\n")
+    file = await png(client, team.admin)
+    await push(client, team.admin, lib, [binary("assets/diagram.png", file["id"], "1")])
+    url = f"/library/{lib}/git-mirror"
+    configured = await client.put(url, json={"remote": remote}, headers=team.admin.headers)
+    assert configured.status_code == 201, configured.text
+
+    pushed = data(await client.post(f"{url}/push", headers=team.admin.headers))
+    assert (pushed["pushed"], pushed["pageCount"]) == (True, 1)
+    assert sorted(files_of(remote)) == ["guides/intro.md"]
+    plan = data(await client.post(f"{url}/pull/plan", headers=team.admin.headers))
+    assert (plan["added"], plan["modified"], plan["deleted"]) == ([], [], [])
+    page = await get_page(client, team.admin, lib, "assets/diagram.png")
+    assert page["binary"]["fileId"] == file["id"]
