@@ -30,16 +30,23 @@ from server_core.kernel.auth import Caller
 from server_core.kernel.errors import NotFound
 from server_core.kernel.keyring import Keyring
 
+# `library_pages.size_bytes` is an INTEGER; the drive's sizes are BIGINTs.
+MAX_STORED_SIZE = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class BinaryFile:
-    """The drive file a binary page names, as the page keeps it."""
+    """The drive file a binary page names, as the page keeps it: its id, its size (as the
+    page's `size_bytes` holds it) and the page's sha."""
 
     file_id: str
     size_bytes: int
+    sha: str
 
-    def sha(self) -> str:
-        return hashlib.sha256(f"drive-file\n{self.file_id}\n{self.size_bytes}".encode()).hexdigest()
+    @staticmethod
+    def of(file_id: str, size: int) -> BinaryFile:
+        sha = hashlib.sha256(f"drive-file\n{file_id}\n{size}".encode()).hexdigest()
+        return BinaryFile(file_id, min(size, MAX_STORED_SIZE), sha)
 
 
 def access_binary_file(conn: Connection, caller: Caller, file_id: str) -> BinaryFile:
@@ -53,7 +60,7 @@ def access_binary_file(conn: Connection, caller: Caller, file_id: str) -> Binary
             "is tagged to)",
             details={"fileId": file_id},
         ) from None
-    return BinaryFile(row["id"], int(row["size"]))
+    return BinaryFile.of(row["id"], int(row["size"]))
 
 
 def drive_rows(conn: Connection, file_ids: Iterable[str]) -> dict[str, RowMapping]:

@@ -212,7 +212,7 @@ def do_put_binary_page(
         before is not None
         and before["deleted_at"] is None
         and before["binary_file_id"] == binary.file_id
-        and before["sha"] == binary.sha()
+        and before["sha"] == binary.sha
     ):
         return Created(page_view(before), created=False)
     content = Content(title_from_path(path)[:500], None, {}, "")

@@ -41,7 +41,7 @@ def binary_of(page: RowMapping | None) -> BinaryFile | None:
     """The drive file a binary page names (None for a text page)."""
     if page is None or page["binary_file_id"] is None:
         return None
-    return BinaryFile(page["binary_file_id"], page["size_bytes"])
+    return BinaryFile(page["binary_file_id"], page["size_bytes"], page["sha"])
 
 
 def content_of(page: RowMapping) -> Content:
@@ -111,7 +111,7 @@ def save_page(
     clock = next_clock(conn, access.id)
     if binary is None and operation in _KEEPS_BINARY:
         binary = binary_of(before)
-    sha = binary.sha() if binary is not None else content.sha()
+    sha = binary.sha if binary is not None else content.sha()
     size = binary.size_bytes if binary is not None else content.size_bytes()
     file_id = binary.file_id if binary is not None else None
     values = {

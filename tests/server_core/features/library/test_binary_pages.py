@@ -11,6 +11,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from server_core.features.library.binary import MAX_STORED_SIZE, BinaryFile
 from tests.helpers import data, error
 from tests.server_core.features.drive.conftest import upload
 from tests.server_core.features.library.git_repos import bare, files_of
@@ -182,6 +183,14 @@ async def test_a_binary_page_is_deleted_and_left_out_of_search(
     assert [hit["path"] for hit in found["results"]] == ["guides/deploying"]
     assert found["total"] == 1
 
+    # A rename keeps the file and the sha.
+    renamed = await push(
+        client, team.human, lib,
+        [{"kind": "rename", "path": "deploying-diagram.png", "newPath": "img/deploying.png"},
+         {"kind": "rename", "path": "img/deploying.png", "newPath": "deploying-diagram.png"}],
+    )  # fmt: skip
+    assert [r["sha"] for r in renamed["results"]] == [pushed["results"][0]["sha"]] * 2
+
     full = await pull(client, team.human, lib, scope={"includeBinary": True})
     deleted = await push(client, team.human, lib, [{"kind": "delete", "pageId": page_id}])
     assert deleted["results"][0]["status"] == "ok"
@@ -241,3 +250,10 @@ async def test_the_git_mirror_leaves_binary_pages_out_and_a_pull_leaves_them_alo
     assert (plan["added"], plan["modified"], plan["deleted"]) == ([], [], [])
     page = await get_page(client, team.admin, lib, "assets/diagram.png")
     assert page["binary"]["fileId"] == file["id"]
+
+
+def test_a_file_larger_than_a_page_size_column_keeps_its_own_sha() -> None:
+    huge = BinaryFile.of("f", 3 * 2**31)
+    assert huge.size_bytes == MAX_STORED_SIZE
+    assert huge.sha != BinaryFile.of("f", MAX_STORED_SIZE).sha
+    assert BinaryFile.of("f", 5).sha != BinaryFile.of("g", 5).sha
