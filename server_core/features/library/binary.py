@@ -63,12 +63,18 @@ def access_binary_file(conn: Connection, caller: Caller, file_id: str) -> Binary
     return BinaryFile.of(row["id"], int(row["size"]))
 
 
-def drive_rows(conn: Connection, file_ids: Iterable[str]) -> dict[str, RowMapping]:
-    """The drive rows of these files (deleted ones included), by id."""
+def drive_rows(
+    conn: Connection, workspace_id: str, file_ids: Iterable[str]
+) -> dict[str, RowMapping]:
+    """The drive rows of these files of the workspace (deleted ones included), by id."""
     wanted = sorted(set(file_ids))
     if not wanted:
         return {}
-    rows = conn.execute(sa.select(drive_files).where(drive_files.c.id.in_(wanted))).mappings()
+    rows = conn.execute(
+        sa.select(drive_files).where(
+            drive_files.c.workspace_id == workspace_id, drive_files.c.id.in_(wanted)
+        )
+    ).mappings()
     return {row["id"]: row for row in rows}
 
 

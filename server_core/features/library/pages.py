@@ -106,7 +106,7 @@ def get_page(
     file_id = page["binary_file_id"]
     if file_id is None:
         return view
-    row = drive_rows(conn, [file_id]).get(file_id)
+    row = drive_rows(conn, access.library["workspace_id"], [file_id]).get(file_id)
     binary = binary_content(file_id, row, keyring=keyring, settings=settings)
     return view.model_copy(update={"binary": binary})
 

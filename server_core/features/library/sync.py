@@ -132,7 +132,9 @@ def sync_pull(
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
     operations = [op for row in rows if (op := _pulled(row, request, full=full)) is not None]
-    operations = _with_files(conn, operations, keyring=keyring, settings=settings)
+    operations = _with_files(
+        conn, access.library["workspace_id"], operations, keyring=keyring, settings=settings
+    )
     last = rows[-1]["clock"] if rows else since
     clock = last if has_more else max(upto, since)
     cursor = str(last) if has_more else None
@@ -178,10 +180,16 @@ def _pulled(row: RowMapping, request: SyncPullRequest, *, full: bool) -> PulledO
 
 
 def _with_files(
-    conn: Connection, operations: list[PulledOperation], *, keyring: Keyring, settings: Settings
+    conn: Connection,
+    workspace_id: str,
+    operations: list[PulledOperation],
+    *,
+    keyring: Keyring,
+    settings: Settings,
 ) -> list[PulledOperation]:
     """The binaryUpserts completed from the drive: type, size and a signed download link."""
-    rows = drive_rows(conn, [op.file_id for op in operations if op.file_id is not None])
+    ids = [op.file_id for op in operations if op.file_id is not None]
+    rows = drive_rows(conn, workspace_id, ids)
     if not rows:
         return operations
     done: list[PulledOperation] = []
