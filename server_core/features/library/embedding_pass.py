@@ -117,6 +117,7 @@ def _due(conn: Connection, model: str) -> Sequence[RowMapping]:
             )
             .where(
                 pages.c.deleted_at.is_(None),
+                pages.c.binary_file_id.is_(None),
                 libraries.c.deleted_at.is_(None),
                 sa.or_(
                     embeddings.c.page_id.is_(None),

@@ -30,11 +30,12 @@ BadRequest
 ├── TooManySyncOperations    400 too_many_sync_operations (a push holds at most 1,000)
 ├── InvalidSyncCursor        400 invalid_sync_cursor
 ├── InvalidSyncOperation     400 invalid_sync_operation  (a pushed operation misses a field)
-├── BinaryPagesUnsupported   400 binary_pages_unsupported (binaryUpsert: pages are markdown)
 ├── LintFailed               400 lint_failed             (a strict push's page has lint errors)
 └── InvalidLintRequest       400 invalid_lint_request    (neither or both of path and body)
 Conflict
 └── ParentShaMismatch        409 parent_sha_mismatch     (`expectedParentSha` is not the parent)
+NotFound
+└── BinaryFileNotFound       404 binary_file_not_found   (binaryUpsert: no drive file you may read)
 Git mirror (`git_mirror.py`):
 BadRequest
 ├── InvalidGitRemote         400 invalid_git_remote      (scheme, password in the URL, local)
@@ -53,7 +54,13 @@ Unprocessable (422)
 
 from __future__ import annotations
 
-from server_core.kernel.errors import ApiError, BadRequest, Conflict, ServiceUnavailable
+from server_core.kernel.errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    ServiceUnavailable,
+)
 
 
 class InvalidPagePath(BadRequest):
@@ -190,11 +197,9 @@ class InvalidSyncOperation(BadRequest):
     default_message = "The operation misses a field its kind needs"
 
 
-class BinaryPagesUnsupported(BadRequest):
-    code = "binary_pages_unsupported"
-    default_message = (
-        "Library pages are markdown: keep the file in the drive and link it from a page"
-    )
+class BinaryFileNotFound(NotFound):
+    code = "binary_file_not_found"
+    default_message = "No such file in the drive that you may read"
 
 
 class ParentShaMismatch(Conflict):

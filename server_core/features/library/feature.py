@@ -19,7 +19,7 @@ from server_core.features.library import (
 from server_core.features.library.embedding_pass import embed_pages_periodically
 from server_core.features.library.errors import (
     AlreadyMember,
-    BinaryPagesUnsupported,
+    BinaryFileNotFound,
     ConventionsChanged,
     EmbeddingUnavailable,
     EntityNameTaken,
@@ -138,7 +138,7 @@ FEATURE = Feature(
         TooManySyncOperations,
         InvalidSyncCursor,
         InvalidSyncOperation,
-        BinaryPagesUnsupported,
+        BinaryFileNotFound,
         ParentShaMismatch,
         LintFailed,
         InvalidLintRequest,

@@ -37,6 +37,7 @@ _SQLITE_FIND = sa.text("""
     JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
     JOIN library_pages AS p ON p.id = d.page_id
     WHERE search_library_fts MATCH :query AND d.library_id = :library AND p.deleted_at IS NULL
+        AND p.binary_file_id IS NULL
     ORDER BY score DESC, p.path
     LIMIT :limit OFFSET :offset
 """)
@@ -46,6 +47,7 @@ _SQLITE_COUNT = sa.text("""
     JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
     JOIN library_pages AS p ON p.id = d.page_id
     WHERE search_library_fts MATCH :query AND d.library_id = :library AND p.deleted_at IS NULL
+        AND p.binary_file_id IS NULL
 """)
 # Snippets for the page of results only, read in one pass over the matches (see the tasks'
 # index for why the rowid range and `+rowid IN`).
@@ -60,6 +62,7 @@ _SQLITE_IDS = sa.text("""
     JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
     JOIN library_pages AS p ON p.id = d.page_id
     WHERE search_library_fts MATCH :query AND d.library_id = :library AND p.deleted_at IS NULL
+        AND p.binary_file_id IS NULL
 """)
 _SQLITE_METRICS = sa.text("""
     SELECT count(*) AS documents,
@@ -75,7 +78,7 @@ _POSTGRES_FIND = sa.text("""
         SELECT p.id AS page_id, p.path, p.title, p.collection,
             ts_rank(p.search_document, to_tsquery('english', :query)) AS score
         FROM library_pages AS p
-        WHERE p.library_id = :library AND p.deleted_at IS NULL
+        WHERE p.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
             AND p.search_document @@ to_tsquery('english', :query)
         ORDER BY score DESC, p.path
         LIMIT :limit OFFSET :offset
@@ -86,13 +89,13 @@ _POSTGRES_FIND = sa.text("""
 _POSTGRES_COUNT = sa.text("""
     SELECT count(*)
     FROM library_pages AS p
-    WHERE p.library_id = :library AND p.deleted_at IS NULL
+    WHERE p.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
         AND p.search_document @@ to_tsquery('english', :query)
 """)
 _POSTGRES_IDS = sa.text("""
     SELECT p.id
     FROM library_pages AS p
-    WHERE p.library_id = :library AND p.deleted_at IS NULL
+    WHERE p.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
         AND p.search_document @@ to_tsquery('english', :query)
 """)
 _POSTGRES_METRICS = sa.text("""

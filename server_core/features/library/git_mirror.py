@@ -190,11 +190,14 @@ async def _off_loop(target: Target, work: Callable[[], T]) -> T:
 
 
 def _export(conn: Connection, target: Target) -> dict[str, str]:
-    """The live pages of the library as files' text, by path."""
+    """The live text pages of the library as files' text, by path (binary pages are left out:
+    their bytes stay in the drive)."""
     rows = conn.execute(
         sa.select(library_pages)
         .where(
-            library_pages.c.library_id == target.library_id, library_pages.c.deleted_at.is_(None)
+            library_pages.c.library_id == target.library_id,
+            library_pages.c.deleted_at.is_(None),
+            library_pages.c.binary_file_id.is_(None),
         )
         .order_by(library_pages.c.path)
     ).mappings()

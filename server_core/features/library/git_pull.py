@@ -90,7 +90,9 @@ def _page_content(conn: Connection, library_id: str, file: RemoteFile) -> Conten
 def _live_pages(conn: Connection, library_id: str) -> dict[str, RowMapping]:
     rows = conn.execute(
         sa.select(library_pages.c.path, library_pages.c.sha).where(
-            library_pages.c.library_id == library_id, library_pages.c.deleted_at.is_(None)
+            library_pages.c.library_id == library_id,
+            library_pages.c.deleted_at.is_(None),
+            library_pages.c.binary_file_id.is_(None),
         )
     ).mappings()
     return {row["path"]: row for row in rows}

@@ -181,7 +181,9 @@ def _lint_pages(
 
 def _live(library_id: str) -> sa.Select[Any]:
     return sa.select(library_pages).where(
-        library_pages.c.library_id == library_id, library_pages.c.deleted_at.is_(None)
+        library_pages.c.library_id == library_id,
+        library_pages.c.deleted_at.is_(None),
+        library_pages.c.binary_file_id.is_(None),
     )
 
 

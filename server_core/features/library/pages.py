@@ -9,7 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from server_core.config import Settings
 from server_core.features.library.access import LibraryAccess, access_library
+from server_core.features.library.binary import (
+    access_binary_file,
+    binary_content,
+    drive_rows,
+)
 from server_core.features.library.conformance import conform
 from server_core.features.library.content import Content, rewrite_links, split_raw
 from server_core.features.library.errors import (
@@ -46,6 +52,7 @@ from server_core.features.library.tables import (
 from server_core.kernel.auth import Caller
 from server_core.kernel.errors import NotFound
 from server_core.kernel.events import Event
+from server_core.kernel.keyring import Keyring
 from server_core.kernel.operations import Created
 from server_core.kernel.store.tables import principals
 from server_core.kernel.wire import Page
@@ -83,9 +90,25 @@ def default_title(path: str, body: str) -> str:
     return heading.group(1).strip()[:500] if heading else title_from_path(path)[:500]
 
 
-def get_page(conn: Connection, *, caller: Caller, library_id: str, path: str) -> LibraryPage:
+def get_page(
+    conn: Connection,
+    *,
+    caller: Caller,
+    keyring: Keyring,
+    settings: Settings,
+    library_id: str,
+    path: str,
+) -> LibraryPage:
+    """The page; a binary page with its drive file and a signed link to its bytes."""
     access = access_library(conn, caller, library_id, "read")
-    return page_view(access_page(conn, access, normalise_path(path)))
+    page = access_page(conn, access, normalise_path(path))
+    view = page_view(page)
+    file_id = page["binary_file_id"]
+    if file_id is None:
+        return view
+    row = drive_rows(conn, access.library["workspace_id"], [file_id]).get(file_id)
+    binary = binary_content(file_id, row, keyring=keyring, settings=settings)
+    return view.model_copy(update={"binary": binary})
 
 
 def list_pages(
@@ -166,6 +189,37 @@ def do_put_page(
     page = save_page(
         conn, events, caller=caller, access=access, before=before, path=path,
         content=content, operation=operation,
+    )  # fmt: skip
+    return Created(page_view(page), created=before is None)
+
+
+def do_put_binary_page(
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    library_id: str,
+    path: str,
+    file_id: str,
+) -> Created[LibraryPage]:
+    """Create or overwrite the page at `path` as a binary page naming the drive file `file_id`,
+    which the caller must be able to read. Naming the file it names already changes nothing."""
+    path = normalise_path(path)
+    access = access_library(conn, caller, library_id, "write", lock=True)
+    binary = access_binary_file(conn, caller, file_id)
+    before = find_page(conn, access.id, path)
+    if (
+        before is not None
+        and before["deleted_at"] is None
+        and before["binary_file_id"] == binary.file_id
+        and before["sha"] == binary.sha
+    ):
+        return Created(page_view(before), created=False)
+    content = Content(title_from_path(path)[:500], None, {}, "")
+    operation: Operation = "create" if before is None else "edit"
+    page = save_page(
+        conn, events, caller=caller, access=access, before=before, path=path,
+        content=content, operation=operation, binary=binary,
     )  # fmt: skip
     return Created(page_view(page), created=before is None)
 

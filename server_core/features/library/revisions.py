@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server_core.features.library.access import LibraryAccess
+from server_core.features.library.binary import BinaryFile
 from server_core.features.library.content import Content, wikilink_targets
 from server_core.features.library.errors import ShaMismatch
 from server_core.features.library.events import PageAction, PageChanged, readers_of
@@ -31,6 +32,16 @@ _ACTIONS: dict[Operation, PageAction] = {
     "delete": "deleted",
     "restore": "restored",
 }
+
+
+_KEEPS_BINARY: frozenset[Operation] = frozenset({"delete", "restore", "rename"})
+
+
+def binary_of(page: RowMapping | None) -> BinaryFile | None:
+    """The drive file a binary page names (None for a text page)."""
+    if page is None or page["binary_file_id"] is None:
+        return None
+    return BinaryFile(page["binary_file_id"], page["size_bytes"], page["sha"])
 
 
 def content_of(page: RowMapping) -> Content:
@@ -90,11 +101,19 @@ def save_page(
     content: Content,
     operation: Operation,
     previous_path: str | None = None,
+    binary: BinaryFile | None = None,
 ) -> RowMapping:
-    """Write the page (new when `before` is None) and its revision; the page as written."""
+    """Write the page (new when `before` is None) and its revision; the page as written.
+
+    With `binary` the page becomes a binary page naming that drive file; a delete, restore or
+    rename of a binary page keeps its file; any other write makes it a text page."""
     now = utcnow()
     clock = next_clock(conn, access.id)
-    sha = content.sha()
+    if binary is None and operation in _KEEPS_BINARY:
+        binary = binary_of(before)
+    sha = binary.sha if binary is not None else content.sha()
+    size = binary.size_bytes if binary is not None else content.size_bytes()
+    file_id = binary.file_id if binary is not None else None
     values = {
         "path": path,
         "title": content.title,
@@ -102,7 +121,8 @@ def save_page(
         "frontmatter": content.frontmatter,
         "body": content.body,
         "sha": sha,
-        "size_bytes": content.size_bytes(),
+        "size_bytes": size,
+        "binary_file_id": file_id,
         "updated_by": caller.principal_id,
         "updated_at": now,
         "deleted_at": now if operation == "delete" else None,
@@ -143,6 +163,7 @@ def save_page(
             collection=content.collection,
             frontmatter=content.frontmatter,
             body=content.body,
+            binary_file_id=file_id,
             author_id=caller.principal_id,
             created_at=now,
         )

@@ -150,8 +150,24 @@ class PageSummary(WireModel):
     updated_at: Timestamp
 
 
+class BinaryContent(WireModel):
+    """The drive file a binary page's content is."""
+
+    file_id: str
+    content_type: str | None = Field(description="Null once the drive has deleted the file")
+    size_bytes: int | None = Field(description="Null once the drive has deleted the file")
+    download_url: str | None = Field(
+        description="A signed link to the bytes, valid for the drive's link lifetime; null once "
+        "the drive has deleted the file"
+    )
+
+
 class LibraryPage(PageSummary):
     body: str
+    binary: BinaryContent | None = Field(
+        default=None,
+        description="Set on a binary page (its content is this drive file; `body` is empty)",
+    )
 
 
 class PageListQuery(RequestModel):
@@ -217,6 +233,9 @@ class Revision(WireModel):
     author_id: str
     operation: Operation
     path: str
+    binary_file_id: str | None = Field(
+        default=None, description="The drive file of a binary page's revision (null: text)"
+    )
     created_at: Timestamp
 
 

@@ -164,6 +164,7 @@ def _embedded(conn: Connection, library_id: str, model: str) -> int:
         .where(
             embeddings.c.library_id == library_id,
             pages.c.deleted_at.is_(None),
+            pages.c.binary_file_id.is_(None),
             embeddings.c.model == model,
             embeddings.c.dims > 0,
         )

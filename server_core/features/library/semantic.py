@@ -50,6 +50,7 @@ def nearest(
             embeddings.c.library_id == library_id,
             pages.c.library_id == library_id,
             pages.c.deleted_at.is_(None),
+            pages.c.binary_file_id.is_(None),
             embeddings.c.model == model,
             embeddings.c.dims == len(query),
         )
@@ -140,6 +141,7 @@ def _pages(conn: Connection, library_id: str, ids: list[str]) -> Sequence[Any]:
         ).where(
             pages.c.library_id == library_id,
             pages.c.deleted_at.is_(None),
+            pages.c.binary_file_id.is_(None),
             pages.c.id.in_(ids),
         )
     ).all()

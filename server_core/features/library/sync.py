@@ -21,11 +21,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from server_core.config import Settings
 from server_core.features.library import lint
 from server_core.features.library.access import LibraryAccess, access_library
+from server_core.features.library.binary import binary_content, drive_rows
 from server_core.features.library.content import Content
 from server_core.features.library.errors import (
-    BinaryPagesUnsupported,
     InvalidSyncCursor,
     InvalidSyncOperation,
     LintFailed,
@@ -34,6 +35,7 @@ from server_core.features.library.errors import (
 )
 from server_core.features.library.pages import (
     do_delete_page,
+    do_put_binary_page,
     do_put_page,
     do_rename_page,
     find_page,
@@ -65,6 +67,7 @@ from server_core.features.library.tables import (
 from server_core.kernel.auth import Caller
 from server_core.kernel.errors import ApiError, Conflict
 from server_core.kernel.events import Event
+from server_core.kernel.keyring import Keyring
 
 _CURSOR = re.compile(r"[0-9]{1,18}")
 
@@ -94,7 +97,13 @@ def _in_scope(scope: SyncScope, revision: RowMapping) -> bool:
 
 
 def sync_pull(
-    conn: Connection, *, caller: Caller, library_id: str, request: SyncPullRequest
+    conn: Connection,
+    *,
+    caller: Caller,
+    keyring: Keyring,
+    settings: Settings,
+    library_id: str,
+    request: SyncPullRequest,
 ) -> SyncPullResult:
     """The pages written after the clock value (or all live pages), as operations."""
     access = access_library(conn, caller, library_id, "read")
@@ -104,7 +113,7 @@ def sync_pull(
     revisions, pages = library_page_revisions, library_pages
     rows = (
         conn.execute(
-            sa.select(revisions, pages.c.deleted_at)
+            sa.select(revisions, pages.c.deleted_at, pages.c.size_bytes)
             .join(
                 pages,
                 sa.and_(pages.c.id == revisions.c.page_id, pages.c.version == revisions.c.version),
@@ -123,6 +132,9 @@ def sync_pull(
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
     operations = [op for row in rows if (op := _pulled(row, request, full=full)) is not None]
+    operations = _with_files(
+        conn, access.library["workspace_id"], operations, keyring=keyring, settings=settings
+    )
     last = rows[-1]["clock"] if rows else since
     clock = last if has_more else max(upto, since)
     cursor = str(last) if has_more else None
@@ -139,9 +151,19 @@ def _pulled(row: RowMapping, request: SyncPullRequest, *, full: bool) -> PulledO
         return None  # a full pull lists live pages, and the deletions of pages the client holds
     if not deleted and held is not None and held.lower() == row["sha"]:
         return None
+    max_size = request.scope.max_page_size
+    if row["binary_file_id"] is not None and not deleted:
+        if not request.scope.include_binary:
+            return None
+        if max_size is not None and row["size_bytes"] > max_size:
+            return None
+        return PulledOperation(
+            kind="binaryUpsert", page_id=row["page_id"], path=row["path"], collection=None,
+            sha=row["sha"], version=row["version"], clock=row["clock"],
+            size_bytes=0, raw=None, file_id=row["binary_file_id"],
+        )  # fmt: skip
     content = Content(row["title"], row["collection"], dict(row["frontmatter"]), row["body"])
     size = content.size_bytes()
-    max_size = request.scope.max_page_size
     if not deleted and max_size is not None and size > max_size:
         return None
     return PulledOperation(
@@ -155,6 +177,36 @@ def _pulled(row: RowMapping, request: SyncPullRequest, *, full: bool) -> PulledO
         size_bytes=size,
         raw=None if deleted else content.raw(),
     )
+
+
+def _with_files(
+    conn: Connection,
+    workspace_id: str,
+    operations: list[PulledOperation],
+    *,
+    keyring: Keyring,
+    settings: Settings,
+) -> list[PulledOperation]:
+    """The binaryUpserts completed from the drive: type, size and a signed download link."""
+    ids = [op.file_id for op in operations if op.file_id is not None]
+    rows = drive_rows(conn, workspace_id, ids)
+    if not rows:
+        return operations
+    done: list[PulledOperation] = []
+    for op in operations:
+        if op.kind == "binaryUpsert" and op.file_id is not None:
+            file = binary_content(
+                op.file_id, rows.get(op.file_id), keyring=keyring, settings=settings
+            )
+            op = op.model_copy(
+                update={
+                    "content_type": file.content_type,
+                    "size_bytes": file.size_bytes or 0,
+                    "download_url": file.download_url,
+                }
+            )
+        done.append(op)
+    return done
 
 
 # --- push ---------------------------------------------------------------------------------
@@ -306,11 +358,16 @@ def _apply(
     access: LibraryAccess,
     op: PushOperation,
 ) -> tuple[LibraryPage, bool]:
-    if op.kind == "binaryUpsert":
-        raise BinaryPagesUnsupported()
     page = _target(conn, access, op)
     _check_expected(page, op, conn)
     path = page["path"] if page is not None else normalise_path(op.path or "")
+    if op.kind == "binaryUpsert":
+        if op.file_id is None:
+            raise InvalidSyncOperation("A binaryUpsert needs `fileId`: the page's drive file")
+        put = do_put_binary_page(
+            conn, events, caller=caller, library_id=access.id, path=path, file_id=op.file_id
+        )
+        return put.data, page is None or put.data.version != page["version"]
     if op.kind == "upsert":
         if op.raw is None:
             raise InvalidSyncOperation("An upsert needs `raw`: the page as a file")

@@ -20,7 +20,7 @@ MAX_CLOCK = 2**63 - 1  # a BIGINT
 Prefix = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(no_nul)]
 CollectionSlug = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 ClientOpId = Annotated[str, StringConstraints(max_length=200), AfterValidator(no_nul)]
-PullKind = Literal["upsert", "delete"]
+PullKind = Literal["upsert", "delete", "binaryUpsert"]
 PushKind = Literal["upsert", "rename", "delete", "binaryUpsert"]
 PushStatus = Literal["ok", "conflict", "error", "aborted"]
 LintMode = Literal["off", "report", "strict"]
@@ -41,11 +41,15 @@ class SyncScope(RequestModel):
         description="Leave out pages whose path starts with one of these",
     )
     max_page_size: int | None = Field(
-        default=None, ge=1, description="Leave out pages larger than this (bytes of `raw`)"
+        default=None,
+        ge=1,
+        description="Leave out pages larger than this (bytes of `raw`, or of a binary page's file)",
     )
     include_binary: bool = Field(
         default=False,
-        description="Binary pages: none exist on this server (binaryUpsert is refused)",
+        description="Include binary pages (their content a drive file) as `binaryUpsert` "
+        "operations with a signed `downloadUrl`; without it they are left out (their deletions "
+        "still come)",
     )
 
 
@@ -78,7 +82,16 @@ class PulledOperation(WireModel):
     version: int
     clock: int = Field(description="The library's clock value of this page's latest write")
     size_bytes: int
-    raw: str | None = Field(description="Front matter and body as a file; null for a delete")
+    raw: str | None = Field(
+        description="Front matter and body as a file; null for a delete and a binaryUpsert"
+    )
+    file_id: str | None = Field(default=None, description="binaryUpsert: the page's drive file")
+    content_type: str | None = Field(default=None, description="binaryUpsert: the file's type")
+    download_url: str | None = Field(
+        default=None,
+        description="binaryUpsert: a signed link to the file's bytes (null once the drive "
+        "deleted the file)",
+    )
 
 
 class SyncPullResult(WireModel):
@@ -91,13 +104,17 @@ class SyncPullResult(WireModel):
 class PushOperation(RequestModel):
     """One page operation. `upsert`: `raw` at `path` (or at the page `pageId` names);
     `rename`: the page at `path` or `pageId` to `newPath`; `delete`: the page at `path` or
-    `pageId`."""
+    `pageId`; `binaryUpsert`: the page at `path` (or `pageId`) made a binary page whose content
+    is the drive file `fileId` (one you may read in the drive)."""
 
     kind: PushKind
     path: PagePath | None = None
     page_id: Annotated[str, StringConstraints(max_length=64), AfterValidator(no_nul)] | None = None
     raw: Raw | None = None
     new_path: PagePath | None = None
+    file_id: Annotated[str, StringConstraints(max_length=64), AfterValidator(no_nul)] | None = (
+        Field(default=None, description="binaryUpsert: the drive file the page's content is")
+    )
     expected_sha: Sha | None = Field(
         default=None, description="Refused (conflict) unless the page's current sha is this"
     )

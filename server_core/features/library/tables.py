@@ -61,7 +61,9 @@ library_collections = sa.Table(
 
 # A page's current state. The id is stable across renames; `sha` hashes the page's content
 # (front matter and body, see `content.py`), `version` counts its revisions. A deleted page
-# keeps its path, so writing that path again brings the same page back.
+# keeps its path, so writing that path again brings the same page back. A binary page's content
+# is a drive file: `binary_file_id` names it (its body is empty and its sha hashes the file's
+# identity, see `binary.py`). No foreign key: adding one would rebuild the table on SQLite.
 library_pages = sa.Table(
     "library_pages",
     metadata,
@@ -75,6 +77,7 @@ library_pages = sa.Table(
     sa.Column("sha", sa.String(64), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("size_bytes", sa.Integer, nullable=False),
+    id_column("binary_file_id", nullable=True),
     id_column("created_by", sa.ForeignKey("principals.id"), nullable=False),
     id_column("updated_by", sa.ForeignKey("principals.id"), nullable=False),
     time_column("created_at"),
@@ -102,6 +105,7 @@ library_page_revisions = sa.Table(
     sa.Column("collection", sa.String(100), nullable=True),
     sa.Column("frontmatter", Json, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
+    id_column("binary_file_id", nullable=True),
     id_column("author_id", sa.ForeignKey("principals.id"), nullable=False),
     time_column("created_at"),
     sa.UniqueConstraint("library_id", "clock"),

@@ -22,9 +22,20 @@ class PulledView(View):
     version: int
     clock: int
     raw: str | None
+    file_id: str | None = None
+    content_type: str | None = None
+    size_bytes: int | None = None
+    download_url: str | None = None
 
     def line(self) -> str:
         head = f"- {self.kind} {quote(self.path)} (version {self.version}, sha {self.sha})"
+        if self.file_id is not None:
+            if self.download_url is None:
+                return f"{head}: drive file {self.file_id}, deleted from the drive"
+            return (
+                f"{head}: drive file {self.file_id} ({self.content_type}, {self.size_bytes} "
+                f"bytes), download: {self.download_url}"
+            )
         if self.raw is None:
             return head
         shown = self.raw if len(self.raw) <= RAW_SHOWN else self.raw[:RAW_SHOWN] + "…"

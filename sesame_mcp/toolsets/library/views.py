@@ -91,8 +91,18 @@ class PageSummaryView(View):
         )
 
 
+class BinaryView(View):
+    file_id: str
+    content_type: str | None
+    size_bytes: int | None
+    download_url: str | None
+
+
 class PageView(PageSummaryView):
     body: str
+    binary: BinaryView | None = Field(
+        default=None, description="Set on a binary page: its content is this drive file"
+    )
 
 
 class PagesOutput(ToolOutput):
@@ -117,7 +127,17 @@ class PageOutput(ToolOutput):
         lines = [f"Page {p.head()}, updated {p.updated_at:%Y-%m-%d %H:%M} UTC. {DATA_NOTE}"]
         if p.frontmatter:
             lines.append("Front matter: " + json.dumps(p.frontmatter, ensure_ascii=False))
-        lines.append("Body: " + quote(p.body))
+        if p.binary is not None:
+            b = p.binary
+            if b.download_url is None:
+                lines.append(f"Binary page: drive file {b.file_id}, deleted from the drive.")
+            else:
+                lines.append(
+                    f"Binary page: drive file {b.file_id} ({b.content_type}, "
+                    f"{b.size_bytes} bytes), download: {b.download_url}"
+                )
+        else:
+            lines.append("Body: " + quote(p.body))
         lines.append(f"To overwrite it only if unchanged, pass if_match_sha {p.sha}.")
         return "\n".join(lines)
 

@@ -14,6 +14,7 @@ import pytest
 from server_core.features.library import embedding_pass
 from server_core.kernel.platform import Platform
 from tests.helpers import data, error
+from tests.server_core.features.drive.conftest import upload
 from tests.server_core.features.library.embeddings_server import EmbeddingsServer
 from tests.server_core.features.library.helpers import new_library, put_page
 from tests.server_core.features.messaging.team import Team
@@ -292,3 +293,32 @@ class TestWithoutAnEngine:
         assert await embedding_pass.run_once(platform) == 0
         metrics = data(await client.get(f"/library/{lib}/search/metrics", headers=h))
         assert (metrics["vector"], metrics["embeddedCount"]) == (False, None)
+
+
+async def test_binary_pages_are_not_embedded_nor_found_by_meaning(
+    client: httpx2.AsyncClient, team: Team, platform: Platform, embeddings: EmbeddingsServer
+) -> None:
+    lib = (await new_library(client, team.human))["id"]
+    await _pages(client, team, lib)
+    assert await embedding_pass.run_once(platform) == 3
+    assert _paths(await _search(client, team, lib, "automobile repairs")) == ["garage/car"]
+
+    # The car page made a binary page (a drive file): its old embedding no longer answers, and
+    # a binary page is never embedded.
+    asked = len(embeddings.requests)  # the pass, and the query
+    file = await upload(client, team.human, b"\x89PNG", name="car.png", content_type="image/png")
+    operations = [
+        {"kind": "binaryUpsert", "path": "garage/car", "fileId": file["id"]},
+        {"kind": "binaryUpsert", "path": "garage/car-photo", "fileId": file["id"]},
+    ]
+    pushed = data(
+        await client.post(
+            f"/library/{lib}/sync/push",
+            json={"operations": operations},
+            headers=team.human.headers,
+        )
+    )
+    assert [r["status"] for r in pushed["results"]] == ["ok", "ok"]
+    assert await embedding_pass.run_once(platform) == 0
+    assert len(embeddings.requests) == asked
+    assert _paths(await _search(client, team, lib, "automobile repairs")) == []

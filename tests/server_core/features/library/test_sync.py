@@ -183,7 +183,7 @@ async def test_a_push_reports_each_operation_and_applies_the_good_ones(
         ("1", "conflict", "sha_mismatch"),
         ("2", "ok", None),
         ("3", "conflict", "page_path_taken"),
-        ("4", "error", "binary_pages_unsupported"),
+        ("4", "error", "invalid_sync_operation"),
         ("5", "error", "invalid_sync_operation"),
         ("6", "ok", None),
         ("7", "ok", None),
