@@ -30,25 +30,28 @@ from server_core.features.tasks.fulltext import CLOSE, OPEN, SNIPPET_WORDS, fts5
 INDEXED_BODY_CHARS = 100_000  # as migration 0020 indexes
 _LESS_THAN = "\ue002"
 
-_SQLITE_FIND = sa.text("""
-    SELECT search_library_fts.rowid AS doc, p.id AS page_id, p.path, p.title, p.collection,
-        -bm25(search_library_fts, 1.0, 0.4) AS score
-    FROM search_library_fts
-    JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
+# The index is matched first, on its own (MATERIALIZED): joined to the library's documents,
+# SQLite's planner may walk those instead and run the match once per row, which is far slower
+# for a library of many pages.
+_SQLITE_HITS = """
+    WITH hits AS MATERIALIZED (
+        SELECT rowid AS doc, -bm25(search_library_fts, 1.0, 0.4) AS score
+        FROM search_library_fts WHERE search_library_fts MATCH :query
+    )
+"""
+_SQLITE_LIVE = """
+    FROM hits
+    JOIN search_library_documents AS d ON d.id = hits.doc
     JOIN library_pages AS p ON p.id = d.page_id
-    WHERE search_library_fts MATCH :query AND d.library_id = :library AND p.deleted_at IS NULL
-        AND p.binary_file_id IS NULL
-    ORDER BY score DESC, p.path
-    LIMIT :limit OFFSET :offset
-""")
-_SQLITE_COUNT = sa.text("""
-    SELECT count(*)
-    FROM search_library_fts
-    JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
-    JOIN library_pages AS p ON p.id = d.page_id
-    WHERE search_library_fts MATCH :query AND d.library_id = :library AND p.deleted_at IS NULL
-        AND p.binary_file_id IS NULL
-""")
+    WHERE d.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
+"""
+_SQLITE_FIND = sa.text(
+    _SQLITE_HITS
+    + "SELECT hits.doc, p.id AS page_id, p.path, p.title, p.collection, hits.score"
+    + _SQLITE_LIVE
+    + "ORDER BY hits.score DESC, p.path LIMIT :limit OFFSET :offset"
+)
+_SQLITE_COUNT = sa.text(_SQLITE_HITS + "SELECT count(*)" + _SQLITE_LIVE)
 # Snippets for the page of results only, read in one pass over the matches (see the tasks'
 # index for why the rowid range and `+rowid IN`).
 _SQLITE_SNIPPETS = sa.text("""
@@ -56,14 +59,7 @@ _SQLITE_SNIPPETS = sa.text("""
     FROM search_library_fts
     WHERE search_library_fts MATCH :query AND rowid BETWEEN :first AND :last AND +rowid IN :docs
 """).bindparams(sa.bindparam("docs", expanding=True))
-_SQLITE_IDS = sa.text("""
-    SELECT p.id
-    FROM search_library_fts
-    JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
-    JOIN library_pages AS p ON p.id = d.page_id
-    WHERE search_library_fts MATCH :query AND d.library_id = :library AND p.deleted_at IS NULL
-        AND p.binary_file_id IS NULL
-""")
+_SQLITE_IDS = sa.text(_SQLITE_HITS + "SELECT p.id" + _SQLITE_LIVE)
 _SQLITE_METRICS = sa.text("""
     SELECT count(*) AS documents,
         coalesce(sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))), 0) AS size
