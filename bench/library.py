@@ -18,6 +18,14 @@ Then each call is timed one after another, and the server's CPU per call printed
 | federated search over the libraries (`POST /library/search`) | p50 ≤ 15 ms |
 | typed query (`POST …/collections/{slug}/query`, where and orderBy) | p50 ≤ 10 ms |
 | sync pull of 5,000 changes (`POST …/sync/pull` from a clock 5,000 revisions back) | ≤ 500 ms |
+
+Measured on 2 shared cores (SQLite, 100,000 pages and 19 libraries of 500, load about 1):
+seeding 369 pages/s; page read p50 2.10 / p99 3.13 ms (1.60 ms CPU), write 5.07 / 14.1 ms,
+append block 5.97 / 16.9 ms, search for a rare term 3.10 / 5.55 ms (2.65 ms CPU): all met.
+Search for two common words (in every page) 354 / 433 ms with 364 ms of CPU: FTS5 scores
+every match before it can rank them, which misses the target by far. At 6,000 pages (under
+other load): typed query over 1,000 pages p50 7.45 ms, federated over 3 libraries 71.5 ms,
+sync pull of 5,000 changes 508 ms.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from bench._server import (
 )
 
 PUSH = 1000
+SLOW_CALLS = 40  # measured calls of the searches that score every match (common terms)
 WORDS = [
     *("deploy", "rollback", "incident", "latency", "cache", "queue", "schema", "migration"),
     *("index", "shard", "replica", "token", "secret", "lease", "vault", "channel", "message"),
@@ -193,7 +202,7 @@ async def run(server: Any, args: argparse.Namespace) -> bool:
         results.append(
             await measure(
                 "search, common terms (two words)",
-                [lambda q=q: search(q) for q in common],
+                [lambda q=q: search(q) for q in common[: SLOW_CALLS + 10]],
                 pid,
                 5,
                 25,
@@ -206,7 +215,7 @@ async def run(server: Any, args: argparse.Namespace) -> bool:
         results.append(
             await measure(
                 f"federated search ({args.libraries} libraries)",
-                [lambda q=q: federated(q) for q in common],
+                [lambda q=q: federated(q) for q in common[: SLOW_CALLS + 10]],
                 pid,
                 15,
             )
