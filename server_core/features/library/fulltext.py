@@ -1,5 +1,5 @@
-"""The full-text index of library pages, on each engine (migration 0020 builds it and the
-database keeps it in step with every page write): which live pages of a library match some
+"""The full-text index of library pages, on each engine (migrations 0020 and 0028 build it and
+the database keeps it in step with every page write): which live pages of a library match some
 words, how well, and a snippet of each.
 
 A page is its title (weight A) and the first `INDEXED_BODY_CHARS` characters of its body (B).
@@ -8,7 +8,9 @@ syntax; all words must match, the last one also as a prefix (the tasks' index do
 `features.tasks.fulltext`).
 
 - SQLite: FTS5 over `search_library_documents`, ranked by bm25 with weights 1 and 0.4 (as
-  PostgreSQL weighs A and B), negated so that higher is better.
+  PostgreSQL weighs A and B), negated so that higher is better. Each library is a rowid range
+  of the index, its most recently written pages last; a search reads the matches of its
+  libraries only, newest first, and scores at most `SCORED_MATCHES` of each.
 - PostgreSQL: the `search_document` tsvector of `library_pages` (english), ranked by ts_rank.
 
 Snippets come with the words found between `OPEN` and `CLOSE`; `search.marked` makes HTML of
@@ -17,6 +19,7 @@ them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,38 +31,60 @@ from server_core.features.library.tables import library_pages
 from server_core.features.tasks.fulltext import CLOSE, OPEN, SNIPPET_WORDS, fts5_query, tsquery
 
 INDEXED_BODY_CHARS = 100_000  # as migration 0020 indexes
+SCORED_MATCHES = 1_000
+COUNTED_MATCHES = 10_000
+_LIBRARY_RANGE = 2**32  # rowids per library (migration 0028)
 _LESS_THAN = "\ue002"
 
-# The index is matched first, on its own (MATERIALIZED): joined to the library's documents,
-# SQLite's planner may walk those instead and run the match once per row, which is far slower
-# for a library of many pages.
-_SQLITE_HITS = """
-    WITH hits AS MATERIALIZED (
-        SELECT rowid AS doc, -bm25(search_library_fts, 1.0, 0.4) AS score
-        FROM search_library_fts WHERE search_library_fts MATCH :query
+# SQLite: a library's documents are a rowid range of the index, the most recently written
+# last. bm25 is computed for the rows a statement returns only, but it first reads the whole
+# doclist of every word (its idf), so each statement scores once, over a bounded window.
+_SQLITE_KEYS = sa.text(
+    "SELECT library_id, key FROM search_library_keys WHERE library_id IN :libraries"
+).bindparams(sa.bindparam("libraries", expanding=True))
+_SQLITE_SCORED = sa.text("""
+    SELECT rowid AS doc, -bm25(search_library_fts, 1.0, 0.4) AS score
+    FROM search_library_fts
+    WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high
+    ORDER BY rowid DESC LIMIT :window
+""")
+_SQLITE_WINDOW = sa.text("""
+    SELECT rowid AS doc
+    FROM search_library_fts
+    WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high
+    ORDER BY rowid DESC LIMIT :window
+""")
+_SQLITE_COUNT = sa.text("""
+    SELECT count(*) FROM (
+        SELECT 1 FROM search_library_fts
+        WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high LIMIT :cap
     )
-"""
-_SQLITE_LIVE = """
-    FROM hits
-    JOIN search_library_documents AS d ON d.id = hits.doc
-    JOIN library_pages AS p ON p.id = d.page_id
-    WHERE d.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
-"""
-_SQLITE_FIND = sa.text(
-    _SQLITE_HITS
-    + "SELECT hits.doc, p.id AS page_id, p.path, p.title, p.collection, hits.score"
-    + _SQLITE_LIVE
-    + "ORDER BY hits.score DESC, p.path LIMIT :limit OFFSET :offset"
-)
-_SQLITE_COUNT = sa.text(_SQLITE_HITS + "SELECT count(*)" + _SQLITE_LIVE)
+""")
+# One statement scores the windows of several libraries: one idf pass, not one per library.
+_SQLITE_SCORE_DOCS = sa.text("""
+    SELECT rowid AS doc, -bm25(search_library_fts, 1.0, 0.4) AS score
+    FROM search_library_fts
+    WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high
+        AND +rowid IN (SELECT value FROM json_each(:docs))
+""")
+_SQLITE_PAGES = sa.text("""
+    SELECT d.id AS doc, d.library_id, p.id AS page_id, p.path, p.title, p.collection
+    FROM search_library_documents AS d JOIN library_pages AS p ON p.id = d.page_id
+    WHERE d.id IN (SELECT value FROM json_each(:docs))
+""")
 # Snippets for the page of results only, read in one pass over the matches (see the tasks'
 # index for why the rowid range and `+rowid IN`).
 _SQLITE_SNIPPETS = sa.text("""
     SELECT rowid AS doc, snippet(search_library_fts, 1, :open, :close, '…', :words) AS snippet
     FROM search_library_fts
-    WHERE search_library_fts MATCH :query AND rowid BETWEEN :first AND :last AND +rowid IN :docs
-""").bindparams(sa.bindparam("docs", expanding=True))
-_SQLITE_IDS = sa.text(_SQLITE_HITS + "SELECT p.id" + _SQLITE_LIVE)
+    WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high
+        AND +rowid IN (SELECT value FROM json_each(:docs))
+""")
+_SQLITE_IDS = sa.text("""
+    SELECT d.page_id FROM search_library_fts AS f
+    JOIN search_library_documents AS d ON d.id = f.rowid
+    WHERE search_library_fts MATCH :query AND f.rowid BETWEEN :low AND :high LIMIT :cap
+""")
 _SQLITE_METRICS = sa.text("""
     SELECT count(*) AS documents,
         coalesce(sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))), 0) AS size
@@ -115,15 +140,8 @@ class Found:
     snippet: str | None
 
     @classmethod
-    def of(cls, row: RowMapping, snippet: str | None) -> Found:
-        return cls(
-            row["page_id"],
-            row["path"],
-            row["title"],
-            row["collection"],
-            float(row["score"]),
-            snippet,
-        )
+    def of(cls, row: RowMapping, score: float, snippet: str | None) -> Found:
+        return cls(row["page_id"], row["path"], row["title"], row["collection"], score, snippet)
 
 
 @dataclass(frozen=True)
@@ -137,24 +155,46 @@ def find(
     conn: Connection, words: Sequence[str], *, library_id: str, limit: int, offset: int
 ) -> tuple[list[Found], int]:
     """The live pages of the library matching all `words`, best first (`limit` of them after
-    `offset`), and how many match in all."""
-    if not words:
-        return [], 0
-    where: dict[str, str | int] = {"library": library_id, "limit": limit, "offset": offset}
+    `offset`), and how many match (counted up to `COUNTED_MATCHES`).
+
+    When more than `SCORED_MATCHES` pages match, the most recently written of them are
+    ranked (at least `offset + limit`): the work of a search stays bounded however common its
+    words are."""
+    return find_each(conn, words, library_ids=[library_id], limit=limit, offset=offset)[library_id]
+
+
+def find_each(
+    conn: Connection,
+    words: Sequence[str],
+    *,
+    library_ids: Sequence[str],
+    limit: int,
+    offset: int = 0,
+) -> dict[str, tuple[list[Found], int]]:
+    """`find` in each of several libraries at once, scored alike (one ranking pass)."""
+    none: dict[str, tuple[list[Found], int]] = {library: ([], 0) for library in library_ids}
+    if not words or not library_ids:
+        return none
     if conn.dialect.name == "postgresql":
-        return _find_postgres(conn, tsquery(words), where)
-    return _find_sqlite(conn, fts5_query(words, "all"), where)
+        query = tsquery(words)
+        return {
+            library: _find_postgres(conn, query, library, limit, offset) for library in library_ids
+        }
+    return none | _find_sqlite(conn, fts5_query(words, "all"), library_ids, limit, offset)
 
 
 def matching(conn: Connection, words: Sequence[str], *, library_id: str) -> set[str]:
-    """The ids of every live page of the library matching all `words` (what `find` counts)."""
+    """The ids of the live pages of the library matching all `words` (what `find` counts)."""
     if not words:
         return set()
     if conn.dialect.name == "postgresql":
-        statement, query = _POSTGRES_IDS, tsquery(words)
-    else:
-        statement, query = _SQLITE_IDS, fts5_query(words, "all")
-    return {row[0] for row in conn.execute(statement, {"query": query, "library": library_id})}
+        rows = conn.execute(_POSTGRES_IDS, {"query": tsquery(words), "library": library_id})
+        return {row[0] for row in rows}
+    bounds = _ranges(conn, [library_id]).get(library_id)
+    if bounds is None:
+        return set()
+    given = {"query": fts5_query(words, "all"), "cap": COUNTED_MATCHES, **bounds}
+    return {row[0] for row in conn.execute(_SQLITE_IDS, given)}
 
 
 def metrics(conn: Connection, library_id: str) -> Metrics:
@@ -172,31 +212,95 @@ def metrics(conn: Connection, library_id: str) -> Metrics:
     return Metrics(int(row["documents"]), int(row["size"]), last)
 
 
+def _ranges(conn: Connection, library_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """The rowid range of each library's documents (none for a library never indexed)."""
+    rows = conn.execute(_SQLITE_KEYS, {"libraries": list(library_ids)})
+    return {
+        library: {"low": key * _LIBRARY_RANGE, "high": (key + 1) * _LIBRARY_RANGE - 1}
+        for library, key in rows
+    }
+
+
 def _find_sqlite(
-    conn: Connection, query: str, where: dict[str, str | int]
-) -> tuple[list[Found], int]:
-    ranked = conn.execute(_SQLITE_FIND, {"query": query, **where}).mappings().all()
-    total = conn.execute(_SQLITE_COUNT, {"query": query, "library": where["library"]}).scalar()
-    if not ranked:
-        return [], int(total or 0)
-    docs = [row["doc"] for row in ranked]
+    conn: Connection, query: str, library_ids: Sequence[str], limit: int, offset: int
+) -> dict[str, tuple[list[Found], int]]:
+    window = max(SCORED_MATCHES, offset + limit)
+    ranges = _ranges(conn, library_ids)
+    scores: dict[int, float] = {}
+    totals: dict[str, int] = {}
+    windows: dict[str, list[int]] = {}
+    for library, bounds in ranges.items():
+        given = {"query": query, "window": window, **bounds}
+        if len(ranges) == 1:  # the window is scored as it is read
+            rows = conn.execute(_SQLITE_SCORED, given).all()
+            scores.update((doc, score) for doc, score in rows)
+            docs = [doc for doc, _ in rows]
+        else:
+            docs = list(conn.execute(_SQLITE_WINDOW, given).scalars())
+        windows[library] = docs
+        totals[library] = len(docs) if len(docs) < window else _count(conn, query, bounds)
+    every = [doc for docs in windows.values() for doc in docs]
+    if len(ranges) > 1 and every:
+        scores = _scores(conn, query, every)
+    best = {
+        library: sorted(docs, key=lambda doc: (-scores[doc], -doc))[offset : offset + limit]
+        for library, docs in windows.items()
+    }
+    described = _described(conn, query, best, scores)
+    return {
+        library: ([described[doc] for doc in docs], totals[library])
+        for library, docs in best.items()
+    }
+
+
+def _count(conn: Connection, query: str, bounds: dict[str, int]) -> int:
+    given = {"query": query, "cap": COUNTED_MATCHES, **bounds}
+    return int(conn.execute(_SQLITE_COUNT, given).scalar_one())
+
+
+def _scores(conn: Connection, query: str, docs: list[int]) -> dict[int, float]:
+    given = {"query": query, "low": min(docs), "high": max(docs), "docs": json.dumps(docs)}
+    return {doc: score for doc, score in conn.execute(_SQLITE_SCORE_DOCS, given)}
+
+
+def _described(
+    conn: Connection,
+    query: str,
+    best: dict[str, list[int]],
+    scores: dict[int, float],
+) -> dict[int, Found]:
+    """The page and snippet of each document chosen (a snippet pass per library, over the
+    range its chosen documents span)."""
+    every = [doc for docs in best.values() for doc in docs]
+    if not every:
+        return {}
+    pages = {
+        row["doc"]: row
+        for row in conn.execute(_SQLITE_PAGES, {"docs": json.dumps(every)}).mappings()
+    }
+    snippets: dict[int, str] = {}
     marks = {"open": OPEN, "close": CLOSE, "words": SNIPPET_WORDS}
-    rows = conn.execute(
-        _SQLITE_SNIPPETS,
-        {"query": query, "docs": docs, "first": min(docs), "last": max(docs), **marks},
-    ).mappings()
-    snippets = {row["doc"]: row["snippet"] for row in rows}
-    return [Found.of(row, snippets.get(row["doc"])) for row in ranked], int(total or 0)
+    for docs in best.values():
+        if docs:
+            given = {"query": query, "low": min(docs), "high": max(docs), **marks}
+            rows = conn.execute(_SQLITE_SNIPPETS, {**given, "docs": json.dumps(docs)})
+            snippets.update((doc, snippet) for doc, snippet in rows)
+    return {doc: Found.of(pages[doc], scores[doc], snippets.get(doc)) for doc in every}
 
 
 def _find_postgres(
-    conn: Connection, query: str, where: dict[str, str | int]
+    conn: Connection, query: str, library_id: str, limit: int, offset: int
 ) -> tuple[list[Found], int]:
     given = {"query": query, "chars": INDEXED_BODY_CHARS, "lt": _LESS_THAN, "options": _HEADLINE}
+    where = {"library": library_id, "limit": limit, "offset": offset}
     ranked = conn.execute(_POSTGRES_FIND, {**given, **where}).mappings().all()
-    total = conn.execute(_POSTGRES_COUNT, {"query": query, "library": where["library"]}).scalar()
+    total = conn.execute(_POSTGRES_COUNT, {"query": query, "library": library_id}).scalar()
     found = [
-        Found.of(row, row["snippet"].replace(_LESS_THAN, "<") if row["snippet"] else None)
+        Found.of(
+            row,
+            float(row["score"]),
+            row["snippet"].replace(_LESS_THAN, "<") if row["snippet"] else None,
+        )
         for row in ranked
     ]
     return found, int(total or 0)

@@ -116,13 +116,16 @@ def search_libraries(
         .all()
     )
     readable = [row for row in rows if role_of(conn, caller, row) is not None]
-    words = words_of(request.query)
+    found = fulltext.find_each(
+        conn,
+        words_of(request.query),
+        library_ids=[library["id"] for library in readable],
+        limit=request.per_library_limit,
+    )
     merged: list[FederatedResult] = []
     total = 0
     for library in readable:
-        found, count = fulltext.find(
-            conn, words, library_id=library["id"], limit=request.per_library_limit, offset=0
-        )
+        hits, count = found[library["id"]]
         total += count
         merged.extend(
             FederatedResult(
@@ -131,7 +134,7 @@ def search_libraries(
                 library_slug=library["slug"],
                 library_name=library["name"],
             )
-            for hit in found
+            for hit in hits
         )
     merged.sort(key=lambda hit: (-hit.score, hit.library_name, hit.path))
     return FederatedResults(
