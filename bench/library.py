@@ -54,26 +54,36 @@ from bench._server import (
 )
 
 PUSH = 1000
-SLOW_CALLS = 40  # measured calls of the searches that score every match (common terms)
-WORDS = [
+TOPICS = [
     *("deploy", "rollback", "incident", "latency", "cache", "queue", "schema", "migration"),
     *("index", "shard", "replica", "token", "secret", "lease", "vault", "channel", "message"),
     *("agent", "human", "task", "project", "review", "release", "budget", "roadmap"),
-    *("meeting", "notes", "design", "api", "client", "server", "worker", "cron", "backup"),
+    *("meeting", "design", "api", "client", "server", "worker", "cron", "backup"),
 ]
+TOPIC_SHARE = 0.1  # each topic word is in about 1 page of 10: two of them in 1 of 100
+FREQUENT = ("update", "status")  # each in about 4 pages of 5: both in about 2 of 3
+FREQUENT_SHARE = 0.8
 RARE = "zanzibar"  # in one page of 10,000
 TEAMS = ["core", "growth", "infra", "data", "mobile"]
+SYLLABLES = ["ka", "lo", "mi", "ren", "sto", "va", "qui", "dar", "pel", "tor", "ne", "sul"]
+# The rest of a page: 50 words of a vocabulary of 1,728, drawn with Zipf's law (as words are).
+FILLER = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
+FILLER_WEIGHTS = [1 / (rank + 1) for rank in range(len(FILLER))]
 
 Call = Callable[[], Awaitable[Any]]
 
 
 def page_raw(n: int, rng: random.Random, collection: bool) -> str:
-    words = " ".join(rng.choice(WORDS) for _ in range(60))
-    rare = f" {RARE}" if n % 10_000 == 7 else ""
+    words = rng.choices(FILLER, FILLER_WEIGHTS, k=50)
+    words += [word for word in TOPICS if rng.random() < TOPIC_SHARE]
+    words += [word for word in FREQUENT if rng.random() < FREQUENT_SHARE]
+    if n % 10_000 == 7:
+        words.append(RARE)
+    rng.shuffle(words)
     head = f"---\ntitle: Note {n}\n"
     if collection:
         head += f"collection: tickets\nteam: {TEAMS[n % 5]}\npriority: {n % 100}\n"
-    return f"{head}---\n# Note {n}\n\n## Log\n\n{words}{rare}\n"
+    return f"{head}---\n# Note {n}\n\n## Log\n\n{' '.join(words)}\n"
 
 
 async def seed(
@@ -198,14 +208,20 @@ async def run(server: Any, args: argparse.Namespace) -> bool:
         results.append(
             await measure(f"search, rare term ({RARE})", [lambda: search(RARE)] * n, pid, 5, 25)
         )
-        common = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(n)]
+        common = [" ".join(rng.sample(TOPICS, 2)) for _ in range(n)]
+        frequent = " ".join(FREQUENT)
         results.append(
             await measure(
-                "search, common terms (two words)",
-                [lambda q=q: search(q) for q in common[: SLOW_CALLS + 10]],
+                "search, common terms (two topic words)",
+                [lambda q=q: search(q) for q in common],
                 pid,
                 5,
                 25,
+            )
+        )
+        results.append(
+            await measure(
+                f"search, frequent terms ({frequent})", [lambda: search(frequent)] * n, pid, 5, 25
             )
         )
 
@@ -215,7 +231,15 @@ async def run(server: Any, args: argparse.Namespace) -> bool:
         results.append(
             await measure(
                 f"federated search ({args.libraries} libraries)",
-                [lambda q=q: federated(q) for q in common[: SLOW_CALLS + 10]],
+                [lambda q=q: federated(q) for q in common],
+                pid,
+                15,
+            )
+        )
+        results.append(
+            await measure(
+                f"federated search, frequent terms ({args.libraries} libraries)",
+                [lambda: federated(frequent)] * n,
                 pid,
                 15,
             )

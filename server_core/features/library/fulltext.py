@@ -91,27 +91,37 @@ _SQLITE_METRICS = sa.text("""
     FROM search_library_documents WHERE library_id = :library
 """)
 
+# PostgreSQL: the window is the library's most recently written matches too.
 _POSTGRES_FIND = sa.text("""
-    SELECT hits.page_id, hits.path, hits.title, hits.collection, hits.score,
+    SELECT hits.page_id, hits.path, hits.title, hits.collection, hits.score, hits.window_size,
         ts_headline('english', replace(left(p.body, :chars), '<', :lt),
             to_tsquery('english', :query), :options) AS snippet
     FROM (
-        SELECT p.id AS page_id, p.path, p.title, p.collection,
-            ts_rank(p.search_document, to_tsquery('english', :query)) AS score
-        FROM library_pages AS p
-        WHERE p.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
-            AND p.search_document @@ to_tsquery('english', :query)
-        ORDER BY score DESC, p.path
+        SELECT w.id AS page_id, w.path, w.title, w.collection, w.updated_at,
+            count(*) OVER () AS window_size,
+            ts_rank(w.search_document, to_tsquery('english', :query)) AS score
+        FROM (
+            SELECT p.id, p.path, p.title, p.collection, p.updated_at, p.search_document
+            FROM library_pages AS p
+            WHERE p.library_id = :library AND p.deleted_at IS NULL
+                AND p.binary_file_id IS NULL
+                AND p.search_document @@ to_tsquery('english', :query)
+            ORDER BY p.updated_at DESC, p.id DESC
+            LIMIT :window
+        ) AS w
+        ORDER BY score DESC, w.updated_at DESC, w.id DESC
         LIMIT :limit OFFSET :offset
     ) AS hits
     JOIN library_pages AS p ON p.id = hits.page_id
-    ORDER BY hits.score DESC, hits.path
+    ORDER BY hits.score DESC, hits.updated_at DESC, hits.page_id DESC
 """)
 _POSTGRES_COUNT = sa.text("""
-    SELECT count(*)
-    FROM library_pages AS p
-    WHERE p.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
-        AND p.search_document @@ to_tsquery('english', :query)
+    SELECT count(*) FROM (
+        SELECT 1 FROM library_pages AS p
+        WHERE p.library_id = :library AND p.deleted_at IS NULL AND p.binary_file_id IS NULL
+            AND p.search_document @@ to_tsquery('english', :query)
+        LIMIT :cap
+    ) AS matches
 """)
 _POSTGRES_IDS = sa.text("""
     SELECT p.id
@@ -226,27 +236,43 @@ def _find_sqlite(
 ) -> dict[str, tuple[list[Found], int]]:
     window = max(SCORED_MATCHES, offset + limit)
     ranges = _ranges(conn, library_ids)
+    if not ranges:
+        return {}
+    # One pass scores the newest matches over the span of every library asked (others' rows
+    # in that span are dropped); when it saw them all, it is the whole answer.
+    cap = window if len(ranges) == 1 else 2 * window
+    span = {
+        "low": min(bounds["low"] for bounds in ranges.values()),
+        "high": max(bounds["high"] for bounds in ranges.values()),
+    }
+    scored = conn.execute(_SQLITE_SCORED, {"query": query, "window": cap, **span}).all()
+    library_of = {bounds["low"] // _LIBRARY_RANGE: library for library, bounds in ranges.items()}
+    windows: dict[str, list[int]] = {library: [] for library in ranges}
     scores: dict[int, float] = {}
-    totals: dict[str, int] = {}
-    windows: dict[str, list[int]] = {}
-    for library, bounds in ranges.items():
-        given = {"query": query, "window": window, **bounds}
-        if len(ranges) == 1:  # the window is scored as it is read
-            rows = conn.execute(_SQLITE_SCORED, given).all()
-            scores.update((doc, score) for doc, score in rows)
-            docs = [doc for doc, _ in rows]
-        else:
+    for doc, score in scored:
+        library = library_of.get(doc // _LIBRARY_RANGE)
+        if library is not None:
+            windows[library].append(doc)
+            scores[doc] = score
+    if len(scored) < cap:
+        totals = {library: len(docs) for library, docs in windows.items()}
+    elif len(ranges) == 1:
+        totals = {library: _count(conn, query, ranges[library]) for library in windows}
+    else:  # too many to score them all: each library's newest, scored in one pass
+        windows, totals = {}, {}
+        for library, bounds in ranges.items():
+            given = {"query": query, "window": window, **bounds}
             docs = list(conn.execute(_SQLITE_WINDOW, given).scalars())
-        windows[library] = docs
-        totals[library] = len(docs) if len(docs) < window else _count(conn, query, bounds)
-    every = [doc for docs in windows.values() for doc in docs]
-    if len(ranges) > 1 and every:
-        scores = _scores(conn, query, every)
+            windows[library] = docs
+            totals[library] = len(docs) if len(docs) < window else _count(conn, query, bounds)
+        scores = _scores(conn, query, [doc for docs in windows.values() for doc in docs])
     best = {
-        library: sorted(docs, key=lambda doc: (-scores[doc], -doc))[offset : offset + limit]
+        library: sorted(docs[:window], key=lambda doc: (-scores[doc], -doc))[
+            offset : offset + limit
+        ]
         for library, docs in windows.items()
     }
-    described = _described(conn, query, best, scores)
+    described = _described(conn, query, [doc for docs in best.values() for doc in docs], scores)
     return {
         library: ([described[doc] for doc in docs], totals[library])
         for library, docs in best.items()
@@ -259,42 +285,34 @@ def _count(conn: Connection, query: str, bounds: dict[str, int]) -> int:
 
 
 def _scores(conn: Connection, query: str, docs: list[int]) -> dict[int, float]:
+    if not docs:
+        return {}
     given = {"query": query, "low": min(docs), "high": max(docs), "docs": json.dumps(docs)}
     return {doc: score for doc, score in conn.execute(_SQLITE_SCORE_DOCS, given)}
 
 
 def _described(
-    conn: Connection,
-    query: str,
-    best: dict[str, list[int]],
-    scores: dict[int, float],
+    conn: Connection, query: str, docs: list[int], scores: dict[int, float]
 ) -> dict[int, Found]:
-    """The page and snippet of each document chosen (a snippet pass per library, over the
-    range its chosen documents span)."""
-    every = [doc for docs in best.values() for doc in docs]
-    if not every:
+    """The page and snippet of each document chosen (one snippet pass over their span)."""
+    if not docs:
         return {}
-    pages = {
-        row["doc"]: row
-        for row in conn.execute(_SQLITE_PAGES, {"docs": json.dumps(every)}).mappings()
-    }
-    snippets: dict[int, str] = {}
+    listed = json.dumps(docs)
+    pages = {row["doc"]: row for row in conn.execute(_SQLITE_PAGES, {"docs": listed}).mappings()}
+    given = {"query": query, "low": min(docs), "high": max(docs), "docs": listed}
     marks = {"open": OPEN, "close": CLOSE, "words": SNIPPET_WORDS}
-    for docs in best.values():
-        if docs:
-            given = {"query": query, "low": min(docs), "high": max(docs), **marks}
-            rows = conn.execute(_SQLITE_SNIPPETS, {**given, "docs": json.dumps(docs)})
-            snippets.update((doc, snippet) for doc, snippet in rows)
-    return {doc: Found.of(pages[doc], scores[doc], snippets.get(doc)) for doc in every}
+    rows = conn.execute(_SQLITE_SNIPPETS, {**given, **marks})
+    snippets: dict[int, str] = {doc: snippet for doc, snippet in rows}
+    return {doc: Found.of(pages[doc], scores[doc], snippets.get(doc)) for doc in docs}
 
 
 def _find_postgres(
     conn: Connection, query: str, library_id: str, limit: int, offset: int
 ) -> tuple[list[Found], int]:
+    window = max(SCORED_MATCHES, offset + limit)
     given = {"query": query, "chars": INDEXED_BODY_CHARS, "lt": _LESS_THAN, "options": _HEADLINE}
-    where = {"library": library_id, "limit": limit, "offset": offset}
+    where = {"library": library_id, "limit": limit, "offset": offset, "window": window}
     ranked = conn.execute(_POSTGRES_FIND, {**given, **where}).mappings().all()
-    total = conn.execute(_POSTGRES_COUNT, {"query": query, "library": library_id}).scalar()
     found = [
         Found.of(
             row,
@@ -303,4 +321,9 @@ def _find_postgres(
         )
         for row in ranked
     ]
-    return found, int(total or 0)
+    if ranked and ranked[0]["window_size"] < window:
+        return found, int(ranked[0]["window_size"])
+    if not ranked and offset == 0:
+        return found, 0
+    count = {"query": query, "library": library_id, "cap": COUNTED_MATCHES}
+    return found, int(conn.execute(_POSTGRES_COUNT, count).scalar_one())

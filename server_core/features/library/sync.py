@@ -162,10 +162,10 @@ def _pulled(row: RowMapping, request: SyncPullRequest, *, full: bool) -> PulledO
             sha=row["sha"], version=row["version"], clock=row["clock"],
             size_bytes=0, raw=None, file_id=row["binary_file_id"],
         )  # fmt: skip
-    content = Content(row["title"], row["collection"], dict(row["frontmatter"]), row["body"])
-    size = content.size_bytes()
+    size = int(row["size_bytes"])  # the page's, stored by the write of this revision
     if not deleted and max_size is not None and size > max_size:
         return None
+    content = Content(row["title"], row["collection"], dict(row["frontmatter"]), row["body"])
     return PulledOperation(
         kind="delete" if deleted else "upsert",
         page_id=row["page_id"],

@@ -85,6 +85,7 @@ library_pages = sa.Table(
     time_column("deleted_at", nullable=True),
     sa.UniqueConstraint("library_id", "path"),
     sa.Index(None, "library_id", "collection"),
+    sa.Index(None, "library_id", "updated_at"),  # search: a library's most recent matches
 )
 
 # Every write of a page, with the content it left: the history, and (by `clock`) the library's

@@ -11,7 +11,8 @@ its text was. Now:
   most recent of them: `features.library.fulltext`);
 - binary pages are no longer indexed (search skipped them already).
 
-PostgreSQL is unchanged (its index is a column of the pages).
+Both engines: an index of each library's pages by `updated_at`, which PostgreSQL's search
+reads for a library's most recent matches.
 
 Revision ID: 0028
 Revises: 0027
@@ -135,7 +136,11 @@ def _run(statements: list[str]) -> None:
         op.execute(statement)
 
 
+_UPDATED = "ix_library_pages_library_id_updated_at"
+
+
 def upgrade() -> None:
+    op.create_index(_UPDATED, "library_pages", ["library_id", "updated_at"])
     if op.get_bind().dialect.name == "sqlite":
         _run(SQLITE_UP)
 
@@ -143,3 +148,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _run(SQLITE_DOWN)
+    op.drop_index(_UPDATED, table_name="library_pages")

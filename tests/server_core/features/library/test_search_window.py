@@ -1,6 +1,6 @@
-"""Search work stays bounded on SQLite: when more pages match than `SCORED_MATCHES`, the most
+"""Search work stays bounded: when more pages match than `SCORED_MATCHES`, the most
 recently written of them are ranked, and `total` counts up to `COUNTED_MATCHES` (both made
-small here). Each library is a rowid range of the index (migration 0028), which survives a
+small here). On SQLite each library is a rowid range of the index (migration 0028), which survives a
 migration down and up."""
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def paths(found: Any) -> list[str]:
     return [hit["path"] for hit in found["results"]]
 
 
+@pytest.mark.both_engines
 @pytest.mark.usefixtures("small_window")
 async def test_a_common_query_ranks_the_most_recently_written_matches(
     client: httpx2.AsyncClient, team: Team
@@ -79,6 +80,7 @@ async def one_result(client: httpx2.AsyncClient, team: Team, lib: str, query: st
     return hit
 
 
+@pytest.mark.both_engines
 @pytest.mark.usefixtures("small_window")
 async def test_federated_search_scores_every_library_alike(
     client: httpx2.AsyncClient, team: Team
@@ -121,9 +123,7 @@ async def test_the_index_keeps_each_library_in_its_own_range_across_migrations(
         await store.migrate()
         rows = await store.run_sync(
             lambda conn: conn.execute(
-                sa.text(
-                    "SELECT d.library_id, d.id / 4294967296 FROM search_library_documents AS d"
-                )
+                sa.text("SELECT d.library_id, d.id / 4294967296 FROM search_library_documents AS d")
             ).all()
         )
     finally:
