@@ -67,18 +67,29 @@ _SQLITE_SCORE_DOCS = sa.text("""
     WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high
         AND +rowid IN (SELECT value FROM json_each(:docs))
 """)
-_SQLITE_PAGES = sa.text("""
-    SELECT d.id AS doc, d.library_id, p.id AS page_id, p.path, p.title, p.collection
-    FROM search_library_documents AS d JOIN library_pages AS p ON p.id = d.page_id
-    WHERE d.id IN (SELECT value FROM json_each(:docs))
+# The best of one library's window, ranked in SQL, with how many the window holds.
+_SQLITE_RANKED = sa.text("""
+    WITH scored AS MATERIALIZED (
+        SELECT rowid AS doc, -bm25(search_library_fts, 1.0, 0.4) AS score
+        FROM search_library_fts
+        WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high
+        ORDER BY rowid DESC LIMIT :window
+    )
+    SELECT doc, score, (SELECT count(*) FROM scored) AS seen
+    FROM scored ORDER BY score DESC, doc DESC LIMIT :limit OFFSET :offset
 """)
-# Snippets for the page of results only, read in one pass over the matches (see the tasks'
-# index for why the rowid range and `+rowid IN`).
-_SQLITE_SNIPPETS = sa.text("""
-    SELECT rowid AS doc, snippet(search_library_fts, 1, :open, :close, '…', :words) AS snippet
+# The pages and snippets of the results only, in one pass over the matches of their span (see
+# the tasks' index for why the rowid range and `+rowid IN`).
+_SQLITE_DESCRIBED = sa.text("""
+    SELECT search_library_fts.rowid AS doc,
+        snippet(search_library_fts, 1, :open, :close, '…', :words) AS snippet,
+        p.id AS page_id, p.path, p.title, p.collection
     FROM search_library_fts
-    WHERE search_library_fts MATCH :query AND rowid BETWEEN :low AND :high
-        AND +rowid IN (SELECT value FROM json_each(:docs))
+    JOIN search_library_documents AS d ON d.id = search_library_fts.rowid
+    JOIN library_pages AS p ON p.id = d.page_id
+    WHERE search_library_fts MATCH :query
+        AND search_library_fts.rowid BETWEEN :low AND :high
+        AND +search_library_fts.rowid IN (SELECT value FROM json_each(:docs))
 """)
 _SQLITE_IDS = sa.text("""
     SELECT d.page_id FROM search_library_fts AS f
@@ -190,7 +201,11 @@ def find_each(
         return {
             library: _find_postgres(conn, query, library, limit, offset) for library in library_ids
         }
-    return none | _find_sqlite(conn, fts5_query(words, "all"), library_ids, limit, offset)
+    query = fts5_query(words, "all")
+    if len(library_ids) == 1:
+        [library] = library_ids
+        return {library: _find_sqlite_one(conn, query, library, limit, offset)}
+    return none | _find_sqlite(conn, query, library_ids, limit, offset)
 
 
 def matching(conn: Connection, words: Sequence[str], *, library_id: str) -> set[str]:
@@ -229,6 +244,22 @@ def _ranges(conn: Connection, library_ids: Sequence[str]) -> dict[str, dict[str,
         library: {"low": key * _LIBRARY_RANGE, "high": (key + 1) * _LIBRARY_RANGE - 1}
         for library, key in rows
     }
+
+
+def _find_sqlite_one(
+    conn: Connection, query: str, library_id: str, limit: int, offset: int
+) -> tuple[list[Found], int]:
+    bounds = _ranges(conn, [library_id]).get(library_id)
+    if bounds is None:
+        return [], 0
+    window = max(SCORED_MATCHES, offset + limit)
+    given = {"query": query, "window": window, "limit": limit, "offset": offset, **bounds}
+    ranked = conn.execute(_SQLITE_RANKED, given).all()
+    seen = ranked[0].seen if ranked else (0 if offset == 0 else None)
+    total = seen if seen is not None and seen < window else _count(conn, query, bounds)
+    scores = {row.doc: row.score for row in ranked}
+    described = _described(conn, query, list(scores), scores)
+    return [described[row.doc] for row in ranked], total
 
 
 def _find_sqlite(
@@ -294,16 +325,13 @@ def _scores(conn: Connection, query: str, docs: list[int]) -> dict[int, float]:
 def _described(
     conn: Connection, query: str, docs: list[int], scores: dict[int, float]
 ) -> dict[int, Found]:
-    """The page and snippet of each document chosen (one snippet pass over their span)."""
+    """The page and snippet of each document chosen."""
     if not docs:
         return {}
-    listed = json.dumps(docs)
-    pages = {row["doc"]: row for row in conn.execute(_SQLITE_PAGES, {"docs": listed}).mappings()}
-    given = {"query": query, "low": min(docs), "high": max(docs), "docs": listed}
+    given = {"query": query, "low": min(docs), "high": max(docs), "docs": json.dumps(docs)}
     marks = {"open": OPEN, "close": CLOSE, "words": SNIPPET_WORDS}
-    rows = conn.execute(_SQLITE_SNIPPETS, {**given, **marks})
-    snippets: dict[int, str] = {doc: snippet for doc, snippet in rows}
-    return {doc: Found.of(pages[doc], scores[doc], snippets.get(doc)) for doc in docs}
+    rows = conn.execute(_SQLITE_DESCRIBED, {**given, **marks}).mappings()
+    return {row["doc"]: Found.of(row, scores[row["doc"]], row["snippet"]) for row in rows}
 
 
 def _find_postgres(
