@@ -15,11 +15,13 @@ backslash, so a key never leaves the store's directory.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +31,8 @@ from server_core.config import Settings
 from server_core.kernel.ids import new_id
 
 CHUNK_BYTES = 1024 * 1024
+# Local files are read in larger pieces: each is one thread hop and one body message to send.
+READ_BYTES = 4 * CHUNK_BYTES
 
 
 class BlobKeyInvalid(ValueError):
@@ -88,21 +92,38 @@ class LocalBlobs:
         await anyio.Path(self.incoming).mkdir(parents=True, exist_ok=True)
         temp = self.incoming / f"{new_id()}.part"
         received = 0
-        # Network reads come in small pieces: gathered to a chunk per write, so the file is
-        # written in one thread hop per CHUNK_BYTES rather than one per piece.
-        pending = bytearray()
         try:
-            async with await anyio.open_file(temp, "wb") as out:
+            fd = await anyio.to_thread.run_sync(_open_for_writing, temp)
+            # Network reads come in small pieces: they are gathered (not copied) into batches
+            # of CHUNK_BYTES, each written in one thread hop while the next is received (so
+            # about two batches of an upload are in memory at once).
+            loop = asyncio.get_running_loop()
+            writing: asyncio.Future[None] | None = None
+            try:
+                batch: list[bytes] = []
+                pending = 0
                 async for piece in chunks:
                     received += len(piece)
                     if received > size:
                         raise BlobSizeMismatch(size, received, more=True)
-                    pending += piece
-                    if len(pending) >= CHUNK_BYTES:
-                        await out.write(bytes(pending))
-                        pending.clear()
-                if pending:
-                    await out.write(bytes(pending))
+                    batch.append(piece)
+                    pending += len(piece)
+                    if pending >= CHUNK_BYTES:
+                        if writing is not None:
+                            await writing
+                        writing = loop.run_in_executor(None, _write_all, fd, batch)
+                        batch, pending = [], 0
+                if writing is not None:
+                    await writing
+                    writing = None
+                if batch:
+                    await anyio.to_thread.run_sync(_write_all, fd, batch)
+            finally:
+                if writing is not None and not writing.done():
+                    # Cut short while a batch is being written: closed once the write ends.
+                    writing.add_done_callback(partial(_close_after, fd))
+                else:
+                    os.close(fd)
             if received != size:
                 raise BlobSizeMismatch(size, received, more=False)
             await anyio.Path(target.parent).mkdir(parents=True, exist_ok=True)
@@ -114,16 +135,18 @@ class LocalBlobs:
     async def open_range(
         self, key: str, start: int = 0, end: int | None = None
     ) -> AsyncIterator[bytes]:
-        async with await anyio.open_file(self.path(key), "rb") as source:
-            await source.seek(start)
-            left = None if end is None else max(end - start, 0)
-            while left is None or left > 0:
-                chunk = await source.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
+        fd = await anyio.to_thread.run_sync(os.open, self.path(key), os.O_RDONLY)
+        try:
+            offset = start
+            while end is None or offset < end:
+                wanted = READ_BYTES if end is None else min(READ_BYTES, end - offset)
+                chunk = await anyio.to_thread.run_sync(os.pread, fd, wanted, offset)
                 if not chunk:
                     return
-                if left is not None:
-                    left -= len(chunk)
+                offset += len(chunk)
                 yield chunk
+        finally:
+            os.close(fd)
 
     async def stat(self, key: str) -> BlobInfo | None:
         try:
@@ -150,6 +173,31 @@ class LocalBlobs:
         except FileNotFoundError:
             return False
         return True
+
+
+def _open_for_writing(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
+def _write_all(fd: int, batch: list[bytes]) -> None:
+    """Write every byte of the batch (`writev` may write fewer than asked)."""
+    views = [memoryview(piece) for piece in batch]
+    while views:
+        written = os.writev(fd, views[:_IOV_MAX])
+        while views and written >= len(views[0]):
+            written -= len(views[0])
+            views.pop(0)
+        if views and written:
+            views[0] = views[0][written:]
+
+
+_IOV_MAX = 512
+
+
+def _close_after(fd: int, write: asyncio.Future[None]) -> None:
+    if not write.cancelled():
+        write.exception()  # retrieved: the request has failed already
+    os.close(fd)
 
 
 def blobs_for(settings: Settings) -> BlobStore:
