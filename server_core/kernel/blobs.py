@@ -20,8 +20,8 @@ import contextlib
 import os
 import shutil
 from collections.abc import AsyncIterable, AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -94,12 +94,10 @@ class LocalBlobs:
         received = 0
         try:
             fd = await anyio.to_thread.run_sync(_open_for_writing, temp)
-            # Network reads come in small pieces: they are gathered (not copied) into batches
-            # of CHUNK_BYTES, each written in one thread hop while the next is received (so
-            # about two batches of an upload are in memory at once).
-            loop = asyncio.get_running_loop()
-            writing: asyncio.Future[None] | None = None
+            writer = _FileWriter(fd)
             try:
+                # Network reads come in small pieces: they are gathered (not copied) into
+                # batches of CHUNK_BYTES, each written while the next is received.
                 batch: list[bytes] = []
                 pending = 0
                 async for piece in chunks:
@@ -109,21 +107,11 @@ class LocalBlobs:
                     batch.append(piece)
                     pending += len(piece)
                     if pending >= CHUNK_BYTES:
-                        if writing is not None:
-                            await writing
-                        writing = loop.run_in_executor(None, _write_all, fd, batch)
+                        await writer.write(batch)
                         batch, pending = [], 0
-                if writing is not None:
-                    await writing
-                    writing = None
-                if batch:
-                    await anyio.to_thread.run_sync(_write_all, fd, batch)
+                await writer.finish(batch)
             finally:
-                if writing is not None and not writing.done():
-                    # Cut short while a batch is being written: closed once the write ends.
-                    writing.add_done_callback(partial(_close_after, fd))
-                else:
-                    os.close(fd)
+                writer.close()
             if received != size:
                 raise BlobSizeMismatch(size, received, more=False)
             await anyio.Path(target.parent).mkdir(parents=True, exist_ok=True)
@@ -194,10 +182,51 @@ def _write_all(fd: int, batch: list[bytes]) -> None:
 _IOV_MAX = 512
 
 
-def _close_after(fd: int, write: asyncio.Future[None]) -> None:
+class _FileWriter:
+    """Writes batches to an open file in order, on a thread of its own, one batch behind the
+    caller: `write` waits for the batch before and starts this one, so about two batches of an
+    upload are in memory at once. A file of a single batch needs no thread of its own."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.thread: ThreadPoolExecutor | None = None
+        self.writing: asyncio.Future[None] | None = None
+
+    async def write(self, batch: list[bytes]) -> None:
+        await self._written()
+        if self.thread is None:
+            self.thread = ThreadPoolExecutor(1, thread_name_prefix="blob-writer")
+        loop = asyncio.get_running_loop()
+        self.writing = loop.run_in_executor(self.thread, _write_all, self.fd, batch)
+
+    async def finish(self, batch: list[bytes]) -> None:
+        """Write the last batch (maybe empty) and wait until every batch is written."""
+        if self.thread is None:
+            await anyio.to_thread.run_sync(_write_all, self.fd, batch)
+            return
+        if batch:
+            await self.write(batch)
+        await self._written()
+
+    async def _written(self) -> None:
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            await writing
+
+    def close(self) -> None:
+        """Close the file, after the write under way if one is (its thread closes it)."""
+        if self.writing is not None:
+            self.writing.add_done_callback(_retrieved)
+        if self.thread is None:
+            os.close(self.fd)
+        else:
+            self.thread.submit(os.close, self.fd)
+            self.thread.shutdown(wait=False)
+
+
+def _retrieved(write: asyncio.Future[None]) -> None:
     if not write.cancelled():
-        write.exception()  # retrieved: the request has failed already
-    os.close(fd)
+        write.exception()  # the request has failed already: not worth a second report
 
 
 def blobs_for(settings: Settings) -> BlobStore:
