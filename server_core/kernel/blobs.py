@@ -31,8 +31,6 @@ from server_core.config import Settings
 from server_core.kernel.ids import new_id
 
 CHUNK_BYTES = 1024 * 1024
-# Local files are read in larger pieces: each is one thread hop and one body message to send.
-READ_BYTES = 4 * CHUNK_BYTES
 
 
 class BlobKeyInvalid(ValueError):
@@ -127,7 +125,7 @@ class LocalBlobs:
         try:
             offset = start
             while end is None or offset < end:
-                wanted = READ_BYTES if end is None else min(READ_BYTES, end - offset)
+                wanted = CHUNK_BYTES if end is None else min(CHUNK_BYTES, end - offset)
                 chunk = await anyio.to_thread.run_sync(os.pread, fd, wanted, offset)
                 if not chunk:
                     return

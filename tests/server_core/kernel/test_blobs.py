@@ -12,7 +12,6 @@ import pytest
 from server_core.kernel import blobs as blob_module
 from server_core.kernel.blobs import (
     CHUNK_BYTES,
-    READ_BYTES,
     BlobKeyInvalid,
     BlobSizeMismatch,
     LocalBlobs,
@@ -88,7 +87,7 @@ async def test_a_file_of_many_batches_and_odd_pieces_is_stored_whole(
     )
     sizes = [len(chunk) async for chunk in blobs.open_range("k/big")]
     assert sum(sizes) == len(content)
-    assert max(sizes) <= READ_BYTES
+    assert max(sizes) <= CHUNK_BYTES
     assert leftovers(tmp_path) == []
 
 
