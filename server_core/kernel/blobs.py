@@ -15,10 +15,12 @@ backslash, so a key never leaves the store's directory.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
 from collections.abc import AsyncIterable, AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -88,21 +90,26 @@ class LocalBlobs:
         await anyio.Path(self.incoming).mkdir(parents=True, exist_ok=True)
         temp = self.incoming / f"{new_id()}.part"
         received = 0
-        # Network reads come in small pieces: gathered to a chunk per write, so the file is
-        # written in one thread hop per CHUNK_BYTES rather than one per piece.
-        pending = bytearray()
         try:
-            async with await anyio.open_file(temp, "wb") as out:
+            fd = await anyio.to_thread.run_sync(_open_for_writing, temp)
+            writer = _FileWriter(fd)
+            try:
+                # Network reads come in small pieces: they are gathered (not copied) into
+                # batches of CHUNK_BYTES, each written while the next is received.
+                batch: list[bytes] = []
+                pending = 0
                 async for piece in chunks:
                     received += len(piece)
                     if received > size:
                         raise BlobSizeMismatch(size, received, more=True)
-                    pending += piece
-                    if len(pending) >= CHUNK_BYTES:
-                        await out.write(bytes(pending))
-                        pending.clear()
-                if pending:
-                    await out.write(bytes(pending))
+                    batch.append(piece)
+                    pending += len(piece)
+                    if pending >= CHUNK_BYTES:
+                        await writer.write(batch)
+                        batch, pending = [], 0
+                await writer.finish(batch)
+            finally:
+                writer.close()
             if received != size:
                 raise BlobSizeMismatch(size, received, more=False)
             await anyio.Path(target.parent).mkdir(parents=True, exist_ok=True)
@@ -114,16 +121,18 @@ class LocalBlobs:
     async def open_range(
         self, key: str, start: int = 0, end: int | None = None
     ) -> AsyncIterator[bytes]:
-        async with await anyio.open_file(self.path(key), "rb") as source:
-            await source.seek(start)
-            left = None if end is None else max(end - start, 0)
-            while left is None or left > 0:
-                chunk = await source.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
+        fd = await anyio.to_thread.run_sync(os.open, self.path(key), os.O_RDONLY)
+        try:
+            offset = start
+            while end is None or offset < end:
+                wanted = CHUNK_BYTES if end is None else min(CHUNK_BYTES, end - offset)
+                chunk = await anyio.to_thread.run_sync(os.pread, fd, wanted, offset)
                 if not chunk:
                     return
-                if left is not None:
-                    left -= len(chunk)
+                offset += len(chunk)
                 yield chunk
+        finally:
+            os.close(fd)
 
     async def stat(self, key: str) -> BlobInfo | None:
         try:
@@ -150,6 +159,72 @@ class LocalBlobs:
         except FileNotFoundError:
             return False
         return True
+
+
+def _open_for_writing(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
+def _write_all(fd: int, batch: list[bytes]) -> None:
+    """Write every byte of the batch (`writev` may write fewer than asked)."""
+    views = [memoryview(piece) for piece in batch]
+    while views:
+        written = os.writev(fd, views[:_IOV_MAX])
+        while views and written >= len(views[0]):
+            written -= len(views[0])
+            views.pop(0)
+        if views and written:
+            views[0] = views[0][written:]
+
+
+_IOV_MAX = 512
+
+
+class _FileWriter:
+    """Writes batches to an open file in order, on a thread of its own, one batch behind the
+    caller: `write` waits for the batch before and starts this one, so about two batches of an
+    upload are in memory at once. A file of a single batch needs no thread of its own."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.thread: ThreadPoolExecutor | None = None
+        self.writing: asyncio.Future[None] | None = None
+
+    async def write(self, batch: list[bytes]) -> None:
+        await self._written()
+        if self.thread is None:
+            self.thread = ThreadPoolExecutor(1, thread_name_prefix="blob-writer")
+        loop = asyncio.get_running_loop()
+        self.writing = loop.run_in_executor(self.thread, _write_all, self.fd, batch)
+
+    async def finish(self, batch: list[bytes]) -> None:
+        """Write the last batch (maybe empty) and wait until every batch is written."""
+        if self.thread is None:
+            await anyio.to_thread.run_sync(_write_all, self.fd, batch)
+            return
+        if batch:
+            await self.write(batch)
+        await self._written()
+
+    async def _written(self) -> None:
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            await writing
+
+    def close(self) -> None:
+        """Close the file, after the write under way if one is (its thread closes it)."""
+        if self.writing is not None:
+            self.writing.add_done_callback(_retrieved)
+        if self.thread is None:
+            os.close(self.fd)
+        else:
+            self.thread.submit(os.close, self.fd)
+            self.thread.shutdown(wait=False)
+
+
+def _retrieved(write: asyncio.Future[None]) -> None:
+    if not write.cancelled():
+        write.exception()  # the request has failed already: not worth a second report
 
 
 def blobs_for(settings: Settings) -> BlobStore:

@@ -197,6 +197,7 @@ def test_operation_list_is_pinned(spec: dict[str, Any]) -> None:
             ("DELETE", "/api/v1/tasks/{id}/timers/{timerId}"),
             ("DELETE", "/api/v1/vault/alerts/{id}"),
             ("DELETE", "/api/v1/vault/items/{id}"),
+            ("DELETE", "/api/v1/vault/items/{id}/attachments/{aid}"),
             ("DELETE", "/api/v1/vault/items/{id}/share/{pid}"),
             ("DELETE", "/api/v1/vault/leases/{id}"),
             ("DELETE", "/api/v1/vault/vaults/{vid}"),

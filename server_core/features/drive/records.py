@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -78,7 +78,7 @@ def channels_of(conn: Connection, file_ids: Sequence[str]) -> dict[str, list[Fil
 
 
 def wire_file(
-    row: RowMapping, tagged: list[FileChannel], transcript: str | None = None
+    row: Mapping[Any, Any], tagged: list[FileChannel], transcript: str | None = None
 ) -> dict[str, Any]:
     return {
         **{key: row[key] for key in DriveFile.model_fields if key in row},

@@ -66,7 +66,7 @@ async def upload(request: Request) -> Response:
     return JSONResponse({"ok": True, "data": {"key": key, "size": size}})
 
 
-def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """`(start, end)` (end exclusive) of a single `bytes=` range; None for the whole file."""
     if header is None:
         return None
@@ -94,7 +94,7 @@ async def download(request: Request) -> Response:
         if info is None:
             raise NotFound("The file's bytes are not here")
         try:
-            chosen = _byte_range(request.headers.get("range"), info.size)
+            chosen = byte_range(request.headers.get("range"), info.size)
         except RangeNotSatisfiable as error:
             return _failure(error, {"Content-Range": f"bytes */{info.size}"})
     except BlobKeyInvalid:

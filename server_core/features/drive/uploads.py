@@ -23,9 +23,10 @@ from server_core.features.drive.errors import (
 from server_core.features.drive.folders import check_own_folder
 from server_core.features.drive.links import Links
 from server_core.features.drive.quota import check_room
-from server_core.features.drive.records import auto_tags, record, render_file
+from server_core.features.drive.records import auto_tags, record, render_file, wire_file
 from server_core.features.drive.schemas import (
     DriveFile,
+    FileChannel,
     RegisterFileRequest,
     UploadUrl,
     UploadUrlRequest,
@@ -34,7 +35,7 @@ from server_core.features.drive.tables import drive_files, drive_uploads
 from server_core.features.drive.tagging import tag
 from server_core.features.messaging.channels import access_member_channel
 from server_core.kernel.auth import Caller
-from server_core.kernel.blobs import blobs_for
+from server_core.kernel.blobs import BlobKeyInvalid, blobs_for
 from server_core.kernel.clock import utcnow
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id, parse_id
@@ -107,23 +108,32 @@ def access_upload(conn: Connection, caller: Caller, request: RegisterFileRequest
 async def do_register(
     platform: Platform, *, caller: Caller, request: RegisterFileRequest
 ) -> Created[DriveFile]:
-    upload = await platform.store.read(lambda conn: access_upload(conn, caller, request))
-    if upload["registered_at"] is None:
-        found = await blobs_for(platform.settings).stat(upload["s3_key"])
-        if found is None or found.size != upload["size"]:
-            raise UploadIncomplete()
+    # The bytes are looked at before the transaction (a blob store may be a network away), by
+    # the key the request names: the transaction then checks that it is the caller's upload's.
+    try:
+        found = await blobs_for(platform.settings).stat(request.s3_key)
+    except BlobKeyInvalid:
+        found = None  # not the upload's key: refused as a mismatch in the transaction
+    stored = found is not None and found.size == request.size
     async with platform.store.transaction() as tx:
-        return await tx.unit(partial(_register, caller=caller, request=request))
+        return await tx.unit(partial(_register, caller=caller, request=request, stored=stored))
 
 
 def _register(
-    conn: Connection, events: list[Event], *, caller: Caller, request: RegisterFileRequest
+    conn: Connection,
+    events: list[Event],
+    *,
+    caller: Caller,
+    request: RegisterFileRequest,
+    stored: bool,
 ) -> Created[DriveFile]:
     upload = access_upload(conn, caller, request)
     file_id = upload["id"]
     if upload["registered_at"] is not None:
         row = conn.execute(sa.select(drive_files).where(drive_files.c.id == file_id)).mappings()
         return Created(render_file(conn, row.one()), created=False)
+    if not stored:
+        raise UploadIncomplete()
     folder_id = check_own_folder(conn, caller, request.folder_id)
     channel = None
     if request.channel_id is not None:
@@ -132,25 +142,27 @@ def _register(
     conn.execute(
         sa.update(drive_uploads).where(drive_uploads.c.id == file_id).values(registered_at=now)
     )
-    conn.execute(
-        sa.insert(drive_files).values(
-            id=file_id,
-            workspace_id=caller.workspace_id,
-            folder_id=folder_id,
-            uploaded_by=caller.principal_id,
-            name=upload["file_name"],
-            s3_key=upload["s3_key"],
-            content_type=upload["content_type"],
-            size=upload["size"],
-            description=None,
-            tags=auto_tags(upload["file_name"], upload["content_type"]),
-            is_deleted=False,
-            created_at=now,
-            updated_at=now,
-        )
-    )
+    values = {
+        "id": file_id,
+        "workspace_id": caller.workspace_id,
+        "folder_id": folder_id,
+        "uploaded_by": caller.principal_id,
+        "name": upload["file_name"],
+        "s3_key": upload["s3_key"],
+        "content_type": upload["content_type"],
+        "size": upload["size"],
+        "description": None,
+        "tags": auto_tags(upload["file_name"], upload["content_type"]),
+        "is_deleted": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+    conn.execute(sa.insert(drive_files).values(**values))
     record(conn, file_id, caller.principal_id, "uploaded", now)
+    tagged: list[FileChannel] = []
     if channel is not None:
         tag(conn, caller, file_id, channel["id"], now)
-    row = conn.execute(sa.select(drive_files).where(drive_files.c.id == file_id)).mappings()
-    return Created(render_file(conn, row.one()), created=True)
+        tagged.append(FileChannel(id=channel["id"], name=channel["name"]))
+    # Answered from what was written: reading the new row and its one channel back is not
+    # needed.
+    return Created(DriveFile.model_validate(wire_file(values, tagged)), created=True)

@@ -1,7 +1,10 @@
 """The vault's signed links: `PUT /vault-attachments/{id}` seals an upload into the blob store,
 `GET /vault-attachments/{id}` opens it again for a download, both a segment at a time (never
-the whole file in memory). Like the drive's `/blobs/…` links they answer outside `/api/v1`
-in the API's error shape; a link stops working when its attachment (or item) is deleted.
+the whole file in memory). A download honours a single `Range: bytes=…` as the drive's links
+do (206, or 416 when it is unsatisfiable), reading and opening only the sealed segments that
+hold the range. Like the drive's `/blobs/…` links they answer outside `/api/v1` in the API's
+error shape; a link stops working when its attachment (or item) is deleted, and bytes whose
+attachment was deleted while they were uploaded are removed at once.
 """
 
 from __future__ import annotations
@@ -18,9 +21,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from server_core.features.drive.errors import AlreadyUploaded, ContentTypeMismatch, SizeMismatch
+from server_core.features.drive.errors import (
+    AlreadyUploaded,
+    ContentTypeMismatch,
+    RangeNotSatisfiable,
+    SizeMismatch,
+)
+from server_core.features.drive.transfers import byte_range
 from server_core.features.vault.attachments import PREFIX, links
-from server_core.features.vault.sealed_files import data_key, seal, sealed_size, unseal
+from server_core.features.vault.sealed_files import (
+    data_key,
+    seal,
+    sealed_size,
+    sealed_span,
+    unseal_range,
+)
 from server_core.features.vault.tables import vault_attachments
 from server_core.kernel.blobs import BlobSizeMismatch, blobs_for
 from server_core.kernel.clock import utcnow
@@ -31,8 +46,8 @@ from server_core.kernel.platform import Platform
 log = logging.getLogger(__name__)
 
 
-def _failure(error: ApiError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status)
+def _failure(error: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
 
 
 async def _checked(request: Request, method: str) -> tuple[Platform, RowMapping, dict[str, str]]:
@@ -80,7 +95,11 @@ async def upload(request: Request) -> Response:
         key = data_key(platform.keyring, row["id"], row["master_key_id"], row["wrapped_key"])
         sealed = seal(request.stream(), key=key, attachment_id=row["id"], size=size)
         await blobs.put(row["blob_key"], sealed, size=sealed_size(size))
-        await platform.store.run_sync(partial(_mark_stored, attachment_id=row["id"], now=utcnow()))
+        marked = partial(_mark_stored, attachment_id=row["id"], now=utcnow())
+        if not await platform.store.run_sync(marked):
+            # Deleted while its bytes were on the way: no row names them any more.
+            await blobs.delete(row["blob_key"])
+            raise NotFound("This attachment no longer exists")
     except BlobSizeMismatch as mismatch:
         return _failure(SizeMismatch(f"{mismatch}; nothing was stored"))
     except ApiError as error:
@@ -88,10 +107,16 @@ async def upload(request: Request) -> Response:
     return JSONResponse({"ok": True, "data": {"attachmentId": row["id"], "size": size}})
 
 
-async def _opened(platform: Platform, row: RowMapping, key: bytes) -> AsyncIterator[bytes]:
-    sealed = blobs_for(platform.settings).open_range(row["blob_key"])
+async def _opened(
+    platform: Platform, row: RowMapping, key: bytes, start: int, end: int
+) -> AsyncIterator[bytes]:
+    _, _, sealed_start, sealed_end = sealed_span(row["size"], start, end)
+    sealed = blobs_for(platform.settings).open_range(row["blob_key"], sealed_start, sealed_end)
+    opened = unseal_range(
+        sealed, key=key, attachment_id=row["id"], size=row["size"], start=start, end=end
+    )
     try:
-        async for chunk in unseal(sealed, key=key, attachment_id=row["id"], size=row["size"]):
+        async for chunk in opened:
             yield chunk
     except KeyringError:
         # The status line is sent: cutting the body short is the one signal left.
@@ -105,17 +130,28 @@ async def download(request: Request) -> Response:
         blobs = blobs_for(platform.settings)
         if row["stored_at"] is None or await blobs.stat(row["blob_key"]) is None:
             raise NotFound("The attachment's bytes are not here")
+        size = row["size"]
+        try:
+            chosen = byte_range(request.headers.get("range"), size)
+        except RangeNotSatisfiable as error:
+            return _failure(error, {"Content-Range": f"bytes */{size}"})
         key = data_key(platform.keyring, row["id"], row["master_key_id"], row["wrapped_key"])
     except ApiError as error:
         return _failure(error)
     headers = {
+        "Accept-Ranges": "bytes",
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(fields['name'])}",
-        "Content-Length": str(row["size"]),
         "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff",
     }
-    body = _opened(platform, row, key) if request.method != "HEAD" else iter(())
-    return StreamingResponse(body, headers=headers, media_type=fields["type"])
+    start, end, status = 0, size, 200
+    if chosen is not None:
+        start, end = chosen
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    headers["Content-Length"] = str(end - start)
+    body = _opened(platform, row, key, start, end) if request.method != "HEAD" else iter(())
+    return StreamingResponse(body, status_code=status, headers=headers, media_type=fields["type"])
 
 
 ROUTES: list[BaseRoute] = [

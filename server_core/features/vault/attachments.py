@@ -1,11 +1,14 @@
 """Files attached to vault items: an upload URL for an editor of the item, a download URL for
-whoever may reveal it, each recorded on the trail. The bytes go through signed links this
-server serves (`attachment_transfers.py`) and are kept sealed in the blob store
-(`sealed_files.py`), under `vault/{workspaceId}/{itemId}/{random}`: the key tells nothing of
-the file, and its name and type stay in the database.
+whoever may reveal it, deletion by an editor, each recorded on the trail. The bytes go
+through signed links this server serves (`attachment_transfers.py`) and are kept sealed in the
+blob store (`sealed_files.py`), under `vault/{workspaceId}/{itemId}/{random}`: the key tells
+nothing of the file, and its name and type stay in the database. A deleted attachment's blob
+is removed once the deletion commits (`blob_removals.py`).
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
@@ -14,6 +17,7 @@ from server_core.config import Settings
 from server_core.features.drive.errors import FileTooLarge, UploadIncomplete
 from server_core.features.drive.links import Links
 from server_core.features.vault.access import access_item, begin_audit
+from server_core.features.vault.blob_removals import committed, queue_removals, remove_now
 from server_core.features.vault.errors import VaultAccessDenied
 from server_core.features.vault.schemas import (
     AttachmentUploadRequest,
@@ -27,6 +31,7 @@ from server_core.kernel.errors import NotFound
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.keyring import Keyring
+from server_core.kernel.platform import Platform
 
 # Where the signed links are served, outside /api/v1 (the link is the credential).
 PREFIX = "/vault-attachments/"
@@ -142,6 +147,63 @@ def attachment_download_url(
     )
 
 
+async def delete_attachment(
+    platform: Platform, *, caller: Caller, item_id: str, attachment_id: str
+) -> VaultAttachment:
+    """Delete one attachment of an item (those who may attach to it); once that commits, its
+    sealed blob is removed."""
+    gone, queued = await committed(
+        platform,
+        partial(
+            _delete_attachment,
+            keyring=platform.keyring,
+            caller=caller,
+            item_id=item_id,
+            attachment_id=attachment_id,
+        ),
+    )
+    await remove_now(platform, queued)
+    return gone
+
+
+def _delete_attachment(
+    conn: Connection,
+    events: list[Event],
+    *,
+    keyring: Keyring,
+    caller: Caller,
+    item_id: str,
+    attachment_id: str,
+) -> tuple[VaultAttachment, list[tuple[str, str]]]:
+    audit = begin_audit(conn, events, keyring, caller)
+    access = access_item(audit, caller, conn, item_id, "delete_attachment", "edit_item")
+    row = find_attachment(conn, attachment_id, caller.workspace_id)
+    if row is None or row["item_id"] != access.item["id"]:
+        raise NotFound(f"Item {access.item['id']} has no attachment with id '{attachment_id}'")
+    this = vault_attachments.c.id == row["id"]
+    queued = queue_removals(conn, this, audit.now)
+    conn.execute(sa.delete(vault_attachments).where(this))
+    audit.record(
+        "delete_attachment",
+        "allowed",
+        vault_id=access.item["vault_id"],
+        item_id=access.item["id"],
+        detail=row["id"],
+    )
+    return _attachment(row), queued
+
+
+def _attachment(row: RowMapping) -> VaultAttachment:
+    return VaultAttachment(
+        id=row["id"],
+        file_name=row["file_name"],
+        content_type=row["content_type"],
+        size=row["size"],
+        uploaded_by=row["uploaded_by"],
+        created_at=row["created_at"],
+    )
+
+
 def item_attachments(conn: Connection, item_id: str) -> list[VaultAttachment]:
     """The item's attachments whose bytes are stored, oldest first."""
     rows = conn.execute(
@@ -149,14 +211,4 @@ def item_attachments(conn: Connection, item_id: str) -> list[VaultAttachment]:
         .where(vault_attachments.c.item_id == item_id, vault_attachments.c.stored_at.isnot(None))
         .order_by(vault_attachments.c.created_at, vault_attachments.c.id)
     ).mappings()
-    return [
-        VaultAttachment(
-            id=row["id"],
-            file_name=row["file_name"],
-            content_type=row["content_type"],
-            size=row["size"],
-            uploaded_by=row["uploaded_by"],
-            created_at=row["created_at"],
-        )
-        for row in rows
-    ]
+    return [_attachment(row) for row in rows]

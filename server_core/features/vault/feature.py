@@ -1,5 +1,6 @@
 """The vault feature: which service answers each operation, its events, errors, background
-work and the signed links of its attachments."""
+work (expiring leases, removing the blobs of deleted attachments) and the signed links of its
+attachments."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from server_core.features.vault import (
     wallet,
 )
 from server_core.features.vault.attachment_transfers import ROUTES
+from server_core.features.vault.blob_removals import sweep_periodically
 from server_core.features.vault.errors import (
     AuditUnavailable,
     FieldUnreadable,
@@ -28,7 +30,7 @@ from server_core.features.vault.errors import (
 )
 from server_core.features.vault.events import ItemShared, LeaseApproved, LeaseRequested
 from server_core.features.vault.operations import Vault
-from server_core.kernel.feature import Feature, Worker
+from server_core.kernel.feature import Feature, Loop, Worker
 
 FEATURE = Feature(
     "vault",
@@ -53,6 +55,7 @@ FEATURE = Feature(
         Vault.share: shares.share_item,
         Vault.revoke_share: shares.revoke_share,
         Vault.attachment_upload_url: attachments.attachment_upload_url,
+        Vault.delete_attachment: attachments.delete_attachment,
         Vault.request_lease: leases.request_lease,
         Vault.list_leases: leases.list_leases,
         Vault.approve_lease: leases.approve_lease,
@@ -79,6 +82,7 @@ FEATURE = Feature(
         FieldUnreadable,
     ],
     routes=ROUTES,
+    loops=[Loop("blobs of deleted vault attachments", sweep_periodically)],
     workers=[
         Worker(
             "expired vault leases",

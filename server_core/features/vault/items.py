@@ -5,6 +5,7 @@ typeMetadata is kept sealed in the item's `meta` slot. Attachments: `attachments
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Connection
 from server_core.features.vault import totp as totp_codes
 from server_core.features.vault.access import access_item, access_vault, begin_audit
 from server_core.features.vault.attachments import item_attachments
+from server_core.features.vault.blob_removals import committed, queue_removals, remove_now
 from server_core.features.vault.errors import NoTotpSecret, UnknownField, VaultAccessDenied
 from server_core.features.vault.fields import (
     FIELD,
@@ -37,6 +39,7 @@ from server_core.features.vault.schemas import (
     fields_as_dict,
 )
 from server_core.features.vault.tables import (
+    vault_attachments,
     vault_item_fields,
     vault_item_shares,
     vault_items,
@@ -49,6 +52,7 @@ from server_core.kernel.errors import BadRequest
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id, parse_id
 from server_core.kernel.keyring import Keyring
+from server_core.kernel.platform import Platform
 
 
 def _split_metadata(metadata: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:
@@ -296,15 +300,25 @@ def update_item(
     return _detail(conn, ItemAccess(updated, access.vault, access.role, access.share))
 
 
-def delete_item(
+async def delete_item(platform: Platform, *, caller: Caller, item_id: str) -> ItemDetail:
+    """Delete the item; once that commits, its attachments' sealed blobs are removed."""
+    detail, queued = await committed(
+        platform, partial(_delete_item, keyring=platform.keyring, caller=caller, item_id=item_id)
+    )
+    await remove_now(platform, queued)
+    return detail
+
+
+def _delete_item(
     conn: Connection, events: list[Event], *, keyring: Keyring, caller: Caller, item_id: str
-) -> ItemDetail:
+) -> tuple[ItemDetail, list[tuple[str, str]]]:
     audit = begin_audit(conn, events, keyring, caller)
     access = access_item(audit, caller, conn, item_id, "delete_item", "delete_item")
     detail = _detail(conn, access)
-    # Fields, shares and leases go with it; the access events stay.
+    queued = queue_removals(conn, vault_attachments.c.item_id == access.item["id"], audit.now)
+    # Fields, shares, leases and attachments go with it; the access events stay.
     conn.execute(sa.delete(vault_items).where(vault_items.c.id == access.item["id"]))
     audit.record(
         "delete_item", "allowed", vault_id=access.item["vault_id"], item_id=access.item["id"]
     )
-    return detail
+    return detail, queued

@@ -1,5 +1,5 @@
-"""`/vault`: vaults, members, the masking policy, items (reveal, TOTP, shares, attachment
-URLs), leases, the wallet, alert rules and access events.
+"""`/vault`: vaults, members, the masking policy, items (reveal, TOTP, shares, attachments),
+leases, the wallet, alert rules and access events.
 
 Reveal, TOTP and lease use answer their values only once the transaction that wrote their
 access event has committed; when it cannot be written they answer 500 `audit_unavailable`.
@@ -44,6 +44,7 @@ from server_core.features.vault.schemas import (
     TotpResponse,
     UpdateItemRequest,
     UpdateVaultRequest,
+    VaultAttachment,
     VaultItem,
     VaultMember,
     Wallet,
@@ -270,6 +271,15 @@ class Vault(Operations):
         errors=[FileTooLarge, VaultAccessDenied, VaultNotFound],
         summary="Upload URL for an attachment to an item (owners, admins, editors); "
         "PUT the bytes there, sealed at rest",
+    )
+    delete_attachment = Operation(
+        "DELETE",
+        "/vault/items/{id}/attachments/{aid}",
+        params=[ITEM, ATTACHMENT],
+        response=VaultAttachment,
+        errors=[VaultAccessDenied, VaultNotFound],
+        summary="Delete an attachment of an item (owners, admins, editors); its sealed bytes "
+        "are removed",
     )
 
     # --- leases ---------------------------------------------------------------------------

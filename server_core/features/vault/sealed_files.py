@@ -90,14 +90,30 @@ async def seal(
         yield cipher.encrypt(_nonce(0, True), b"", aad)
 
 
+def sealed_span(size: int, start: int, end: int) -> tuple[int, int, int, int]:
+    """For the plaintext bytes [start, end) of a file of `size` bytes: the segments that hold
+    them, [first, stop), and where those lie in the sealed blob, [sealed start, sealed end)."""
+    first, stop = start // SEGMENT_BYTES, max(-(-end // SEGMENT_BYTES), 1)
+    stored = SEGMENT_BYTES + TAG_BYTES
+    return first, stop, first * stored, min(stop * stored, sealed_size(size))
+
+
 async def unseal(
-    sealed: AsyncIterable[bytes], *, key: bytes, attachment_id: str, size: int
+    sealed: AsyncIterable[bytes],
+    *,
+    key: bytes,
+    attachment_id: str,
+    size: int,
+    first: int = 0,
+    stop: int | None = None,
 ) -> AsyncIterator[bytes]:
-    """The plaintext of a sealed file; KeyringError as soon as a segment does not open."""
+    """The plaintext of a sealed file, or of its segments [first, stop) when `sealed` holds
+    just those; KeyringError as soon as a segment does not open."""
     cipher, aad, total = AESGCM(key), _segment_aad(attachment_id), segments(size)
-    index = 0
+    stop = total if stop is None else stop
+    index = first
     async for piece in _pieces_of(sealed, SEGMENT_BYTES + TAG_BYTES):
-        if index >= total:
+        if index >= stop:
             raise KeyringError(f"vault attachment {attachment_id} has bytes past its end")
         try:
             plain = cipher.decrypt(_nonce(index, index == total - 1), piece, aad)
@@ -106,8 +122,27 @@ async def unseal(
         index += 1
         if plain:
             yield plain
-    if index != total:
+    if index != stop:
         raise KeyringError(f"vault attachment {attachment_id} is cut short")
+
+
+async def unseal_range(
+    sealed: AsyncIterable[bytes], *, key: bytes, attachment_id: str, size: int, start: int, end: int
+) -> AsyncIterator[bytes]:
+    """The plaintext bytes [start, end), from `sealed` holding the segments that hold them
+    (`sealed_span`): only those segments are opened."""
+    first, stop, _, _ = sealed_span(size, start, end)
+    skip, left = start - first * SEGMENT_BYTES, end - start
+    opened = unseal(sealed, key=key, attachment_id=attachment_id, size=size, first=first, stop=stop)
+    async for plain in opened:
+        if skip >= len(plain):
+            skip -= len(plain)
+            continue
+        piece = plain[skip : skip + left]
+        skip = 0
+        left -= len(piece)
+        if piece:
+            yield piece
 
 
 def random_blob_name() -> str:

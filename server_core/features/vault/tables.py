@@ -195,3 +195,15 @@ vault_attachments = sa.Table(
     sa.Index(None, "item_id"),
     sa.Index(None, "master_key_id"),
 )
+
+# Sealed blobs whose attachment rows are gone (one removed, or its item or vault deleted),
+# queued in the transaction that deleted them: removed from the blob store once it commits,
+# and by the sweep (`blob_removals.py`) when that removal failed or never ran.
+vault_blob_removals = sa.Table(
+    "vault_blob_removals",
+    metadata,
+    id_column(primary_key=True),
+    sa.Column("blob_key", sa.String(512), nullable=False),
+    time_column("created_at"),
+    sa.Index(None, "created_at"),
+)

@@ -9,12 +9,14 @@ connection.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server_core.features.vault.access import access_vault, begin_audit
+from server_core.features.vault.blob_removals import committed, queue_removals, remove_now
 from server_core.features.vault.roles import (
     effective_role,
     member_role_clause,
@@ -26,7 +28,12 @@ from server_core.features.vault.schemas import (
     UpdateVaultRequest,
     Vault,
 )
-from server_core.features.vault.tables import vault_members, vaults
+from server_core.features.vault.tables import (
+    vault_attachments,
+    vault_items,
+    vault_members,
+    vaults,
+)
 from server_core.features.vault.views import vault_view
 from server_core.kernel.auth import Caller
 from server_core.kernel.clock import utcnow
@@ -34,6 +41,7 @@ from server_core.kernel.errors import BadRequest
 from server_core.kernel.events import Event
 from server_core.kernel.ids import new_id
 from server_core.kernel.keyring import Keyring
+from server_core.kernel.platform import Platform
 
 
 def create_vault(
@@ -142,15 +150,27 @@ def set_masking_policy(
     )
 
 
-def delete_vault(
+async def delete_vault(platform: Platform, *, caller: Caller, vault_id: str) -> Vault:
+    """Delete the vault; once that commits, its attachments' sealed blobs are removed."""
+    gone, queued = await committed(
+        platform,
+        partial(_delete_vault, keyring=platform.keyring, caller=caller, vault_id=vault_id),
+    )
+    await remove_now(platform, queued)
+    return gone
+
+
+def _delete_vault(
     conn: Connection, events: list[Event], *, keyring: Keyring, caller: Caller, vault_id: str
-) -> Vault:
+) -> tuple[Vault, list[tuple[str, str]]]:
     audit = begin_audit(conn, events, keyring, caller)
     access = access_vault(audit, caller, conn, vault_id, "delete_vault", "delete_vault")
     assert access.role is not None
     gone = vault_view(conn, access.vault, access.role)
-    # Items, fields, shares, leases, members and scoped alert rules go with it (cascades);
-    # the access events stay.
+    in_vault = sa.select(vault_items.c.id).where(vault_items.c.vault_id == access.vault["id"])
+    queued = queue_removals(conn, vault_attachments.c.item_id.in_(in_vault), audit.now)
+    # Items, fields, shares, leases, attachments, members and scoped alert rules go with it
+    # (cascades); the access events stay.
     conn.execute(sa.delete(vaults).where(vaults.c.id == access.vault["id"]))
     audit.record("delete_vault", "allowed", vault_id=access.vault["id"])
-    return gone
+    return gone, queued

@@ -10,7 +10,8 @@ Toolset `vault`, an agent's secrets, in the order `tools/list` shows them:
 - `handover.py`: how both hand decrypted values over (a private file, or the result);
 - `leases.py`: `list_leases`, `revoke_lease`;
 - `items.py`: `create_vault_item`, `update_vault_item`;
-- `attachments.py`: `attach_vault_file`, `get_vault_attachment` (files kept with an item).
+- `attachments.py`: `attach_vault_file`, `get_vault_attachment`, `delete_vault_attachment`
+  (files kept with an item).
 
 Toolset `vault_admin`, running vaults: `vault_info.py`, `vaults.py` (create, update, delete),
 `access.py` (members; sharing, unsharing and deleting an item), `decisions.py` (approve and

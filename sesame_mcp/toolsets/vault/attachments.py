@@ -1,7 +1,8 @@
 """Toolset `vault`, files kept with an item: `attach_vault_file` uploads a local file to an
-item (editors and up; the platform seals it at rest) and `get_vault_attachment` fetches one
+item (editors and up; the platform seals it at rest), `get_vault_attachment` fetches one
 into a private file (mode 0600, removed after a while, as revealed secrets are), never into
-the result. Local paths are those of the machine this MCP server runs on.
+the result, and `delete_vault_attachment` deletes one (editors and up). Local paths are those
+of the machine this MCP server runs on.
 """
 
 from __future__ import annotations
@@ -119,4 +120,38 @@ async def get_vault_attachment(args: GetAttachmentInput, ctx: Context) -> Attach
         size=link.size,
         file=str(target),
         removed_at=removed_at,
+    )
+
+
+class DeleteAttachmentInput(ToolInput):
+    item: str = Field(min_length=1, max_length=200, description=ITEM_REF)
+    attachment: str = Field(
+        min_length=1, max_length=64, description="The attachment's id (get_vault_item lists them)"
+    )
+
+
+class DeletedAttachmentOutput(ToolOutput):
+    item_id: str
+    attachment_id: str
+    file_name: str
+    size: int
+
+    def render(self) -> str:
+        return (
+            f"Deleted attachment {quote(self.file_name)} ({size_text(self.size)}) "
+            f"[{self.attachment_id}] of item {self.item_id}; its encrypted bytes are removed."
+        )
+
+
+@VAULT.tool(title="Delete a secret's attached file", read_only=False, destructive=True)
+async def delete_vault_attachment(
+    args: DeleteAttachmentInput, ctx: Context
+) -> DeletedAttachmentOutput:
+    """Delete a file attached to a vault item (editors and up); the item and its other
+    attachments stay. get_vault_item lists an item's attachments."""
+    state = sesame(ctx)
+    item_id = await resolve_item_id(state, args.item)
+    gone = await state.client.vault.delete_attachment(item_id, args.attachment.strip().lower())
+    return DeletedAttachmentOutput(
+        item_id=item_id, attachment_id=gone.id, file_name=gone.file_name, size=gone.size
     )

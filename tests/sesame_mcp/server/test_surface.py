@@ -98,6 +98,7 @@ async def test_tools_that_remove_or_overwrite_say_they_are_destructive(mcp_all: 
         "delete_task_template",
         "delete_vault",
         "delete_vault_alert",
+        "delete_vault_attachment",
         "delete_vault_item",
         "delete_webhook",
         "deny_lease",

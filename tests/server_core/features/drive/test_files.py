@@ -43,6 +43,19 @@ async def test_the_upload_flow_registers_a_file_with_the_spec_fields(
     assert [f["id"] for f in listed] == [file["id"]]
 
 
+async def test_the_registered_file_is_answered_as_a_later_read_shows_it(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    channel = await team.channel(client)
+    folder = data(
+        await client.post("/drive/folders", json={"name": "Specs"}, headers=team.bot.headers), 201
+    )
+    for extra in ({}, {"channelId": channel["id"], "folderId": folder["id"]}):
+        registered = await upload(client, team.bot, b"spec", "spec.md", "text/markdown", **extra)
+        read = data(await client.get(f"/drive/files/{registered['id']}", headers=team.bot.headers))
+        assert {key: read[key] for key in registered} == registered
+
+
 async def test_files_list_by_channel_and_folder_and_sort(
     client: httpx2.AsyncClient, team: Team
 ) -> None:

@@ -87,3 +87,28 @@ async def test_a_viewer_cannot_attach(
     )
     assert refused.is_error
     assert "vault_access_denied" in text(refused) or "does not allow" in text(refused)
+
+
+async def test_an_editor_deletes_an_attachment(
+    mcp: Client, workspace: Workspace, agent: Agent, tmp_path: Path
+) -> None:
+    await vaulted(workspace, agent, "editor")
+    (tmp_path / "old.pem").write_bytes(b"old certificate")
+    attached = ok(
+        await mcp.call_tool("attach_vault_file", {"item": "db", "path": str(tmp_path / "old.pem")})
+    )
+    result = await mcp.call_tool(
+        "delete_vault_attachment", {"item": "db", "attachment": attached["attachment_id"]}
+    )
+    deleted = ok(result)
+    assert (deleted["attachment_id"], deleted["file_name"]) == (
+        attached["attachment_id"],
+        "old.pem",
+    )
+    assert "Deleted attachment" in text(result)
+    assert ok(await mcp.call_tool("get_vault_item", {"item": "db"}))["attachments"] == {}
+
+    again = await mcp.call_tool(
+        "delete_vault_attachment", {"item": "db", "attachment": attached["attachment_id"]}
+    )
+    assert again.is_error
