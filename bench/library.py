@@ -167,6 +167,7 @@ async def run(server: Any, args: argparse.Namespace) -> bool:
             await seed(http, admin, other["id"], 500, 0, 0, "notes")
         if server.engine == "PostgreSQL":
             print(analyze(args.database_url))
+        admin.update(await admin_headers(http))  # a fresh token: seeding may outlast one
         rng = random.Random(7)
         n = args.calls + 10
 
