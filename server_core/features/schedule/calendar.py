@@ -31,6 +31,7 @@ from server_core.features.schedule.access import (
     reload,
     set_assignees,
 )
+from server_core.features.schedule.errors import ExternalIdTaken
 from server_core.features.schedule.events import ScheduleAction, schedule_event
 from server_core.features.schedule.schemas import (
     CreateEventRequest,
@@ -167,6 +168,10 @@ def event_columns(
     for name in ("description", "max_occurrences", "external_id"):
         if name in sent:
             columns[name] = getattr(request, name)
+    if columns.get("external_id") is not None:
+        _check_external_id_free(
+            conn, event.get("principal_id", caller.principal_id), event, columns
+        )
     if "metadata" in sent:
         columns["metadata"] = request.metadata or {}
     for name in ("starts_at", "expires_at"):
@@ -222,3 +227,18 @@ def announce_many(
 
 def _utc(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
+
+
+def _check_external_id_free(
+    conn: Connection, principal_id: str, event: RowMapping | dict[str, Any], columns: dict[str, Any]
+) -> None:
+    """An externalId names one event of its principal (what sync matches on)."""
+    taken = conn.execute(
+        sa.select(ev.id).where(
+            ev.principal_id == principal_id,
+            ev.external_id == columns["external_id"],
+            ev.id != event.get("id", ""),
+        )
+    ).first()
+    if taken is not None:
+        raise ExternalIdTaken()

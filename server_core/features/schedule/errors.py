@@ -7,7 +7,8 @@ BadRequest
 └── NotAnOccurrence         400 not_an_occurrence       (an exception for a time the event
                                                          does not occur at)
 Conflict
-└── ExceptionExists         409 exception_exists        (that occurrence has one already)
+├── ExceptionExists         409 exception_exists        (that occurrence has one already)
+└── ExternalIdTaken         409 external_id_taken       (the principal has an event with it)
 """
 
 from __future__ import annotations
@@ -33,3 +34,10 @@ class NotAnOccurrence(BadRequest):
 class ExceptionExists(Conflict):
     code = "exception_exists"
     default_message = "That occurrence has an exception already: change it instead"
+
+
+class ExternalIdTaken(Conflict):
+    code = "external_id_taken"
+    default_message = (
+        "You have an event with this externalId already: update that one, or sync your jobs"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from server_core.features.messaging.errors import NotChannelMember
 from server_core.features.schedule.errors import (
     ExceptionExists,
+    ExternalIdTaken,
     InvalidCronExpression,
     InvalidWindow,
     NotAnOccurrence,
@@ -41,7 +42,14 @@ OwnedEvents = list[ScheduleEventWithOwner]
 Instances = list[ScheduleInstance]
 Exceptions = list[ScheduleException]
 Occurrences = list[ScheduleOccurrence]
-EVENT_ERRORS = [Forbidden, NotFound, NotChannelMember, InvalidCronExpression, InvalidTimezone]
+EVENT_ERRORS = [
+    Forbidden,
+    NotFound,
+    NotChannelMember,
+    InvalidCronExpression,
+    InvalidTimezone,
+    ExternalIdTaken,
+]
 
 
 class Schedule(Operations):

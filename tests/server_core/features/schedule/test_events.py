@@ -101,6 +101,29 @@ async def test_bad_timing_is_refused_with_its_own_code(
 
 
 @pytest.mark.both_engines
+async def test_an_external_id_names_one_event_of_its_owner(
+    client: httpx2.AsyncClient, team: Team
+) -> None:
+    job = {"title": "Nightly", "cronExpression": "0 2 * * *", "externalId": "cron-nightly"}
+    first = await create(client, team.bot, **job)
+    again = await create(client, team.bot, 409, **job)
+    assert again["code"] == "external_id_taken"
+    # Another principal's events are its own namespace.
+    await create(client, team.human, **job)
+    # Renaming another event onto a taken externalId is refused; keeping its own is not.
+    other = await create(client, team.bot, title="Other", externalId="cron-other")
+    renamed = await client.patch(
+        f"/schedule/{other['id']}", json={"externalId": "cron-nightly"}, headers=team.bot.headers
+    )
+    assert error(renamed, 409)["code"] == "external_id_taken"
+    kept = {"externalId": "cron-nightly", "title": "Nightly backup"}
+    same = await client.patch(f"/schedule/{first['id']}", json=kept, headers=team.bot.headers)
+    assert data(same)["title"] == "Nightly backup"
+    mine = data(await client.get("/schedule", headers=team.bot.headers))
+    assert sorted(event["externalId"] for event in mine) == ["cron-nightly", "cron-other"]
+
+
+@pytest.mark.both_engines
 async def test_the_owner_or_an_admin_changes_an_event_and_a_pause_is_announced(
     client: httpx2.AsyncClient, team: Team, captured_events: Any
 ) -> None:
