@@ -19,13 +19,19 @@ Then each call is timed one after another, and the server's CPU per call printed
 | typed query (`POST …/collections/{slug}/query`, where and orderBy) | p50 ≤ 10 ms |
 | sync pull of 5,000 changes (`POST …/sync/pull` from a clock 5,000 revisions back) | ≤ 500 ms |
 
-Measured on 2 shared cores (SQLite, 100,000 pages and 19 libraries of 500, load about 1):
-seeding 369 pages/s; page read p50 2.10 / p99 3.13 ms (1.60 ms CPU), write 5.07 / 14.1 ms,
-append block 5.97 / 16.9 ms, search for a rare term 3.10 / 5.55 ms (2.65 ms CPU): all met.
-Search for two common words (in every page) 354 / 433 ms with 364 ms of CPU: FTS5 scores
-every match before it can rank them, which misses the target by far. At 6,000 pages (under
-other load): typed query over 1,000 pages p50 7.45 ms, federated over 3 libraries 71.5 ms,
-sync pull of 5,000 changes 508 ms.
+The pages' words: 50 of a vocabulary of 1,728 drawn with Zipf's law, each of 32 topic words
+with a chance of 1 in 10 (two of them match about 1,000 pages of 100,000), `update` and
+`status` each with a chance of 4 in 5 (both: about 64,000 pages), and a rare word in 1 page
+of 10,000.
+
+Measured on 2 shared cores, 100,000 pages and 19 libraries of 500 (docs/performance.md has
+the table). SQLite, load 0.6-1: page read p50 2.29 ms, write 5.87, append block 5.28, rare
+term 2.73 / 4.29 ms: met; two topic words 10.4 / 15.1 ms and words in 2 of 3 pages 20.2 /
+31.0 ms: p50 missed; federated over 20 libraries 14.4 ms (topic words, met) and 115 ms (words
+in 2 of 3 pages, missed); typed query over 10,000 pages 15.0 ms (missed); sync pull of 5,000
+changes 299 ms (met). PostgreSQL, load 2-3: read 3.12, write 7.25, append 8.09, rare term
+4.96 / 8.80 ms, two topic words 18.0 ms, words in 2 of 3 pages 23.2 ms, federated 81.7 and
+74.1 ms, typed query 26.5 ms, pull 322 ms.
 """
 
 from __future__ import annotations
